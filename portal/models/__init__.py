@@ -1,0 +1,5 @@
+from .audit import AuditEntry
+from .outbox import OutboundEmail
+from .users import User
+
+__all__ = ["AuditEntry", "OutboundEmail", "User"]

@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils import timezone
+
+
+class OutboundEmail(models.Model):
+    """An email the portal has promised to send, written in the same transaction as the action.
+
+    The delivery task and the sweeper move it from SCHEDULED to SENT (or FAILED);
+    a nurse may cancel it while it is still SCHEDULED. `about_type`/`about_id`
+    tie it to the enquiry or introduction it belongs to, for their timelines.
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Kind(models.TextChoices):
+        TRANSACTIONAL = "transactional", "Transactional"
+        FOLLOW_UP = "follow_up", "Follow-up (needs consent)"
+
+    status = models.CharField(max_length=16, choices=Status, default=Status.SCHEDULED)
+    kind = models.CharField(max_length=16, choices=Kind, default=Kind.TRANSACTIONAL)
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    template = models.CharField(max_length=120)
+    about_type = models.CharField(max_length=64, blank=True)
+    about_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    send_after = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "send_after"], name="outbox_due_idx"),
+            models.Index(fields=["about_type", "about_id"], name="outbox_about_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"email #{self.pk} ({self.status})"

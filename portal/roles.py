@@ -1,0 +1,51 @@
+"""Roles are Django groups. Every access decision asks these helpers, never group names directly."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    VOLUNTEER = "volunteer", "Peer volunteer"
+    NURSE = "nurse", "Helpline nurse"
+    EDITOR = "editor", "Content editor"
+
+
+STAFF_ROLES = frozenset({Role.NURSE, Role.EDITOR})
+
+
+def user_roles(user) -> frozenset[str]:
+    """The role names a user holds, read once per request and kept on the user object."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._portal_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def is_admin(user) -> bool:
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
+def needs_second_factor(user) -> bool:
+    """Staff (nurses, editors, anyone who can reach the Django admin) must use MFA."""
+    return user.is_authenticated and (user.is_staff or user.is_superuser or has_role(user, *STAFF_ROLES))
+
+
+def grant_role(user, role: str) -> None:
+    from django.contrib.auth.models import Group
+
+    user.groups.add(Group.objects.get(name=role))
+    user.__dict__.pop("_portal_roles", None)
+
+
+def revoke_role(user, role: str) -> None:
+    from django.contrib.auth.models import Group
+
+    user.groups.remove(Group.objects.get(name=role))
+    user.__dict__.pop("_portal_roles", None)

@@ -1,0 +1,31 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Portal administration"
+
+portal_patterns = (
+    [
+        path("privacy/", views.privacy, name="privacy"),
+        path("account/", views.account, name="account"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("", include(portal_patterns)),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("helpline/", include("helpline.urls")),
+    path("peers/", include("peers.urls")),
+    path("", include("leaflet.urls")),
+]
+
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

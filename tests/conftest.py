@@ -1,0 +1,109 @@
+"""Shared fixtures: named personas, service checks, and fast settings for tests.
+
+Personas (see the README's testing section): `mother`, `other_mother`, `volunteer`,
+`nurse`, `editor`, `admin_user` and `outsider` (signed up, no role). Staff personas
+have TOTP set up, as the portal requires of them.
+"""
+
+import os
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.db import connection
+
+from portal.models import User
+from portal.roles import Role, grant_role
+
+TEST_PASSWORD = "a-long-test-password-42"
+REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+
+
+def pytest_configure(config):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from portal.celery import app
+
+    # Tasks run in the caller unless a test starts a real worker (see tests/workers.py).
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+def service_missing(reason: str):
+    """Skip on a newcomer's machine; fail in CI, where every service must be there."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _services_for_marked_tests(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        service_missing("needs PostgreSQL (set DATABASE_URL)")
+    if request.node.get_closest_marker("redis") and not settings.REDIS_URL:
+        service_missing("needs Redis (set REDIS_URL)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+def make_user(email: str, *, role: str | None = None, mfa: bool = False, first_name: str = "", **extra) -> User:
+    user = User.objects.create_user(email, TEST_PASSWORD, first_name=first_name, **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if role:
+        grant_role(user, role)
+    if mfa:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def totp_secret(user: User) -> str:
+    from allauth.mfa.utils import decrypt
+
+    return decrypt(Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"])
+
+
+@pytest.fixture
+def mother(db):
+    return make_user("alice@example.org", role=Role.MOTHER, first_name="Alice")
+
+
+@pytest.fixture
+def other_mother(db):
+    return make_user("bea@example.org", role=Role.MOTHER, first_name="Bea")
+
+
+@pytest.fixture
+def volunteer(db):
+    return make_user("vicky@example.org", role=Role.VOLUNTEER, first_name="Vicky")
+
+
+@pytest.fixture
+def nurse(db):
+    return make_user("nora@example.org", role=Role.NURSE, mfa=True, first_name="Nora")
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("eddie@example.org", role=Role.EDITOR, mfa=True, first_name="Edie")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("root-admin@example.org", mfa=True, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(db):
+    return make_user("olive@example.org", first_name="Olive")
