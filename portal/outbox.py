@@ -95,3 +95,21 @@ def emails_about(obj: models.Model):
     return OutboundEmail.objects.filter(about_type=obj._meta.label_lower, about_id=str(obj.pk)).order_by(
         "send_after", "id"
     )
+
+
+def email_cancel(*, message: OutboundEmail, by=None) -> bool:
+    """Cancel a message that has not been sent yet. Returns False if it was too late."""
+    return bool(
+        OutboundEmail.objects.filter(pk=message.pk, status=OutboundEmail.Status.SCHEDULED).update(
+            status=OutboundEmail.Status.CANCELLED
+        )
+    )
+
+
+def email_cancel_about(*, about: models.Model) -> int:
+    """Cancel every unsent message about one record (an introduction that ended, a withdrawn request)."""
+    return (
+        OutboundEmail.objects.filter(about_type=about._meta.label_lower, about_id=str(about.pk))
+        .filter(status=OutboundEmail.Status.SCHEDULED)
+        .update(status=OutboundEmail.Status.CANCELLED)
+    )
