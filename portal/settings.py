@@ -208,6 +208,10 @@ else:
         "processed_folder": str(_processed_dir),
         "store_processed": False,
     }
+# Two queues, so a burst of mail never waits behind (or holds up) other work: every
+# worker consumes both (`-Q default,email`); a busy site can give `email` its own workers.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"portal.email_*": {"queue": "email"}, "portal.outbox_*": {"queue": "email"}}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE: dict = {}
