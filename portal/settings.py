@@ -207,11 +207,15 @@ else:
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_processed_dir),
         "store_processed": False,
+        # Exchange tables (one file per queue's exchange) live under var/ too, not in the cwd.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
-# Two queues, so a burst of mail never waits behind (or holds up) other work: every
-# worker consumes both (`-Q default,email`); a busy site can give `email` its own workers.
+# Two queues, so a burst of mail never holds up other work: delivery tasks
+# (portal.email_*) go to `email`, everything else, the outbox sweeper included, to
+# `default`. Every worker consumes both (`-Q default,email`); a busy site can give
+# `email` workers of its own (docs/deploy.md).
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"portal.email_*": {"queue": "email"}, "portal.outbox_*": {"queue": "email"}}
+CELERY_TASK_ROUTES = {"portal.email_*": {"queue": "email"}}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE: dict = {}

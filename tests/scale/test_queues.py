@@ -16,11 +16,10 @@ def queue_of(task_name: str) -> str:
 
 def test_mail_tasks_go_to_the_email_queue():
     assert queue_of("portal.email_deliver") == "email"
-    assert queue_of("portal.email_sweep") == "email"
-    assert queue_of("portal.outbox_sweep") == "email"
 
 
-def test_other_tasks_go_to_the_default_queue():
+def test_other_tasks_and_the_outbox_sweeper_go_to_the_default_queue():
+    assert queue_of("portal.emails_sweep") == "default"
     assert queue_of("helpline.followups_due") == "default"
     assert queue_of("peers.introductions_expire") == "default"
 
