@@ -121,7 +121,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "portal.usersessions.UserSessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.StaffMFARequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -275,6 +275,8 @@ MFA_TOTP_TOLERANCE = 0
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_TRUST_ENABLED = False
 
+# "Last seen" on the sessions page; recorded at most every 5 minutes by
+# portal.usersessions (in MIDDLEWARE instead of allauth's per-request write).
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # ---------------------------------------------------------------- sessions and cookies
