@@ -110,14 +110,14 @@ def publishing_to_broker():
 @contextmanager
 def broker_unreachable(url: str = "redis://127.0.0.1:9/0"):
     """Point this process's publishing at a port with nothing on it, as if Redis were down."""
-    original = celery_app.conf.broker_url
+    original, eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     _switch_broker(url)
     try:
         yield
     finally:
         _switch_broker(original)
-        celery_app.conf.task_always_eager = True
+        celery_app.conf.task_always_eager = eager
 
 
 def _switch_broker(url: str) -> None:
