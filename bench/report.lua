@@ -1,5 +1,20 @@
--- wrk script: print one JSON line of results (requests/s, latency percentiles in ms, errors).
--- Extra request headers come from wrk's -H option; this script only reports.
+-- wrk script: optionally rotate through several paths, and print one JSON line of results
+-- (requests/s, latency percentiles in ms, errors). Extra headers come from wrk's -H option.
+-- BENCH_PATHS (paths separated by spaces) makes each request take the next path in turn.
+
+local paths = {}
+for path in string.gmatch(os.getenv("BENCH_PATHS") or "", "%S+") do
+  table.insert(paths, path)
+end
+local counter = 0
+
+if #paths > 0 then
+  request = function()
+    counter = counter % #paths + 1
+    return wrk.format(nil, paths[counter])
+  end
+end
+
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write

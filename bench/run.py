@@ -129,14 +129,16 @@ def collectstatic() -> None:
 # ---------------------------------------------------------------- load
 
 
-def wrk(url: str, *, duration: float, connections: int, headers: dict | None = None) -> dict:
+def wrk(url: str, *, duration: float, connections: int, headers: dict | None = None, paths=()) -> dict:
+    """Load `url` (or, with `paths`, each of them in turn on that host) and return the results."""
     command = [
         need("wrk", "apt-get install -y wrk"), "-t1", f"-c{connections}", f"-d{duration:g}s",
         "--timeout", "5s", "-s", str(BENCH_DIR / "report.lua"),
     ]  # fmt: skip
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    env = {**os.environ, "BENCH_PATHS": " ".join(paths)}
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True, env=env).stdout
     result = json.loads(output.strip().splitlines()[-1])
     if result["non_2xx_3xx"] or result["errors"]:
         print(f"  warning: {result['errors']} errors ({result['non_2xx_3xx']} non-2xx/3xx) from {url}")
@@ -171,6 +173,7 @@ class Load:
     label: str
     path: str
     headers: dict = field(default_factory=dict)
+    paths: list[str] = field(default_factory=list)  # several paths, taken in turn
 
 
 @dataclass
@@ -219,13 +222,19 @@ def run_benchmark(bench: Benchmark, *, rounds: int, duration: float, connections
 
         results = {"bare": []} | {load.label: [] for load in loads}
         for load in loads:  # warm up every worker's caches and connections
-            wrk(base + load.path, duration=1, connections=connections, headers=load.headers)
+            wrk(base + load.path, duration=1, connections=connections, headers=load.headers, paths=load.paths)
         wrk(bare_url, duration=1, connections=connections)
         for round_number in range(1, rounds + 1):
             for load in loads:
                 results["bare"].append(wrk(bare_url, duration=duration, connections=connections))
                 results[load.label].append(
-                    wrk(base + load.path, duration=duration, connections=connections, headers=load.headers)
+                    wrk(
+                        base + load.path,
+                        duration=duration,
+                        connections=connections,
+                        headers=load.headers,
+                        paths=load.paths,
+                    )
                 )
             print(f"   round {round_number}: " + ", ".join(f"{k} {v[-1]['rps']:.0f}/s" for k, v in results.items()))
 
