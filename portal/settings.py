@@ -211,6 +211,8 @@ else:
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE: dict = {}
+# ---- leaflet: email editors when a section's review falls due (idempotent; hourly is plenty)
+CELERY_BEAT_SCHEDULE["leaflet-review-reminders"] = {"task": "leaflet.review_reminders", "schedule": 60 * 60}
 
 # ---- outbox (portal): publish due and lost email tasks, recover sends interrupted by a crash
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "portal.emails_sweep", "schedule": 60.0}
