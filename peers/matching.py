@@ -22,7 +22,7 @@ stable. Eligibility (approved, not paused, briefing in date, ...) is not decided
 here; `peers.selectors.eligible_volunteers` filters that in SQL first.
 """
 
-from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from .models import FractureKind, Region, Timing, Topic
 
@@ -45,11 +45,10 @@ _CIRCUMSTANCES = (
 )
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    volunteer: object
+class Suggestion(NamedTuple):
+    volunteer: Any
     score: int
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str]
 
     def sort_key(self) -> tuple:
         return (-self.score, self.volunteer.active_count, self.volunteer.pk)
@@ -59,48 +58,103 @@ def normalise_languages(values) -> set[str]:
     return {v.strip().lower() for v in values or () if v and v.strip()}
 
 
+class Scorer:
+    """Scores volunteers against one request. Everything that depends only on the request
+    (its facts and the reason texts) is worked out once, so ranking thousands is one quick pass."""
+
+    def __init__(self, request):
+        self.fracture = request.fracture_kind or None
+        self.timing = request.timing or None
+        self.region = request.region or None
+        self.topics = list(dict.fromkeys(request.topics or ()))
+        self.languages = normalise_languages(request.languages) - {"english"}
+        self.circumstances = [
+            (attr, mine, f"Similar circumstances: {yes if mine else no} (+{CIRCUMSTANCE_POINTS})")
+            for attr, yes, no in _CIRCUMSTANCES
+            if (mine := getattr(request, attr)) is not None
+        ]
+        self.fracture_reason = (
+            f"Same kind of fracture: {FractureKind(self.fracture).label} (+{FRACTURE_POINTS})" if self.fracture else ""
+        )
+        self.timing_reason = (
+            f"Same timing: {Timing(self.timing).label.lower()} (+{TIMING_POINTS})" if self.timing else ""
+        )
+        self.region_reason = f"Same region: {Region(self.region).label} (+{REGION_POINTS})" if self.region else ""
+        # Volunteers repeat the same few language lists and reason texts: work each out once.
+        self._texts: dict = {}
+        self._shared: dict = {}
+
+    def _text(self, key, make) -> str:
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = make()
+        return text
+
+    def score(self, volunteer) -> Suggestion:
+        points = 0
+        reasons: list[str] = []
+
+        if self.fracture and self.fracture == volunteer.fracture_kind:
+            points += FRACTURE_POINTS
+            reasons.append(self.fracture_reason)
+        if self.timing and self.timing == volunteer.timing:
+            points += TIMING_POINTS
+            reasons.append(self.timing_reason)
+
+        theirs = volunteer.topics or ()
+        common = tuple(t for t in self.topics if t in theirs)
+        if common:
+            gained = TOPIC_POINTS * len(common)
+            points += gained
+            reasons.append(
+                self._text(
+                    ("topics", common),
+                    lambda: f"Topics in common: {', '.join(_TOPICS.get(t, t).lower() for t in common)} (+{gained})",
+                )
+            )
+
+        for attr, mine, reason in self.circumstances:
+            if mine == getattr(volunteer, attr):
+                points += CIRCUMSTANCE_POINTS
+                reasons.append(reason)
+
+        if self.region and self.region == volunteer.region:
+            points += REGION_POINTS
+            reasons.append(self.region_reason)
+
+        if self.languages and volunteer.languages:
+            key = tuple(volunteer.languages)
+            shared = self._shared.get(key)
+            if shared is None:
+                shared = self._shared[key] = tuple(sorted(self.languages & normalise_languages(key)))
+            if shared:
+                points += LANGUAGE_POINTS
+                reasons.append(
+                    self._text(
+                        ("languages", shared),
+                        lambda: f"Speaks {', '.join(s.title() for s in shared)} (+{LANGUAGE_POINTS})",
+                    )
+                )
+
+        places = max(volunteer.capacity - volunteer.active_count, 0)
+        if places:
+            gained = PLACE_POINTS * min(places, MAX_PLACES_COUNTED)
+            points += gained
+            reasons.append(
+                self._text(
+                    ("places", places, volunteer.capacity),
+                    lambda: f"{places} of {volunteer.capacity} places free (+{gained})",
+                )
+            )
+
+        return Suggestion(volunteer=volunteer, score=points, reasons=reasons)
+
+
 def score(request, volunteer) -> Suggestion:
-    points = 0
-    reasons: list[str] = []
-
-    if request.fracture_kind and request.fracture_kind == volunteer.fracture_kind:
-        points += FRACTURE_POINTS
-        reasons.append(f"Same kind of fracture: {FractureKind(request.fracture_kind).label} (+{FRACTURE_POINTS})")
-    if request.timing and request.timing == volunteer.timing:
-        points += TIMING_POINTS
-        reasons.append(f"Same timing: {Timing(request.timing).label.lower()} (+{TIMING_POINTS})")
-
-    common = [t for t in request.topics or () if t in set(volunteer.topics or ())]
-    if common:
-        gained = TOPIC_POINTS * len(common)
-        points += gained
-        names = ", ".join(_TOPICS.get(t, t).lower() for t in common)
-        reasons.append(f"Topics in common: {names} (+{gained})")
-
-    for attr, yes, no in _CIRCUMSTANCES:
-        mine = getattr(request, attr)
-        if mine is not None and mine == getattr(volunteer, attr):
-            points += CIRCUMSTANCE_POINTS
-            reasons.append(f"Similar circumstances: {yes if mine else no} (+{CIRCUMSTANCE_POINTS})")
-
-    if request.region and request.region == volunteer.region:
-        points += REGION_POINTS
-        reasons.append(f"Same region: {Region(request.region).label} (+{REGION_POINTS})")
-
-    shared = sorted((normalise_languages(request.languages) & normalise_languages(volunteer.languages)) - {"english"})
-    if shared:
-        points += LANGUAGE_POINTS
-        reasons.append(f"Speaks {', '.join(s.title() for s in shared)} (+{LANGUAGE_POINTS})")
-
-    places = max(volunteer.capacity - volunteer.active_count, 0)
-    if places:
-        gained = PLACE_POINTS * min(places, MAX_PLACES_COUNTED)
-        points += gained
-        reasons.append(f"{places} of {volunteer.capacity} places free (+{gained})")
-
-    return Suggestion(volunteer=volunteer, score=points, reasons=reasons)
+    return Scorer(request).score(volunteer)
 
 
 def rank(request, volunteers) -> list[Suggestion]:
     """Score every volunteer once and order best first."""
-    return sorted((score(request, v) for v in volunteers), key=Suggestion.sort_key)
+    scorer = Scorer(request)
+    return sorted(map(scorer.score, volunteers), key=Suggestion.sort_key)
