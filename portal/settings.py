@@ -217,6 +217,13 @@ CELERY_BEAT_SCHEDULE["leaflet-review-reminders"] = {"task": "leaflet.review_remi
 # ---- outbox (portal): publish due and lost email tasks, recover sends interrupted by a crash
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "portal.emails_sweep", "schedule": 60.0}
 
+# ---- peer support (peers/): timings and scheduled jobs
+PEERS_RESPONSE_DAYS = env_int("PEERS_RESPONSE_DAYS", 7)  # a volunteer's time to answer a proposal
+PEERS_REST_DAYS = env_int("PEERS_REST_DAYS", 28)  # rest after an introduction ends, before the next
+PEERS_BRIEFING_REMINDER_DAYS = env_int("PEERS_BRIEFING_REMINDER_DAYS", 30)  # warn this long before a briefing lapses
+CELERY_BEAT_SCHEDULE["peers-expire-proposals"] = {"task": "peers.expire_proposals", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["peers-briefing-reminders"] = {"task": "peers.briefing_reminders", "schedule": 3600.0}
+
 # ---------------------------------------------------------------- email
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Helpline <helpline@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
