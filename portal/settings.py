@@ -224,6 +224,13 @@ PEERS_BRIEFING_REMINDER_DAYS = env_int("PEERS_BRIEFING_REMINDER_DAYS", 30)  # wa
 CELERY_BEAT_SCHEDULE["peers-expire-proposals"] = {"task": "peers.expire_proposals", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["peers-briefing-reminders"] = {"task": "peers.briefing_reminders", "schedule": 3600.0}
 
+# ---- helpline: callback reminders every minute; anonymise closed enquiries past retention hourly
+HELPLINE_RETENTION_DAYS = env_int("HELPLINE_RETENTION_DAYS", 2 * 365)
+HELPLINE_ASK_LIMIT_PER_IP = env_int("HELPLINE_ASK_LIMIT_PER_IP", 10)  # form posts per hour
+HELPLINE_ASK_LIMIT_PER_ADDRESS = env_int("HELPLINE_ASK_LIMIT_PER_ADDRESS", 3)  # questions per day
+CELERY_BEAT_SCHEDULE["helpline-callback-reminders"] = {"task": "helpline.callback_reminders", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["helpline-retention"] = {"task": "helpline.anonymise_closed", "schedule": 60.0 * 60}
+
 # ---------------------------------------------------------------- email
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Helpline <helpline@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
