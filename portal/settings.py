@@ -257,7 +257,9 @@ OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 600)
 # SENDING for longer than any task may run (CELERY_TASK_TIME_LIMIT) means its worker died.
 OUTBOX_STALE_SENDING_SECONDS = env_int("OUTBOX_STALE_SENDING_SECONDS", 600)
 OUTBOX_SWEEP_BATCH = env_int("OUTBOX_SWEEP_BATCH", 1000)
-OUTBOX_BROKER_PAUSE_SECONDS = env_int("OUTBOX_BROKER_PAUSE_SECONDS", 10)
+# After a failed publish a process leaves the broker alone this long (the sweeper catches up),
+# so an outage slows one action per process per window, not every action.
+OUTBOX_BROKER_PAUSE_SECONDS = env_int("OUTBOX_BROKER_PAUSE_SECONDS", 30)
 
 # ---------------------------------------------------------------- accounts
 AUTH_USER_MODEL = "portal.User"
