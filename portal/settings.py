@@ -214,6 +214,23 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # ---- leaflet: email editors when a section's review falls due (idempotent; hourly is plenty)
 CELERY_BEAT_SCHEDULE["leaflet-review-reminders"] = {"task": "leaflet.review_reminders", "schedule": 60 * 60}
 
+# ---- outbox (portal): publish due and lost email tasks, recover sends interrupted by a crash
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "portal.emails_sweep", "schedule": 60.0}
+
+# ---- peer support (peers/): timings and scheduled jobs
+PEERS_RESPONSE_DAYS = env_int("PEERS_RESPONSE_DAYS", 7)  # a volunteer's time to answer a proposal
+PEERS_REST_DAYS = env_int("PEERS_REST_DAYS", 28)  # rest after an introduction ends, before the next
+PEERS_BRIEFING_REMINDER_DAYS = env_int("PEERS_BRIEFING_REMINDER_DAYS", 30)  # warn this long before a briefing lapses
+CELERY_BEAT_SCHEDULE["peers-expire-proposals"] = {"task": "peers.expire_proposals", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["peers-briefing-reminders"] = {"task": "peers.briefing_reminders", "schedule": 3600.0}
+
+# ---- helpline: callback reminders every minute; anonymise closed enquiries past retention hourly
+HELPLINE_RETENTION_DAYS = env_int("HELPLINE_RETENTION_DAYS", 2 * 365)
+HELPLINE_ASK_LIMIT_PER_IP = env_int("HELPLINE_ASK_LIMIT_PER_IP", 10)  # form posts per hour
+HELPLINE_ASK_LIMIT_PER_ADDRESS = env_int("HELPLINE_ASK_LIMIT_PER_ADDRESS", 3)  # questions per day
+CELERY_BEAT_SCHEDULE["helpline-callback-reminders"] = {"task": "helpline.callback_reminders", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["helpline-retention"] = {"task": "helpline.anonymise_closed", "schedule": 60.0 * 60}
+
 # ---------------------------------------------------------------- email
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Helpline <helpline@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -228,6 +245,18 @@ if PRODUCTION:
 else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+
+# The outbox (portal/outbox/): retries with exponential backoff and jitter, then FAILED.
+# 8 attempts at 1, 2, 4 ... 60 minutes apart give up after about 3 hours.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+# A published task not delivered after this long is presumed lost and published again.
+OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 300)
+# SENDING for longer than any task may run (CELERY_TASK_TIME_LIMIT) means its worker died.
+OUTBOX_STALE_SENDING_SECONDS = env_int("OUTBOX_STALE_SENDING_SECONDS", 600)
+OUTBOX_SWEEP_BATCH = env_int("OUTBOX_SWEEP_BATCH", 1000)
+OUTBOX_BROKER_PAUSE_SECONDS = env_int("OUTBOX_BROKER_PAUSE_SECONDS", 10)
 
 # ---------------------------------------------------------------- accounts
 AUTH_USER_MODEL = "portal.User"
@@ -262,6 +291,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
+# Account mail (verification, password reset) goes through the outbox as transactional mail.
+ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_PERIOD = 30
