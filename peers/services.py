@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.models import OutboundEmail
-from portal.outbox import email_cancel_about, email_queue
-from portal.roles import Role, grant_role, user_roles
+from portal.outbox import email_cancel_about, email_queue, emails_about
+from portal.roles import Role, grant_role, has_role, revoke_role, user_roles
 
 from . import matching, selectors, tokens
 from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest, VolunteerProfile
@@ -638,3 +638,58 @@ def nurse_task_done(*, by, task_id: int) -> NurseTask:
             task.save(update_fields=["done_at", "done_by"])
             audit_record(action="peers.task_done", actor=by, target=task)
     return task
+
+
+# ---------------------------------------------------------------- her right to erasure
+
+
+def _erase_emails(obj) -> None:
+    # The outbox rows hold rendered bodies with names and contact details: they go too.
+    emails_about(obj).delete()
+
+
+def _volunteer_left(intro: Introduction, *, by) -> None:
+    """Her introduction ends because she left: the place is freed and the nurses choose again."""
+    now = timezone.now()
+    intro.status = (
+        Introduction.Status.ENDED if intro.status == Introduction.Status.ACCEPTED else Introduction.Status.CANCELLED
+    )
+    intro.ended_at, intro.ended_by = now, by
+    intro.save(update_fields=["status", "ended_at", "ended_by"])
+    _release_place(intro.volunteer_id)
+    request = PeerRequest.objects.select_for_update().get(pk=intro.request_id)
+    if request.status in (PeerRequest.Status.PROPOSED, PeerRequest.Status.INTRODUCED):
+        request.status = PeerRequest.Status.WAITING
+        request.save(update_fields=["status"])
+    _tell_nurses(
+        notice=f"The volunteer for request {request.reference} has left peer support.",
+        request=request,
+        task_kind=NurseTask.Kind.VOLUNTEER_LEFT,
+    )
+
+
+def peers_data_erase(*, by) -> None:
+    """She deletes everything peer support holds about her: requests, volunteer profile, their emails.
+
+    Live introductions end first (places freed, scheduled emails cancelled, the nurses
+    told when a mother is left without her volunteer). The audit trail keeps only ids.
+    """
+    with transaction.atomic():
+        for request in PeerRequest.objects.filter(mother=by):
+            peer_request_withdraw(by=by, request_id=request.pk)
+            for intro in request.introductions.all():
+                _erase_emails(intro)
+            _erase_emails(request)
+            request.delete()
+        profile = VolunteerProfile.objects.select_for_update().filter(user=by).first()
+        if profile is not None:
+            for intro in profile.introductions.select_for_update().filter(status__in=Introduction.HOLDS_PLACE):
+                _volunteer_left(intro, by=by)
+            for intro in profile.introductions.all():
+                _erase_emails(intro)
+            _erase_emails(profile)
+            profile.delete()
+        for role in (Role.MOTHER, Role.VOLUNTEER):
+            if has_role(by, role):
+                revoke_role(by, role)
+        audit_record(action="peers.data_erased", actor=by, target=by)
