@@ -11,6 +11,9 @@ portal_patterns = (
     [
         path("privacy/", views.privacy, name="privacy"),
         path("account/", views.account, name="account"),
+        path("account/data/", views.data_export_html, name="data-export"),
+        path("account/data.json", views.data_export_json, name="data-export-json"),
+        path("account/delete/", views.account_delete, name="account-delete"),
     ],
     "portal",
 )
