@@ -127,8 +127,11 @@ def _account_erase(user) -> None:
     from django.contrib.admin.models import LogEntry
 
     from .models import OutboundEmail
+    from .outbox import suppression_erase
 
     addresses = user_addresses(user)
+    for address in addresses:
+        suppression_erase(address=address)
     emails = OutboundEmail.objects.filter(to__in=addresses)
     emails.filter(status=OutboundEmail.Status.SCHEDULED).update(status=OutboundEmail.Status.CANCELLED)
     emails.update(to=f"erased@{ERASED_EMAIL_DOMAIN}", subject="(erased)", body_text="", body_html="", last_error="")

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .outbox import views as outbox_views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Portal administration"
@@ -14,6 +15,8 @@ portal_patterns = (
         path("account/data/", views.data_export_html, name="data-export"),
         path("account/data.json", views.data_export_json, name="data-export-json"),
         path("account/delete/", views.account_delete, name="account-delete"),
+        path("email/<int:pk>/cancel/", outbox_views.email_cancel_view, name="email-cancel"),
+        path("email/unsubscribe/<str:token>/", outbox_views.email_unsubscribe, name="email-unsubscribe"),
     ],
     "portal",
 )

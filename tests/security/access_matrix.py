@@ -56,9 +56,31 @@ MATRIX: dict[str, Rule] = {
     "portal:data-export": Rule(SIGNED_IN, note="her own data only; step-up re-authentication"),
     "portal:data-export-json": Rule(SIGNED_IN, note="her own data only; step-up re-authentication"),
     "portal:account-delete": Rule(SIGNED_IN, note="her own account only; step-up re-authentication"),
+    "portal:email-cancel": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _scheduled_email(p).pk})),
+    "portal:email-unsubscribe": Rule(
+        PUBLIC,
+        objects=lambda p: (PUBLIC, {"token": _unsubscribe_token(p[MOTHER].email)}),
+        note="the signed token is the credential; CSRF-exempt for one-click unsubscribe",
+    ),
     # ---------------------------------------------------------------- leaflet
     "leaflet:home": Rule(PUBLIC),
 }
+
+# URLs that take no CSRF token, and why.
+CSRF_EXEMPT = {"portal:email-unsubscribe": "RFC 8058 one-click unsubscribe from mail clients"}
+
+
+def _scheduled_email(personas):
+    from portal.outbox import email_queue
+
+    return email_queue(to=personas[MOTHER].email, template="portal/email/test_message", context={})
+
+
+def _unsubscribe_token(address):
+    from portal.outbox.consent import unsubscribe_token
+
+    return unsubscribe_token(address)
+
 
 # allauth: sign-in, sign-up and password-reset pages are for everyone; the rest need a signed-in user.
 ALLAUTH_PUBLIC = frozenset(
@@ -83,3 +105,6 @@ ALLAUTH_KWARGS = {
 }
 # The Django admin: superusers only (and only with MFA, enforced by the portal's middleware).
 ADMIN_ONLY = frozenset({ADMIN})
+# The admin's ~60 URLs share one gate (admin_view), so they are swept as these roles only:
+# a visitor, a deactivated account, a member, staff who are not admins, and an admin.
+ADMIN_SWEEP_ROLES = (ANONYMOUS, INACTIVE, MOTHER, NURSE, EDITOR, ADMIN)
