@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import AuditEntry, OutboundEmail, User
+from .models import AuditEntry, EmailSuppression, OutboundEmail, User
+from .outbox import email_retry
 
 
 @admin.register(User)
@@ -37,6 +38,39 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["id", "status", "kind", "template", "send_after", "sent_at", "attempts"]
+    """Read-only view of the outbox; filter by "Failed" to see what needs attention and retry it."""
+
+    list_display = ["id", "status", "kind", "subject", "send_after", "sent_at", "attempts", "last_error"]
     list_filter = ["status", "kind", "template"]
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
+    actions = ["retry_failed"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Retry the selected failed emails")
+    def retry_failed(self, request, queryset):
+        retried = 0
+        for message in queryset.filter(status=OutboundEmail.Status.FAILED):
+            email_retry(message=message, by=request.user)
+            retried += 1
+        skipped = queryset.count() - retried
+        self.message_user(request, f"{retried} email(s) will be sent again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, f"{skipped} selected email(s) had not failed and were left alone.", messages.WARNING
+            )
+
+
+@admin.register(EmailSuppression)
+class EmailSuppressionAdmin(admin.ModelAdmin):
+    """Addresses that unsubscribed, as keyed hashes only; deleting one lets follow-ups go to it again."""
+
+    list_display = ["address_hash", "created_at"]
+    readonly_fields = ["address_hash", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -212,6 +212,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# ---- outbox (portal): publish due and lost email tasks, recover sends interrupted by a crash
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "portal.emails_sweep", "schedule": 60.0}
+
 # ---------------------------------------------------------------- email
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Helpline <helpline@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -226,6 +229,18 @@ if PRODUCTION:
 else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+
+# The outbox (portal/outbox/): retries with exponential backoff and jitter, then FAILED.
+# 8 attempts at 1, 2, 4 ... 60 minutes apart give up after about 3 hours.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
+# A published task not delivered after this long is presumed lost and published again.
+OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 300)
+# SENDING for longer than any task may run (CELERY_TASK_TIME_LIMIT) means its worker died.
+OUTBOX_STALE_SENDING_SECONDS = env_int("OUTBOX_STALE_SENDING_SECONDS", 600)
+OUTBOX_SWEEP_BATCH = env_int("OUTBOX_SWEEP_BATCH", 1000)
+OUTBOX_BROKER_PAUSE_SECONDS = env_int("OUTBOX_BROKER_PAUSE_SECONDS", 10)
 
 # ---------------------------------------------------------------- accounts
 AUTH_USER_MODEL = "portal.User"
@@ -260,6 +275,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
+# Account mail (verification, password reset) goes through the outbox as transactional mail.
+ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_PERIOD = 30

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .outbox import views as outbox_views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Portal administration"
@@ -11,6 +12,8 @@ portal_patterns = (
     [
         path("privacy/", views.privacy, name="privacy"),
         path("account/", views.account, name="account"),
+        path("email/<int:pk>/cancel/", outbox_views.email_cancel_view, name="email-cancel"),
+        path("email/unsubscribe/<str:token>/", outbox_views.email_unsubscribe, name="email-unsubscribe"),
     ],
     "portal",
 )

@@ -5,8 +5,10 @@ retries, races). The worker writes sent mail as files so a test can read it.
 """
 
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -103,3 +105,81 @@ def publishing_to_broker():
         yield
     finally:
         celery_app.conf.task_always_eager = True
+
+
+@contextmanager
+def broker_unreachable(url: str = "redis://127.0.0.1:9/0"):
+    """Point this process's publishing at a port with nothing on it, as if Redis were down."""
+    original, eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    _switch_broker(url)
+    try:
+        yield
+    finally:
+        _switch_broker(original)
+        celery_app.conf.task_always_eager = eager
+
+
+def _switch_broker(url: str) -> None:
+    # Drop the cached connection and producer pools so the next publish connects to `url`.
+    celery_app.conf.broker_url = url
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+class SmtpSink:
+    """A real SMTP server on localhost that answers DATA from a script, then with 250.
+
+    `replies` such as ["451 4.3.0 Try again later"] or ["550 5.1.1 No such user"];
+    every accepted message is kept, parsed, in `messages`.
+    """
+
+    def __init__(self, replies=()):
+        self.replies = list(replies)
+        self.messages: list = []
+        self.answered: list[str] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            reply = self.replies.pop(0) if self.replies else "250 2.0.0 Accepted"
+            self.answered.append(reply)
+            if reply.startswith("250"):
+                self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+        return reply
+
+    def wait_for(self, count: int, timeout: float = 20.0) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"expected {count} emails at the SMTP sink, got {len(self.messages)}")
+            time.sleep(0.05)
+        return self.messages
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def smtp_sink(replies=()):
+    """Run an aiosmtpd server in a thread; yields (sink, port)."""
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink(replies)
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield sink, controller.port
+    finally:
+        controller.stop()
+
+
+def wait_until(condition, timeout: float = 20.0, message: str = "condition not met") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(message)
+        time.sleep(0.05)

@@ -1,5 +1,5 @@
 from .audit import AuditEntry
-from .outbox import OutboundEmail
+from .outbox import EmailSuppression, OutboundEmail
 from .users import User
 
-__all__ = ["AuditEntry", "OutboundEmail", "User"]
+__all__ = ["AuditEntry", "EmailSuppression", "OutboundEmail", "User"]

@@ -5,9 +5,11 @@ from django.utils import timezone
 class OutboundEmail(models.Model):
     """An email the portal has promised to send, written in the same transaction as the action.
 
-    The delivery task and the sweeper move it from SCHEDULED to SENT (or FAILED);
-    a nurse may cancel it while it is still SCHEDULED. `about_type`/`about_id`
-    tie it to the enquiry or introduction it belongs to, for their timelines.
+    The delivery task claims it SCHEDULED -> SENDING and then marks it SENT (or
+    FAILED, or back to SCHEDULED with a later `send_after` to retry); a nurse may
+    cancel it while it is still SCHEDULED. `about_type`/`about_id` tie it to the
+    enquiry or introduction it belongs to, for their timelines. `last_error`
+    says why a message failed or was not sent.
     """
 
     class Status(models.TextChoices):
@@ -36,6 +38,9 @@ class OutboundEmail(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # When a delivery task for this row was last published. The sweeper re-publishes
+    # due rows whose publish never happened (broker down) or was lost a while ago.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -46,3 +51,28 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"email #{self.pk} ({self.status})"
+
+    @property
+    def is_cancellable(self) -> bool:
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def to_masked(self) -> str:
+        """The recipient with most of the local part hidden: enough to tell two apart on a page."""
+        local, _, domain = self.to.partition("@")
+        return f"{local[:1]}\u2026@{domain}"
+
+
+class EmailSuppression(models.Model):
+    """An address that asked for no more follow-up (non-essential) emails.
+
+    Only a keyed hash of the normalised address is kept (see
+    `portal.outbox.consent`), so the list itself holds no readable addresses and a
+    person's entry can be found and erased from their address alone.
+    """
+
+    address_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"suppression #{self.pk}"

@@ -12,11 +12,13 @@ from tests.conftest import TEST_PASSWORD, make_user
 pytestmark = pytest.mark.django_db
 
 
-def test_a_mother_signs_up_verifies_her_email_and_signs_in(client):
-    response = client.post(
-        "/accounts/signup/",
-        {"email": "new.mum@example.org", "password1": TEST_PASSWORD, "password2": TEST_PASSWORD},
-    )
+def test_a_mother_signs_up_verifies_her_email_and_signs_in(client, django_capture_on_commit_callbacks):
+    # Account mail goes through the outbox: it is delivered once the sign-up commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/accounts/signup/",
+            {"email": "new.mum@example.org", "password1": TEST_PASSWORD, "password2": TEST_PASSWORD},
+        )
     assert response.status_code == 302
     assert User.objects.filter(email="new.mum@example.org").exists()
 

@@ -1,0 +1,32 @@
+"""The email outbox. Other apps import from here:
+
+from portal.outbox import email_queue, email_cancel, email_cancel_about, emails_about
+"""
+
+from .consent import is_suppressed, suppression_add, suppression_erase, unsubscribe_url
+from .selectors import emails_about, emails_failed
+from .services import (
+    email_cancel,
+    email_cancel_about,
+    email_deliver,
+    email_queue,
+    email_record,
+    email_retry,
+    emails_sweep,
+)
+
+__all__ = [
+    "email_cancel",
+    "email_cancel_about",
+    "email_deliver",
+    "email_queue",
+    "email_record",
+    "email_retry",
+    "emails_about",
+    "emails_failed",
+    "emails_sweep",
+    "is_suppressed",
+    "suppression_add",
+    "suppression_erase",
+    "unsubscribe_url",
+]
