@@ -1,3 +1,26 @@
+from django.urls import path
+
+from . import views
+
 app_name = "helpline"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("ask/", views.ask, name="ask"),
+    path("ask/thank-you/", views.ask_thanks, name="ask-thanks"),
+    path("", views.queue, name="queue"),
+    path("enquiries/new/", views.enquiry_new, name="enquiry-new"),
+    path("enquiries/<int:pk>/", views.enquiry_detail, name="enquiry-detail"),
+    path("enquiries/<int:pk>/claim/", views.enquiry_claim, name="enquiry-claim"),
+    path("enquiries/<int:pk>/assign/", views.enquiry_assign, name="enquiry-assign"),
+    path("enquiries/<int:pk>/status/", views.enquiry_transition, name="enquiry-transition"),
+    path("enquiries/<int:pk>/notes/", views.enquiry_note, name="enquiry-note"),
+    path("enquiries/<int:pk>/callbacks/", views.callback_schedule, name="callback-schedule"),
+    path("enquiries/<int:pk>/callbacks/<int:callback_pk>/done/", views.callback_done, name="callback-done"),
+    path("enquiries/<int:pk>/follow-up/", views.follow_up, name="follow-up"),
+    path("enquiries/<int:pk>/refer/", views.refer, name="refer"),
+    path("templates/", views.template_list, name="template-list"),
+    path("templates/new/", views.template_edit, name="template-new"),
+    path("templates/<int:pk>/", views.template_edit, name="template-edit"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/figures.csv", views.reports_csv, name="reports-csv"),
+]

@@ -1,0 +1,262 @@
+"""Forms check the shape of what was typed; the services check the rules."""
+
+from django import forms
+
+from .models import CallerType, Channel, FollowUpTemplate, Outcome, Status, Topic, Urgency
+from .selectors import ASSIGNEE_ME, ASSIGNEE_NONE, OPEN, helpline_nurses
+
+# Public form messages: shown next to the field and in the summary at the top.
+ASK_CONTACT_REQUIRED = "Enter an email address or a phone number so a nurse can reply to you."
+ASK_EMAIL_INVALID = "Enter an email address in the right format, like name@example.com."
+ASK_PHONE_INVALID = "Enter a phone number using digits, like 07700 900123."
+ASK_TOPICS_REQUIRED = "Choose at least one topic. Choose \u201cOther\u201d if none fits."
+ASK_QUESTION_REQUIRED = "Write your question so a nurse can help you."
+ASK_QUESTION_TOO_LONG = "Your question must be 4,000 characters or fewer. Please shorten it."
+ASK_CONSENT_REQUIRED = "Tick the box to agree, so that a nurse can store your question and reply to you."
+LOG_SUMMARY_REQUIRED = "Write a short summary of the enquiry."
+LOG_TOPICS_REQUIRED = "Choose at least one topic."
+LOG_EMAIL_INVALID = "Enter an email address in the right format, like name@example.com."
+DUE_AT_REQUIRED = "Enter the date and time of the callback."
+DATETIME_INVALID = "Enter a date and time, like 24/11/2026 14:30."
+OUTCOME_CHOICE_REQUIRED = "Choose an outcome before closing the enquiry."
+
+QUESTION_MAX = 4000
+DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
+
+
+def _clean_phone(value: str) -> str:
+    value = " ".join(value.split())
+    digits = [c for c in value if c.isdigit()]
+    if value and (len(digits) < 7 or any(c not in "0123456789 +()-" for c in value)):
+        raise forms.ValidationError(ASK_PHONE_INVALID)
+    return value
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class AskForm(forms.Form):
+    """The public "Ask a nurse" form. `website` is a honeypot: people never see it, bots fill it in."""
+
+    name = forms.CharField(label="Your first name (optional)", max_length=120, required=False)
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        error_messages={"invalid": ASK_EMAIL_INVALID},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    safe_to_leave_message = forms.BooleanField(label="It is fine to leave a voicemail on this number", required=False)
+    preferred_times = forms.CharField(
+        label="Times that suit you (optional)",
+        help_text="For example: mornings only, or text before calling.",
+        max_length=200,
+        required=False,
+    )
+    topics = forms.MultipleChoiceField(
+        label="What is your question about?",
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": ASK_TOPICS_REQUIRED},
+    )
+    question = forms.CharField(
+        label="Your question",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=QUESTION_MAX,
+        error_messages={"required": ASK_QUESTION_REQUIRED, "max_length": ASK_QUESTION_TOO_LONG},
+    )
+    consent = forms.BooleanField(
+        label="I agree that the helpline nurses may store my question and contact me about it",
+        error_messages={"required": ASK_CONSENT_REQUIRED},
+    )
+    website = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_phone(self):
+        return _clean_phone(self.cleaned_data["phone"])
+
+    def clean_question(self):
+        question = self.cleaned_data["question"].strip()
+        if not question:
+            raise forms.ValidationError(ASK_QUESTION_REQUIRED)
+        return question
+
+    def clean(self):
+        cleaned = super().clean()
+        # Only complain about missing contact details when neither field already has its own error.
+        if (
+            not cleaned.get("email")
+            and not cleaned.get("phone")
+            and "email" not in self.errors
+            and "phone" not in self.errors
+        ):
+            self.add_error("email", ASK_CONTACT_REQUIRED)
+        return cleaned
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+
+class EnquiryLogForm(forms.Form):
+    """The nurse's one-screen log of a call: sensible defaults so a routine call takes seconds."""
+
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE, widget=forms.RadioSelect)
+    caller_type = forms.ChoiceField(
+        label="Who is calling", choices=CallerType.choices, initial=CallerType.SELF, widget=forms.RadioSelect
+    )
+    name = forms.CharField(label="Name (optional)", max_length=120, required=False)
+    email = forms.EmailField(label="Email (optional)", required=False, error_messages={"invalid": LOG_EMAIL_INVALID})
+    phone = forms.CharField(
+        label="Phone (optional)", max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    topics = forms.MultipleChoiceField(
+        choices=Topic.choices, widget=forms.CheckboxSelectMultiple, error_messages={"required": LOG_TOPICS_REQUIRED}
+    )
+    urgency = forms.TypedChoiceField(
+        choices=Urgency.choices, coerce=int, initial=Urgency.ROUTINE, widget=forms.RadioSelect
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}), error_messages={"required": LOG_SUMMARY_REQUIRED}
+    )
+    consent_email = forms.BooleanField(label="Agrees to follow-up by email", required=False)
+    consent_phone = forms.BooleanField(label="Agrees to follow-up by phone", required=False)
+    safe_to_email = forms.BooleanField(label="Safe to email (nobody else reads this inbox)", required=False)
+    safe_to_leave_message = forms.BooleanField(label="Safe to leave a voicemail or message", required=False)
+    preferred_times = forms.CharField(
+        label="Times that suit her",
+        help_text="For example: text before calling, no voicemail, mornings only.",
+        max_length=200,
+        required=False,
+    )
+
+    def clean_phone(self):
+        return _clean_phone(self.cleaned_data["phone"])
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters, read from the query string; anything unexpected is simply ignored."""
+
+    q = forms.CharField(label="Search by reference, name or email", required=False, max_length=120)
+    status = forms.ChoiceField(
+        choices=[(OPEN, "Open (not closed)"), ("all", "All"), *Status.choices], required=False, initial=OPEN
+    )
+    topic = forms.ChoiceField(choices=[("", "Any topic"), *Topic.choices], required=False)
+    channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False)
+    assignee = forms.ChoiceField(required=False)
+    overdue = forms.BooleanField(label="Only overdue callbacks", required=False)
+
+    def __init__(self, *args, nurses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", "Anyone"),
+            (ASSIGNEE_ME, "Me"),
+            (ASSIGNEE_NONE, "Nobody yet"),
+            *[(str(n.pk), n.get_full_name() or n.email) for n in nurses],
+        ]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "q": data["q"],
+            "status": data["status"] or OPEN,
+            "topic": data["topic"],
+            "channel": data["channel"],
+            "assignee": data["assignee"],
+            "overdue": data["overdue"],
+        }
+
+
+class NurseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.email
+
+
+class AssignForm(forms.Form):
+    assignee = NurseChoiceField(queryset=None, required=False, empty_label="Nobody (unassign)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = helpline_nurses()
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField()
+    outcome = forms.ChoiceField(
+        choices=[("", "Choose an outcome"), *Outcome.choices],
+        required=False,
+        error_messages={"required": OUTCOME_CHOICE_REQUIRED},
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="Add a note", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class CallbackForm(forms.Form):
+    due_at = forms.DateTimeField(
+        label="Call her back at",
+        input_formats=DATETIME_INPUT_FORMATS,
+        widget=DateTimeLocalInput(),
+        error_messages={"required": DUE_AT_REQUIRED, "invalid": DATETIME_INVALID},
+    )
+    assigned_to = NurseChoiceField(label="Nurse who will call", queryset=None, empty_label=None)
+    note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = helpline_nurses()
+        if user is not None:
+            self.fields["assigned_to"].initial = user.pk
+
+
+class CallbackDoneForm(forms.Form):
+    note = forms.CharField(label="What happened (optional)", max_length=1000, required=False)
+
+
+class FollowUpForm(forms.Form):
+    template = forms.ModelChoiceField(
+        label="Email", queryset=FollowUpTemplate.objects.filter(is_active=True), empty_label=None
+    )
+    send_after = forms.DateTimeField(
+        label="Send at (leave empty to send now)",
+        input_formats=DATETIME_INPUT_FORMATS,
+        widget=DateTimeLocalInput(),
+        required=False,
+        error_messages={"invalid": DATETIME_INVALID},
+    )
+
+
+class ReferForm(forms.Form):
+    consent_recorded = forms.BooleanField(
+        label="She agrees to her first name, contact details and this summary being passed to the peer-support team",
+        required=False,
+    )
+
+
+class FollowUpTemplateForm(forms.ModelForm):
+    class Meta:
+        model = FollowUpTemplate
+        fields = ["name", "subject", "body", "is_active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+
+class ReportForm(forms.Form):
+    weeks = forms.TypedChoiceField(
+        label="Period", choices=[(4, "Last 4 weeks"), (12, "Last 12 weeks"), (26, "Last 26 weeks"), (52, "Last 52 weeks")],
+        coerce=int, required=False, initial=12,
+    )  # fmt: skip

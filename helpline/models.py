@@ -1,0 +1,287 @@
+"""Helpline enquiries: what was asked, by whom, how it is being handled.
+
+Personal details (name, contact, the summary and notes) live only on `Enquiry`,
+`EnquiryEvent.text` and `Callback.note`; retention blanks exactly those, so
+every count the reports need survives anonymisation.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    WEB = "web", "Web form"
+
+
+class CallerType(models.TextChoices):
+    SELF = "self", "The woman herself"
+    PARTNER = "partner", "Partner"
+    RELATIVE = "relative", "Relative or friend"
+    PROFESSIONAL = "professional", "Health professional"
+    OTHER = "other", "Other"
+
+
+class Topic(models.TextChoices):
+    DIAGNOSIS = "diagnosis", "Diagnosis and tests"
+    PAIN = "pain", "Pain"
+    EXERCISE = "exercise", "Exercise"
+    BREASTFEEDING = "breastfeeding", "Breastfeeding"
+    DRUG_TREATMENTS = "drug_treatments", "Drug treatments"
+    HEPARIN = "heparin", "Heparin"
+    CALCIUM_VITAMIN_D = "calcium_vitamin_d", "Calcium and vitamin D"
+    FUTURE_PREGNANCIES = "future_pregnancies", "Future pregnancies"
+    MONEY = "money", "Work, benefits and money"
+    PRACTICAL_HELP = "practical_help", "Practical help at home"
+    EMOTIONAL_SUPPORT = "emotional_support", "Emotional support"
+    PEER_CONTACT = "peer_contact", "Wants a peer contact"
+    LEAFLET_REQUEST = "leaflet_request", "Leaflet request"
+    OTHER = "other", "Other"
+
+
+class Urgency(models.IntegerChoices):
+    # Stored as a rank so the queue sorts most urgent first with a plain index.
+    URGENT = 1, "Urgent"
+    SOON = 2, "Soon"
+    ROUTINE = 3, "Routine"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    TRIAGED = "triaged", "Triaged"
+    AWAITING_CALLBACK = "awaiting_callback", "Awaiting callback"
+    IN_PROGRESS = "in_progress", "In progress"
+    CLOSED = "closed", "Closed"
+
+
+class Outcome(models.TextChoices):
+    INFORMATION_GIVEN = "information_given", "Information given"
+    SIGNPOSTED = "signposted", "Signposted"
+    REFERRED_PEER_SUPPORT = "referred_peer_support", "Referred to peer support"
+    REFERRED_GP = "referred_gp", "Referred to GP"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One move a nurse may make in the status workflow."""
+
+    action: str
+    label: str  # the button: "Mark as triaged"
+    past: str  # in messages: "can't be marked as triaged"
+    sources: frozenset[str]
+    target: str
+
+
+OPEN_STATUSES = frozenset({Status.NEW, Status.TRIAGED, Status.AWAITING_CALLBACK, Status.IN_PROGRESS})
+
+# The whole workflow, as data: the service refuses anything not listed here.
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("triage", "Mark as triaged", "marked as triaged", frozenset({Status.NEW}), Status.TRIAGED),
+    Transition(
+        "await_callback",
+        "Mark as awaiting callback",
+        "marked as awaiting callback",
+        frozenset({Status.TRIAGED, Status.IN_PROGRESS}),
+        Status.AWAITING_CALLBACK,
+    ),
+    Transition(
+        "start",
+        "Mark as in progress",
+        "marked as in progress",
+        frozenset({Status.TRIAGED, Status.AWAITING_CALLBACK}),
+        Status.IN_PROGRESS,
+    ),
+    Transition("close", "Close", "closed", OPEN_STATUSES, Status.CLOSED),
+    Transition("reopen", "Reopen", "reopened", frozenset({Status.CLOSED}), Status.IN_PROGRESS),
+)
+TRANSITIONS_BY_ACTION = {t.action: t for t in TRANSITIONS}
+
+# Unambiguous characters only (no 0/O, 1/I/L), so a reference reads well over the phone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    return "HL-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+class Enquiry(models.Model):
+    """One call, email, letter or web question to the helpline."""
+
+    reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
+    channel = models.CharField(max_length=16, choices=Channel, default=Channel.PHONE)
+    caller_type = models.CharField("who is calling", max_length=16, choices=CallerType, default=CallerType.SELF)
+    name = models.CharField(max_length=120, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    urgency = models.PositiveSmallIntegerField(choices=Urgency, default=Urgency.ROUTINE)
+    summary = models.TextField()
+    consent_email = models.BooleanField("agrees to follow-up by email", default=False)
+    consent_phone = models.BooleanField("agrees to follow-up by phone", default=False)
+    safe_to_email = models.BooleanField("safe to email", default=False)
+    safe_to_leave_message = models.BooleanField("safe to leave a message", default=False)
+    preferred_times = models.CharField("times that suit her", max_length=200, blank=True)
+    red_flag = models.BooleanField(default=False)
+
+    status = models.CharField(max_length=20, choices=Status, default=Status.NEW)
+    outcome = models.CharField(max_length=32, choices=Outcome, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # The earliest callback not yet made; kept by the services so "overdue" is one indexed comparison.
+    next_callback_at = models.DateTimeField(null=True, blank=True)
+    peer_request_id = models.BigIntegerField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "enquiries"
+        ordering = ["urgency", "created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "urgency", "created_at"], name="hl_enquiry_queue_idx"),
+            models.Index(fields=["urgency", "created_at"], name="hl_enquiry_order_idx"),
+            models.Index(fields=["assigned_to", "status"], name="hl_enquiry_assignee_idx"),
+            models.Index(fields=["channel", "created_at"], name="hl_enquiry_channel_idx"),
+            models.Index(fields=["next_callback_at"], name="hl_enquiry_callback_idx"),
+            models.Index(fields=["status", "closed_at", "anonymised_at"], name="hl_enquiry_retention_idx"),
+            models.Index(fields=["created_at"], name="hl_enquiry_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.CLOSED) | ~models.Q(outcome=""),
+                name="hl_enquiry_closed_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("helpline:enquiry-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.next_callback_at is not None and self.next_callback_at < timezone.now()
+
+    @property
+    def urgency_key(self) -> str:
+        return Urgency(self.urgency).name.lower()
+
+    @property
+    def can_email(self) -> bool:
+        """Follow-up email needs consent, an address, and a confirmed-safe inbox."""
+        return bool(self.consent_email and self.safe_to_email and self.email and not self.anonymised_at)
+
+    def allowed_transitions(self) -> list[Transition]:
+        if self.anonymised_at:
+            return []
+        return [t for t in TRANSITIONS if self.status in t.sources]
+
+
+class EnquiryTopic(models.Model):
+    """One topic of an enquiry: a small table so topic filters work the same on SQLite and PostgreSQL."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="topic_links")
+    topic = models.CharField(max_length=32, choices=Topic)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enquiry", "topic"], name="hl_enquiry_topic_unique")]
+        indexes = [models.Index(fields=["topic", "enquiry"], name="hl_topic_enquiry_idx")]
+
+    def __str__(self) -> str:
+        return self.get_topic_display()
+
+
+class EnquiryEvent(models.Model):
+    """The enquiry's timeline: append-only, written by the services, never edited by a view.
+
+    The one exception is retention, which blanks `text` (notes may hold health
+    details) while keeping the row, so who did what and when survives.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Logged"
+        STATUS = "status", "Status changed"
+        ASSIGNED = "assigned", "Assigned"
+        NOTE = "note", "Note"
+        CALLBACK_SCHEDULED = "callback_scheduled", "Callback scheduled"
+        CALLBACK_DONE = "callback_done", "Callback made"
+        FOLLOW_UP = "follow_up", "Follow-up email"
+        REFERRED = "referred", "Referred to peer support"
+        ANONYMISED = "anonymised", "Anonymised"
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=24, choices=Kind)
+    from_status = models.CharField(max_length=20, choices=Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["enquiry", "at"], name="hl_event_enquiry_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enquiry_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Callback(models.Model):
+    """A promise to ring someone back, with a reminder to the assigned nurse when it falls due."""
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="callbacks")
+    due_at = models.DateTimeField()
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(fields=["done_at", "reminder_sent_at", "due_at"], name="hl_callback_due_idx"),
+            models.Index(fields=["enquiry", "done_at"], name="hl_callback_enquiry_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"callback #{self.pk} for {self.enquiry_id} at {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class FollowUpTemplate(models.Model):
+    """A follow-up email nurses send often, kept editable by nurses and admins."""
+
+    name = models.CharField(max_length=100, unique=True)
+    subject = models.CharField(max_length=150)
+    body = models.TextField(
+        help_text="Plain text. Start without a greeting: the email adds \u201cDear …\u201d for you."
+    )
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

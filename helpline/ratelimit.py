@@ -1,0 +1,50 @@
+"""Fixed-window rate limits for the public form, kept in the shared cache (Redis in production).
+
+Keys hold a hash of the IP or address, never the address itself, because the
+cache is not a place for personal data.
+"""
+
+import hashlib
+import time
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+
+
+def _key(scope: str, value: str, window: int) -> str:
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
+    return f"helpline:rl:{scope}:{digest}:{int(time.time() // window)}"
+
+
+def hit(scope: str, value: str, *, limit: int, window: int) -> bool:
+    """Count one use; return False once `limit` uses have been made in this window."""
+    key = _key(scope, value, window)
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # The key expired between add and incr: this is the first use of a new window.
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
+
+
+def client_ip(request) -> str:
+    """The client's address, honouring the same trusted-proxy setting as sign-in rate limits."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def normalise_address(*, email: str = "", phone: str = "") -> list[str]:
+    """The addresses one submission uses: email lower-cased, phone reduced to its digits."""
+    addresses = []
+    if email:
+        addresses.append("e:" + email.strip().lower())
+    digits = "".join(c for c in phone if c.isdigit())
+    if digits:
+        addresses.append("p:" + digits[-10:])
+    return addresses

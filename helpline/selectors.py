@@ -1,0 +1,227 @@
+"""Reads: the triage queue, an enquiry's timeline, and the figures for reports."""
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from portal.models import User
+from portal.outbox import emails_about
+from portal.roles import Role
+
+from .models import (
+    OPEN_STATUSES,
+    Callback,
+    Channel,
+    Enquiry,
+    EnquiryEvent,
+    EnquiryTopic,
+    Outcome,
+    Status,
+    Topic,
+)
+
+OPEN = "open"
+ASSIGNEE_ME = "me"
+ASSIGNEE_NONE = "none"
+
+
+def helpline_nurses() -> QuerySet[User]:
+    """Everyone who can be given an enquiry: nurses and site administrators."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name=Role.NURSE) | Q(is_superuser=True))
+        .distinct()
+        .order_by("first_name", "email")
+    )
+
+
+def enquiry_queue(
+    *,
+    user: User,
+    status: str = OPEN,
+    topic: str = "",
+    channel: str = "",
+    assignee: str = "",
+    overdue: bool = False,
+    q: str = "",
+    now: datetime | None = None,
+) -> QuerySet[Enquiry]:
+    """The triage queue: most urgent first, then oldest first, with its filters applied.
+
+    Topics and the assignee are fetched with the page (two queries in all),
+    so a page of 500 costs the same number of queries as a page of 10.
+    """
+    now = now or timezone.now()
+    enquiries = Enquiry.objects.select_related("assigned_to").prefetch_related(
+        Prefetch("topic_links", queryset=EnquiryTopic.objects.order_by("topic"))
+    )
+    if status == OPEN:
+        enquiries = enquiries.filter(status__in=OPEN_STATUSES)
+    elif status in Status.values:
+        enquiries = enquiries.filter(status=status)
+    if topic in Topic.values:
+        enquiries = enquiries.filter(topic_links__topic=topic)
+    if channel in Channel.values:
+        enquiries = enquiries.filter(channel=channel)
+    if assignee == ASSIGNEE_ME:
+        enquiries = enquiries.filter(assigned_to=user)
+    elif assignee == ASSIGNEE_NONE:
+        enquiries = enquiries.filter(assigned_to__isnull=True)
+    elif assignee.isdigit():
+        enquiries = enquiries.filter(assigned_to_id=int(assignee))
+    if overdue:
+        enquiries = enquiries.filter(status__in=OPEN_STATUSES, next_callback_at__lt=now)
+    q = q.strip()
+    if q:
+        enquiries = enquiries.filter(
+            Q(reference__iexact=q) | Q(reference__iexact=f"HL-{q}") | Q(name__icontains=q) | Q(email__iexact=q)
+        )
+    return enquiries.order_by("urgency", "created_at", "id")
+
+
+def enquiry_timeline(enquiry: Enquiry) -> QuerySet[EnquiryEvent]:
+    """The enquiry's events, oldest first, with who did each."""
+    return EnquiryEvent.objects.filter(enquiry=enquiry).select_related("actor").order_by("at", "id")
+
+
+def enquiry_emails(enquiry: Enquiry) -> list:
+    """Every email about this enquiry, with its delivery state from the outbox."""
+    return list(emails_about(enquiry))
+
+
+def enquiry_callbacks(enquiry: Enquiry) -> QuerySet[Callback]:
+    return enquiry.callbacks.select_related("assigned_to").order_by("done_at", "due_at")
+
+
+# ---------------------------------------------------------------- reports
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def report_weeks(*, weeks: int, today: date | None = None) -> list[date]:
+    """The Mondays of the last `weeks` weeks, oldest first, ending with this week."""
+    this_week = week_start(today or timezone.localdate())
+    return [this_week - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+@dataclass
+class Breakdown:
+    """Enquiries per week for each value of one dimension (channel, topic or outcome)."""
+
+    title: str
+    dimension: str
+    weeks: list[date]
+    rows: list[tuple[str, list[int], int]]  # (label, count per week, total)
+    totals: list[int]
+
+    @property
+    def grand_total(self) -> int:
+        return sum(self.totals)
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def _weekly(
+    queryset, field: str, choices, *, weeks: list[date], title: str, dimension: str, date_field: str = "created_at"
+) -> Breakdown:
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for row in queryset.annotate(week=TruncWeek(date_field)).values("week", field).annotate(n=Count("id")):
+        counts[row[field]][_as_date(row["week"])] += row["n"]
+    rows = []
+    for value, label in choices:
+        per_week = [counts[value][w] for w in weeks]
+        rows.append((label, per_week, sum(per_week)))
+    totals = [sum(r[1][i] for r in rows) for i in range(len(weeks))]
+    return Breakdown(title=title, dimension=dimension, weeks=weeks, rows=rows, totals=totals)
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float | None:
+    """Linear-interpolated percentile (the same as numpy's default), computed in Python so it works on any database."""
+    if not sorted_values:
+        return None
+    position = (len(sorted_values) - 1) * fraction
+    low, high = math.floor(position), math.ceil(position)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+@dataclass
+class Report:
+    weeks: list[date]
+    by_channel: Breakdown
+    by_topic: Breakdown
+    by_outcome: Breakdown
+    received: int
+    responded: int
+    median_response: timedelta | None
+    p90_response: timedelta | None
+    open_count: int
+    overdue_count: int
+
+
+def helpline_report(*, weeks: int = 12, now: datetime | None = None) -> Report:
+    """The figures on the dashboard and in the CSV: counts only, nothing about any one person."""
+    now = now or timezone.now()
+    week_list = report_weeks(weeks=weeks, today=timezone.localdate(now))
+    start = timezone.make_aware(datetime.combine(week_list[0], datetime.min.time()))
+    in_range = Enquiry.objects.filter(created_at__gte=start, created_at__lte=now)
+    by_channel = _weekly(
+        in_range, "channel", Channel.choices, weeks=week_list, title="Enquiries by channel", dimension="Channel"
+    )
+    by_topic = _weekly(
+        EnquiryTopic.objects.filter(enquiry__in=in_range),
+        "topic",
+        Topic.choices,
+        weeks=week_list,
+        title="Enquiries by topic",
+        dimension="Topic",
+        date_field="enquiry__created_at",
+    )
+    by_outcome = _weekly(
+        in_range.filter(status=Status.CLOSED),
+        "outcome",
+        Outcome.choices,
+        weeks=week_list,
+        title="Closed enquiries by outcome",
+        dimension="Outcome",
+    )
+    responses = sorted(
+        (responded - created).total_seconds()
+        for created, responded in in_range.filter(first_response_at__isnull=False).values_list(
+            "created_at", "first_response_at"
+        )
+    )
+    median, p90 = percentile(responses, 0.5), percentile(responses, 0.9)
+    open_enquiries = Enquiry.objects.filter(status__in=OPEN_STATUSES)
+    return Report(
+        weeks=week_list,
+        by_channel=by_channel,
+        by_topic=by_topic,
+        by_outcome=by_outcome,
+        received=in_range.count(),
+        responded=len(responses),
+        median_response=timedelta(seconds=median) if median is not None else None,
+        p90_response=timedelta(seconds=p90) if p90 is not None else None,
+        open_count=open_enquiries.count(),
+        overdue_count=open_enquiries.filter(next_callback_at__lt=now).count(),
+    )
+
+
+def topic_enquiry_counts(*, since: datetime) -> dict[str, int]:
+    """How many enquiries raised each topic since a date."""
+    rows = (
+        EnquiryTopic.objects.filter(enquiry__created_at__gte=since)
+        .values("topic")
+        .annotate(n=Count("enquiry", distinct=True))
+    )
+    return {row["topic"]: row["n"] for row in rows}

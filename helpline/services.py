@@ -1,0 +1,464 @@
+"""Every change to an enquiry goes through one of these functions.
+
+Each runs in one transaction: lock the enquiry, check its state, change it,
+write the timeline event, queue any email through the outbox. Views, tasks and
+the admin call these; nothing else writes enquiries.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Min
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.audit import audit_record
+from portal.models import OutboundEmail, User
+from portal.outbox import email_cancel_about, email_queue, emails_about
+from portal.roles import Role, has_role, is_admin
+
+from .models import (
+    TRANSITIONS_BY_ACTION,
+    Callback,
+    CallerType,
+    Channel,
+    Enquiry,
+    EnquiryEvent,
+    EnquiryTopic,
+    FollowUpTemplate,
+    Outcome,
+    Status,
+    Urgency,
+)
+from .redflags import red_flags
+
+logger = logging.getLogger(__name__)
+
+TRANSITION_NOT_ALLOWED = "An enquiry that is \u201c{status}\u201d can\u2019t be {past}."
+UNKNOWN_ACTION = "That is not a step in the helpline workflow."
+OUTCOME_REQUIRED = "Choose an outcome before closing the enquiry."
+ENQUIRY_ANONYMISED = "This enquiry has been anonymised and can no longer be changed."
+ENQUIRY_CLOSED = "Reopen the enquiry before changing it."
+ASSIGNEE_NOT_NURSE = "Choose a helpline nurse."
+NO_EMAIL_CONSENT = (
+    "She has not agreed to follow-up by email, or it is not safe to email her, so no follow-up email can be sent."
+)
+TEMPLATE_INACTIVE = "That follow-up template is switched off. Choose another."
+SEND_TIME_IN_PAST = "Choose a time in the future, or leave it empty to send now."
+CALLBACK_IN_PAST = "Choose a time in the future for the callback."
+CALLBACK_ALREADY_DONE = "That callback has already been made."
+PEER_CONSENT_REQUIRED = "Record that she agrees to be referred before referring her to peer support."
+PEER_ALREADY_REFERRED = "She has already been referred to peer support."
+PEER_NO_CONTACT = "Add an email address or phone number before referring her to peer support."
+NOTE_EMPTY = "Write the note before saving it."
+
+
+def _is_nurse(user) -> bool:
+    return has_role(user, Role.NURSE) or is_admin(user)
+
+
+def _lock(enquiry: Enquiry) -> Enquiry:
+    return Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+
+
+def _record(
+    enquiry: Enquiry, *, by, kind: str, text: str = "", from_status: str = "", to_status: str = ""
+) -> EnquiryEvent:
+    """Append one timeline event; the first thing a nurse does to a new enquiry is its first response."""
+    now = timezone.now()
+    event = EnquiryEvent.objects.create(
+        enquiry=enquiry, actor=by, kind=kind, text=text, from_status=from_status, to_status=to_status, at=now
+    )
+    if enquiry.first_response_at is None and by is not None and kind != EnquiryEvent.Kind.CREATED:
+        enquiry.first_response_at = now
+        enquiry.save(update_fields=["first_response_at"])
+    return event
+
+
+def _refresh_next_callback(enquiry: Enquiry) -> None:
+    enquiry.next_callback_at = enquiry.callbacks.filter(done_at__isnull=True).aggregate(m=Min("due_at"))["m"]
+    enquiry.save(update_fields=["next_callback_at"])
+
+
+def _create_enquiry(*, topics: list[str], **fields) -> Enquiry:
+    # A reference clash is one in hundreds of millions; retry with a fresh one rather than fail.
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                enquiry = Enquiry(**fields)
+                if attempt:
+                    enquiry.reference = Enquiry._meta.get_field("reference").default()
+                enquiry.full_clean(exclude=["reference"])
+                enquiry.save()
+        except IntegrityError:
+            if attempt == 4:
+                raise
+            continue
+        EnquiryTopic.objects.bulk_create([EnquiryTopic(enquiry=enquiry, topic=t) for t in dict.fromkeys(topics)])
+        return enquiry
+    raise AssertionError("unreachable")
+
+
+def enquiry_log(
+    *,
+    by: User,
+    channel: str,
+    caller_type: str,
+    topics: list[str],
+    urgency: int,
+    summary: str,
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    consent_email: bool = False,
+    consent_phone: bool = False,
+    safe_to_email: bool = False,
+    safe_to_leave_message: bool = False,
+    preferred_times: str = "",
+) -> Enquiry:
+    """A nurse logs a call, email or letter. A phone call is answered as it is logged, so it counts as responded."""
+    now = timezone.now()
+    with transaction.atomic():
+        enquiry = _create_enquiry(
+            topics=topics,
+            channel=channel,
+            caller_type=caller_type,
+            name=name,
+            email=email,
+            phone=phone,
+            urgency=urgency,
+            summary=summary,
+            consent_email=consent_email,
+            consent_phone=consent_phone,
+            safe_to_email=safe_to_email,
+            safe_to_leave_message=safe_to_leave_message,
+            preferred_times=preferred_times,
+            red_flag=bool(red_flags(summary, topics)),
+            created_by=by,
+            created_at=now,
+            first_response_at=now if channel == Channel.PHONE else None,
+            assigned_to=by,
+        )
+        _record(enquiry, by=by, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW)
+        audit_record(action="enquiry.logged", actor=by, target=enquiry)
+    return enquiry
+
+
+def enquiry_ask(
+    *,
+    question: str,
+    topics: list[str],
+    name: str = "",
+    email: str = "",
+    phone: str = "",
+    safe_to_leave_message: bool = False,
+    preferred_times: str = "",
+) -> Enquiry:
+    """A member of the public asks a nurse through the web form.
+
+    Giving an address on a form that promises a reply is consent to be contacted
+    that way. Red-flag words or topics put the enquiry at the top of the queue.
+    The acknowledgement email carries the reference only, never the question.
+    """
+    reasons = red_flags(question, topics)
+    with transaction.atomic():
+        enquiry = _create_enquiry(
+            topics=topics,
+            channel=Channel.WEB,
+            caller_type=CallerType.SELF,
+            name=name,
+            email=email,
+            phone=phone,
+            urgency=Urgency.URGENT if reasons else Urgency.ROUTINE,
+            summary=question,
+            consent_email=bool(email),
+            consent_phone=bool(phone),
+            safe_to_email=bool(email),
+            safe_to_leave_message=safe_to_leave_message,
+            preferred_times=preferred_times,
+            red_flag=bool(reasons),
+        )
+        _record(
+            enquiry,
+            by=None,
+            kind=EnquiryEvent.Kind.CREATED,
+            to_status=Status.NEW,
+            text=("Red flags: " + "; ".join(reasons)) if reasons else "",
+        )
+        if email:
+            email_queue(
+                to=email,
+                template="helpline/email/ask_acknowledgement",
+                context={"reference": enquiry.reference, "red_flag": bool(reasons), "name": name},
+                about=enquiry,
+                kind=OutboundEmail.Kind.TRANSACTIONAL,
+            )
+    logger.info("web enquiry %s received (red flag: %s)", enquiry.pk, bool(reasons))
+    return enquiry
+
+
+def _guard_changeable(enquiry: Enquiry, *, allow_closed: bool = False) -> None:
+    if enquiry.anonymised_at:
+        raise ValidationError(ENQUIRY_ANONYMISED)
+    if not allow_closed and enquiry.status == Status.CLOSED:
+        raise ValidationError(ENQUIRY_CLOSED)
+
+
+def enquiry_transition(*, enquiry: Enquiry, by: User, action: str, outcome: str = "") -> Enquiry:
+    """Move an enquiry along the workflow. Only the moves declared in `TRANSITIONS` are possible."""
+    transition = TRANSITIONS_BY_ACTION.get(action)
+    if transition is None:
+        raise ValidationError(UNKNOWN_ACTION)
+    with transaction.atomic():
+        enquiry = _lock(enquiry)
+        _guard_changeable(enquiry, allow_closed=True)
+        if enquiry.status not in transition.sources:
+            raise ValidationError(
+                TRANSITION_NOT_ALLOWED.format(past=transition.past, status=enquiry.get_status_display())
+            )
+        old = enquiry.status
+        enquiry.status = transition.target
+        fields = ["status"]
+        if transition.target == Status.CLOSED:
+            if outcome not in Outcome.values:
+                raise ValidationError({"outcome": OUTCOME_REQUIRED})
+            enquiry.outcome, enquiry.closed_at = outcome, timezone.now()
+            fields += ["outcome", "closed_at"]
+        elif old == Status.CLOSED:
+            enquiry.outcome, enquiry.closed_at = "", None
+            fields += ["outcome", "closed_at"]
+        enquiry.save(update_fields=fields)
+        text = enquiry.get_outcome_display() if transition.target == Status.CLOSED else ""
+        _record(enquiry, by=by, kind=EnquiryEvent.Kind.STATUS, from_status=old, to_status=enquiry.status, text=text)
+    return enquiry
+
+
+def enquiry_assign(*, enquiry: Enquiry, by: User, to: User | None) -> Enquiry:
+    """Give the enquiry to a nurse (claiming is assigning to yourself), or unassign it with `to=None`."""
+    if to is not None and not _is_nurse(to):
+        raise ValidationError({"assignee": ASSIGNEE_NOT_NURSE})
+    with transaction.atomic():
+        enquiry = _lock(enquiry)
+        _guard_changeable(enquiry)
+        if enquiry.assigned_to_id == (to.pk if to else None):
+            return enquiry
+        enquiry.assigned_to = to
+        enquiry.save(update_fields=["assigned_to"])
+        text = f"Assigned to {_staff_name(to)}" if to else "Unassigned"
+        _record(enquiry, by=by, kind=EnquiryEvent.Kind.ASSIGNED, text=text)
+    return enquiry
+
+
+def _staff_name(user: User) -> str:
+    return user.get_full_name() or user.email
+
+
+def enquiry_note_add(*, enquiry: Enquiry, by: User, text: str) -> EnquiryEvent:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": NOTE_EMPTY})
+    with transaction.atomic():
+        enquiry = _lock(enquiry)
+        _guard_changeable(enquiry, allow_closed=True)
+        return _record(enquiry, by=by, kind=EnquiryEvent.Kind.NOTE, text=text)
+
+
+def callback_schedule(*, enquiry: Enquiry, by: User, due_at: datetime, assigned_to: User, note: str = "") -> Callback:
+    """Promise a callback. The assigned nurse gets a reminder email when it falls due (see `callback_reminders_send_due`).
+
+    Where the workflow allows it, the enquiry moves to "awaiting callback".
+    """
+    if due_at <= timezone.now():
+        raise ValidationError({"due_at": CALLBACK_IN_PAST})
+    if not _is_nurse(assigned_to):
+        raise ValidationError({"assigned_to": ASSIGNEE_NOT_NURSE})
+    with transaction.atomic():
+        enquiry = _lock(enquiry)
+        _guard_changeable(enquiry)
+        callback = Callback.objects.create(
+            enquiry=enquiry, due_at=due_at, assigned_to=assigned_to, note=note, created_by=by
+        )
+        _refresh_next_callback(enquiry)
+        local = timezone.localtime(due_at)
+        _record(
+            enquiry,
+            by=by,
+            kind=EnquiryEvent.Kind.CALLBACK_SCHEDULED,
+            text=f"For {local:%a %d %b %Y %H:%M} by {_staff_name(assigned_to)}" + (f": {note}" if note else ""),
+        )
+        if enquiry.status in TRANSITIONS_BY_ACTION["await_callback"].sources:
+            old = enquiry.status
+            enquiry.status = Status.AWAITING_CALLBACK
+            enquiry.save(update_fields=["status"])
+            _record(enquiry, by=by, kind=EnquiryEvent.Kind.STATUS, from_status=old, to_status=enquiry.status)
+    return callback
+
+
+def callback_complete(*, callback: Callback, by: User, note: str = "") -> Callback:
+    """Record that a callback was made; the enquiry's next callback (and so its overdue flag) moves on."""
+    with transaction.atomic():
+        enquiry = _lock(callback.enquiry)
+        _guard_changeable(enquiry, allow_closed=True)
+        callback = Callback.objects.select_for_update().get(pk=callback.pk)
+        if callback.done_at:
+            raise ValidationError(CALLBACK_ALREADY_DONE)
+        callback.done_at = timezone.now()
+        callback.save(update_fields=["done_at"])
+        _refresh_next_callback(enquiry)
+        _record(enquiry, by=by, kind=EnquiryEvent.Kind.CALLBACK_DONE, text=note.strip())
+    return callback
+
+
+def callback_reminders_send_due(*, now: datetime | None = None) -> int:
+    """Email each nurse whose callback has fallen due. Run every minute by beat; safe to run twice at once.
+
+    Each reminder is claimed with a conditional UPDATE before its email is
+    queued, in the same transaction, so a callback is reminded exactly once.
+    """
+    now = now or timezone.now()
+    due = Callback.objects.filter(done_at__isnull=True, reminder_sent_at__isnull=True, due_at__lte=now).values_list(
+        "pk", flat=True
+    )
+    sent = 0
+    for callback_id in list(due[:500]):
+        with transaction.atomic():
+            claimed = Callback.objects.filter(
+                pk=callback_id, reminder_sent_at__isnull=True, done_at__isnull=True
+            ).update(reminder_sent_at=now)
+            if not claimed:
+                continue
+            callback = Callback.objects.select_related("enquiry", "assigned_to").get(pk=callback_id)
+            email_queue(
+                to=callback.assigned_to.email,
+                template="helpline/email/callback_reminder",
+                context={
+                    "reference": callback.enquiry.reference,
+                    "due_at": callback.due_at,
+                    "path": reverse("helpline:enquiry-detail", args=[callback.enquiry_id]),
+                },
+                about=callback.enquiry,
+                kind=OutboundEmail.Kind.TRANSACTIONAL,
+            )
+            sent += 1
+    return sent
+
+
+def follow_up_send(
+    *, enquiry: Enquiry, by: User, template: FollowUpTemplate, send_after: datetime | None = None
+) -> OutboundEmail:
+    """Queue a follow-up email from a template, now or later, only where she agreed to email."""
+    if not template.is_active:
+        raise ValidationError({"template": TEMPLATE_INACTIVE})
+    if send_after is not None and send_after <= timezone.now():
+        raise ValidationError({"send_after": SEND_TIME_IN_PAST})
+    with transaction.atomic():
+        enquiry = _lock(enquiry)
+        if enquiry.anonymised_at:
+            raise ValidationError(ENQUIRY_ANONYMISED)
+        if not enquiry.can_email:
+            raise ValidationError(NO_EMAIL_CONSENT)
+        message = email_queue(
+            to=enquiry.email,
+            template="helpline/email/follow_up",
+            context={
+                "subject": template.subject,
+                "body": template.body,
+                "name": enquiry.name,
+                "reference": enquiry.reference,
+                "links": follow_up_links(template),
+            },
+            about=enquiry,
+            send_after=send_after,
+            kind=OutboundEmail.Kind.FOLLOW_UP,
+        )
+        when = "now" if send_after is None else f"on {timezone.localtime(send_after):%a %d %b %Y %H:%M}"
+        _record(enquiry, by=by, kind=EnquiryEvent.Kind.FOLLOW_UP, text=f"\u201c{template.name}\u201d to send {when}")
+    return message
+
+
+def follow_up_links(template: FollowUpTemplate) -> list[dict]:
+    """Links a follow-up template carries (leaflet sections and organisations), as absolute URLs with titles."""
+    return []
+
+
+def enquiry_refer_to_peer_support(*, enquiry: Enquiry, by: User, consent_recorded: bool):
+    """Ask the peer-support team to find her a volunteer, pre-filled from the enquiry.
+
+    Only with her consent, which the nurse records here; the peers app owns
+    everything after this one call.
+    """
+    if not consent_recorded:
+        raise ValidationError({"consent_recorded": PEER_CONSENT_REQUIRED})
+    from peers.services import peer_request_refer
+
+    with transaction.atomic():
+        enquiry = _lock(enquiry)
+        _guard_changeable(enquiry)
+        if enquiry.peer_request_id:
+            raise ValidationError(PEER_ALREADY_REFERRED)
+        if not (enquiry.email or enquiry.phone):
+            raise ValidationError(PEER_NO_CONTACT)
+        request = peer_request_refer(
+            by=by,
+            enquiry_id=enquiry.pk,
+            first_name=(enquiry.name.split() or [""])[0],
+            email=enquiry.email if enquiry.can_email else "",
+            phone=enquiry.phone if enquiry.consent_phone else "",
+            summary=enquiry.summary,
+            topics=list(enquiry.topic_links.values_list("topic", flat=True)),
+            consent_recorded=True,
+        )
+        enquiry.peer_request_id = request.pk
+        enquiry.save(update_fields=["peer_request_id"])
+        _record(enquiry, by=by, kind=EnquiryEvent.Kind.REFERRED, text="She agreed to be referred.")
+    return request
+
+
+def enquiries_anonymise_due(*, now: datetime | None = None) -> int:
+    """Blank the personal details of enquiries closed longer ago than the retention period.
+
+    Keeps everything the reports count (channel, caller type, topics, urgency,
+    outcome, dates). Only rows not yet anonymised are picked up, so running it
+    again changes nothing. Returns how many enquiries were anonymised.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.HELPLINE_RETENTION_DAYS)
+    due = Enquiry.objects.filter(status=Status.CLOSED, anonymised_at__isnull=True, closed_at__lte=cutoff)
+    done = 0
+    for enquiry_id in list(due.values_list("pk", flat=True)[:1000]):
+        with transaction.atomic():
+            enquiry = Enquiry.objects.select_for_update().get(pk=enquiry_id)
+            # Re-check under the lock: it may have been reopened since the list was read.
+            if enquiry.anonymised_at or enquiry.status != Status.CLOSED or enquiry.closed_at > cutoff:
+                continue
+            _anonymise(enquiry, now=now)
+            done += 1
+    if done:
+        logger.info("anonymised %s closed enquiries past retention", done)
+    return done
+
+
+def _anonymise(enquiry: Enquiry, *, now: datetime) -> None:
+    enquiry.name = enquiry.email = enquiry.phone = enquiry.preferred_times = ""
+    enquiry.summary = "[anonymised]"
+    enquiry.anonymised_at = now
+    enquiry.save(update_fields=["name", "email", "phone", "preferred_times", "summary", "anonymised_at"])
+    enquiry.events.exclude(text="").update(text="")
+    enquiry.callbacks.exclude(note="").update(note="")
+    # Unsent follow-ups are cancelled; the outbox keeps its rows (for the timeline's
+    # delivery history) without the address or the words.
+    email_cancel_about(about=enquiry)
+    emails_about(enquiry).update(to="", body_text="", body_html="")
+    EnquiryEvent.objects.create(enquiry=enquiry, kind=EnquiryEvent.Kind.ANONYMISED, at=now)
+    audit_record(action="enquiry.anonymised", target=enquiry)
+
+
+def follow_up_template_save(*, form, by: User) -> FollowUpTemplate:
+    """Save a nurse's edit of a follow-up template (a validated ModelForm) and note who changed it."""
+    with transaction.atomic():
+        template = form.save()
+        audit_record(action="helpline.template_saved", actor=by, target=template)
+    return template

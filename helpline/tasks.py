@@ -1,0 +1,17 @@
+"""Beat tasks for the helpline: thin wrappers, each calling one service."""
+
+from celery import shared_task
+
+
+@shared_task(name="helpline.callback_reminders")
+def callback_reminders_task() -> int:
+    from .services import callback_reminders_send_due
+
+    return callback_reminders_send_due()
+
+
+@shared_task(name="helpline.anonymise_closed")
+def anonymise_closed_task() -> int:
+    from .services import enquiries_anonymise_due
+
+    return enquiries_anonymise_due()

@@ -1,0 +1,418 @@
+"""Helpline pages. The public "Ask a nurse" form; everything else is for nurses (and admins) only."""
+
+import csv
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.access import role_required
+from portal.audit import audit_record
+from portal.roles import Role, has_role, is_admin
+
+from . import ratelimit, selectors, services
+from .charts import horizontal_bars, vertical_bars
+from .forms import (
+    AskForm,
+    AssignForm,
+    CallbackDoneForm,
+    CallbackForm,
+    EnquiryLogForm,
+    FollowUpForm,
+    FollowUpTemplateForm,
+    NoteForm,
+    QueueFilterForm,
+    ReferForm,
+    ReportForm,
+    TransitionForm,
+)
+from .models import Callback, Enquiry, FollowUpTemplate
+from .redflags import RED_FLAG_ADVICE, red_flags
+
+logger = logging.getLogger(__name__)
+
+QUEUE_PAGE_SIZE = 50
+ASK_SESSION_KEY = "helpline_ask"
+RATE_LIMITED_MESSAGE = (
+    "You have sent several questions in a short time, so we have paused the form for a while. "
+    "Please try again later. Your earlier questions have reached our nurses."
+)
+
+
+def nurse_view(view):
+    """Nurses and site admins only, never cached by the browser (these pages hold health details)."""
+    return role_required(Role.NURSE)(never_cache(view))
+
+
+def get_enquiry_for_user(request, pk: int) -> Enquiry:
+    """The one way a view loads an enquiry: 404 unless the user is helpline staff and it exists."""
+    if not (has_role(request.user, Role.NURSE) or is_admin(request.user)):
+        raise Http404
+    return get_object_or_404(Enquiry.objects.select_related("assigned_to", "created_by"), pk=pk)
+
+
+def _attempt(form, service, **kwargs) -> bool:
+    """Call a service; on a rule it refuses, put its message on the form and report failure."""
+    try:
+        service(**kwargs)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- public
+
+
+def _rate_limited(request):
+    logger.warning("helpline ask form rate-limited")
+    return render(
+        request,
+        "helpline/ask_rate_limited.html",
+        {"message": RATE_LIMITED_MESSAGE, "advice": RED_FLAG_ADVICE},
+        status=429,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def ask(request):
+    """Anyone may ask a nurse a question; no account needed."""
+    form = AskForm(request.POST or None)
+    if request.method == "POST":
+        # Every attempt counts against the IP, so a bot cannot probe the form endlessly.
+        if not ratelimit.hit(
+            "ask-ip", ratelimit.client_ip(request), limit=settings.HELPLINE_ASK_LIMIT_PER_IP, window=3600
+        ):
+            return _rate_limited(request)
+        if form.is_bot:
+            logger.warning("helpline ask form: honeypot filled, submission dropped")
+            return render(request, "helpline/ask_rejected.html", status=400)
+        if form.is_valid():
+            data = form.cleaned_data
+            addresses = ratelimit.normalise_address(email=data["email"], phone=data["phone"])
+            allowed = [
+                ratelimit.hit("ask-address", a, limit=settings.HELPLINE_ASK_LIMIT_PER_ADDRESS, window=86400)
+                for a in addresses
+            ]
+            if not all(allowed):
+                return _rate_limited(request)
+            enquiry = services.enquiry_ask(
+                question=data["question"],
+                topics=data["topics"],
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                safe_to_leave_message=data["safe_to_leave_message"],
+                preferred_times=data["preferred_times"],
+            )
+            # The reference travels in the session, not the URL.
+            request.session[ASK_SESSION_KEY] = {
+                "reference": enquiry.reference,
+                "red_flag": enquiry.red_flag,
+                "emailed": bool(data["email"]),
+            }
+            return redirect("helpline:ask-thanks")
+    warn = bool(
+        request.method == "POST" and red_flags(request.POST.get("question", ""), request.POST.getlist("topics"))
+    )
+    return render(request, "helpline/ask.html", {"form": form, "red_flag": warn, "advice": RED_FLAG_ADVICE})
+
+
+@require_GET
+@never_cache
+def ask_thanks(request):
+    sent = request.session.get(ASK_SESSION_KEY)
+    if not sent:
+        return redirect("helpline:ask")
+    return render(request, "helpline/ask_thanks.html", {"sent": sent, "advice": RED_FLAG_ADVICE})
+
+
+# ---------------------------------------------------------------- queue and logging
+
+
+@require_GET
+@nurse_view
+def queue(request):
+    nurses = list(selectors.helpline_nurses())
+    filter_form = QueueFilterForm(request.GET or None, nurses=nurses)
+    filters = filter_form.filters() if request.GET else {}
+    enquiries = selectors.enquiry_queue(user=request.user, **filters)
+    page = Paginator(enquiries, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    if filters.get("q"):
+        # The search term may be a name or an address: record that a search happened, not what it was.
+        audit_record(action="enquiry.searched", request=request, results=page.paginator.count)
+    return render(request, "helpline/queue.html", {"filter_form": filter_form, "page": page, "now": timezone.now()})
+
+
+@require_http_methods(["GET", "POST"])
+@nurse_view
+def enquiry_new(request):
+    form = EnquiryLogForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        enquiry = services.enquiry_log(by=request.user, **form.cleaned_data)
+        messages.success(request, f"Enquiry {enquiry.reference} logged.")
+        return redirect(enquiry)
+    return render(request, "helpline/enquiry_new.html", {"form": form})
+
+
+# ---------------------------------------------------------------- one enquiry
+
+
+def _detail_page(request, enquiry: Enquiry, *, status: int = 200, **bound_forms):
+    """The enquiry page, with any form that failed shown bound (its errors and what was typed)."""
+    audit_record(action="enquiry.viewed", request=request, target=enquiry)
+    forms = {
+        "assign_form": AssignForm(initial={"assignee": enquiry.assigned_to_id}),
+        "transition_form": TransitionForm(),
+        "note_form": NoteForm(),
+        "callback_form": CallbackForm(user=request.user),
+        "follow_up_form": FollowUpForm(),
+        "refer_form": ReferForm(),
+        **bound_forms,
+    }
+    return render(
+        request,
+        "helpline/enquiry_detail.html",
+        {
+            "enquiry": enquiry,
+            "topics": [link.get_topic_display() for link in enquiry.topic_links.all()],
+            "timeline": selectors.enquiry_timeline(enquiry),
+            "emails": selectors.enquiry_emails(enquiry),
+            "now": timezone.now(),
+            "callbacks": list(selectors.enquiry_callbacks(enquiry)),
+            "transitions": enquiry.allowed_transitions(),
+            "callback_done_form": CallbackDoneForm(),
+            "has_templates": FollowUpTemplate.objects.filter(is_active=True).exists(),
+            **forms,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@nurse_view
+def enquiry_detail(request, pk: int):
+    return _detail_page(request, get_enquiry_for_user(request, pk))
+
+
+def _done(request, enquiry: Enquiry, message: str):
+    messages.success(request, message)
+    return redirect(enquiry)
+
+
+@require_POST
+@nurse_view
+def enquiry_claim(request, pk: int):
+    enquiry = get_enquiry_for_user(request, pk)
+    form = AssignForm()
+    if _attempt(form, services.enquiry_assign, enquiry=enquiry, by=request.user, to=request.user):
+        return _done(request, enquiry, "You are now looking after this enquiry.")
+    return _detail_page(request, enquiry, assign_form=form, status=400)
+
+
+@require_POST
+@nurse_view
+def enquiry_assign(request, pk: int):
+    enquiry = get_enquiry_for_user(request, pk)
+    form = AssignForm(request.POST)
+    if form.is_valid() and _attempt(
+        form, services.enquiry_assign, enquiry=enquiry, by=request.user, to=form.cleaned_data["assignee"]
+    ):
+        return _done(request, enquiry, "Assignment saved.")
+    return _detail_page(request, enquiry, assign_form=form, status=400)
+
+
+@require_POST
+@nurse_view
+def enquiry_transition(request, pk: int):
+    enquiry = get_enquiry_for_user(request, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid() and _attempt(
+        form,
+        services.enquiry_transition,
+        enquiry=enquiry,
+        by=request.user,
+        action=form.cleaned_data["action"],
+        outcome=form.cleaned_data["outcome"],
+    ):
+        enquiry.refresh_from_db()
+        return _done(request, enquiry, f"Status is now \u201c{enquiry.get_status_display()}\u201d.")
+    return _detail_page(request, enquiry, transition_form=form, status=400)
+
+
+@require_POST
+@nurse_view
+def enquiry_note(request, pk: int):
+    enquiry = get_enquiry_for_user(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid() and _attempt(
+        form, services.enquiry_note_add, enquiry=enquiry, by=request.user, text=form.cleaned_data["text"]
+    ):
+        return _done(request, enquiry, "Note added.")
+    return _detail_page(request, enquiry, note_form=form, status=400)
+
+
+@require_POST
+@nurse_view
+def callback_schedule(request, pk: int):
+    enquiry = get_enquiry_for_user(request, pk)
+    form = CallbackForm(request.POST, user=request.user)
+    if form.is_valid() and _attempt(
+        form, services.callback_schedule, enquiry=enquiry, by=request.user, **form.cleaned_data
+    ):
+        return _done(request, enquiry, "Callback scheduled. The nurse will get a reminder when it is due.")
+    return _detail_page(request, enquiry, callback_form=form, status=400)
+
+
+@require_POST
+@nurse_view
+def callback_done(request, pk: int, callback_pk: int):
+    enquiry = get_enquiry_for_user(request, pk)
+    callback = get_object_or_404(Callback, pk=callback_pk, enquiry=enquiry)
+    form = CallbackDoneForm(request.POST)
+    if form.is_valid() and _attempt(
+        form, services.callback_complete, callback=callback, by=request.user, note=form.cleaned_data["note"]
+    ):
+        return _done(request, enquiry, "Callback recorded.")
+    messages.error(request, " ".join(form.non_field_errors()) or "The callback could not be recorded.")
+    return redirect(enquiry)
+
+
+@require_POST
+@nurse_view
+def follow_up(request, pk: int):
+    enquiry = get_enquiry_for_user(request, pk)
+    form = FollowUpForm(request.POST)
+    if form.is_valid() and _attempt(
+        form,
+        services.follow_up_send,
+        enquiry=enquiry,
+        by=request.user,
+        template=form.cleaned_data["template"],
+        send_after=form.cleaned_data["send_after"],
+    ):
+        return _done(request, enquiry, "Follow-up email queued.")
+    return _detail_page(request, enquiry, follow_up_form=form, status=400)
+
+
+@require_POST
+@nurse_view
+def refer(request, pk: int):
+    enquiry = get_enquiry_for_user(request, pk)
+    form = ReferForm(request.POST)
+    if form.is_valid() and _attempt(
+        form,
+        services.enquiry_refer_to_peer_support,
+        enquiry=enquiry,
+        by=request.user,
+        consent_recorded=form.cleaned_data["consent_recorded"],
+    ):
+        return _done(request, enquiry, "Referred to peer support.")
+    return _detail_page(request, enquiry, refer_form=form, status=400)
+
+
+# ---------------------------------------------------------------- follow-up templates
+
+
+@require_GET
+@nurse_view
+def template_list(request):
+    return render(request, "helpline/template_list.html", {"templates": FollowUpTemplate.objects.all()})
+
+
+@require_http_methods(["GET", "POST"])
+@nurse_view
+def template_edit(request, pk: int | None = None):
+    template = get_object_or_404(FollowUpTemplate, pk=pk) if pk else None
+    form = FollowUpTemplateForm(request.POST or None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        services.follow_up_template_save(form=form, by=request.user)
+        messages.success(request, "Template saved.")
+        return redirect("helpline:template-list")
+    return render(request, "helpline/template_edit.html", {"form": form, "template": template})
+
+
+# ---------------------------------------------------------------- reports
+
+
+def _report(request):
+    form = ReportForm(request.GET or None)
+    weeks = (form.cleaned_data.get("weeks") if form.is_valid() else None) or 12
+    return form, selectors.helpline_report(weeks=weeks)
+
+
+@require_GET
+@nurse_view
+def reports(request):
+    form, report = _report(request)
+    weekly = vertical_bars(
+        title="Enquiries received each week",
+        description=f"{report.received} enquiries in the last {len(report.weeks)} weeks; the table below gives each figure.",
+        items=[(f"{week:%d %b}", total) for week, total in zip(report.weeks, report.by_channel.totals, strict=True)],
+    )
+    breakdowns = []
+    for breakdown in (report.by_channel, report.by_topic, report.by_outcome):
+        chart = horizontal_bars(
+            title=breakdown.title,
+            description=f"Totals over the period; {breakdown.grand_total} in all. The table after the chart has each week.",
+            items=[(label, total) for label, _, total in breakdown.rows],
+        )
+        breakdowns.append((breakdown, chart))
+    context = {
+        "form": form,
+        "report": report,
+        "weekly": weekly,
+        "breakdowns": breakdowns,
+        "median_text": duration_text(report.median_response),
+        "p90_text": duration_text(report.p90_response),
+    }
+    return render(request, "helpline/reports.html", context)
+
+
+def duration_text(delta) -> str:
+    """A response time in words a manager reads at a glance: "45 minutes", "5 hours", "2 days 3 hours"."""
+    if delta is None:
+        return "No responses yet"
+    minutes = round(delta.total_seconds() / 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [(days, "day"), (hours, "hour")] if days else [(hours, "hour"), (minutes, "minute")]
+    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
+    return " ".join(words) or "under a minute"
+
+
+@require_GET
+@nurse_view
+def reports_csv(request):
+    """Counts only: no reference, name, date of any single enquiry, or free text."""
+    _, report = _report(request)
+    audit_record(action="helpline.report_exported", request=request, weeks=len(report.weeks))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="helpline-figures-{timezone.localdate():%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["measure", "category", "week_starting", "count"])
+    for name, breakdown in (("channel", report.by_channel), ("topic", report.by_topic), ("outcome", report.by_outcome)):
+        for label, per_week, _ in breakdown.rows:
+            for week, count in zip(report.weeks, per_week, strict=True):
+                writer.writerow([name, label, week.isoformat(), count])
+    for measure, value in (
+        ("received", report.received),
+        ("responded", report.responded),
+        ("median_first_response_hours", _hours(report.median_response)),
+        ("p90_first_response_hours", _hours(report.p90_response)),
+        ("open_now", report.open_count),
+        ("overdue_callbacks_now", report.overdue_count),
+    ):
+        writer.writerow([measure, "", "", value])
+    return response
+
+
+def _hours(delta) -> str:
+    return "" if delta is None else f"{delta.total_seconds() / 3600:.1f}"

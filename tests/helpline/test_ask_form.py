@@ -1,0 +1,218 @@
+"""The public "Ask a nurse" form."""
+
+import pytest
+from django.core import mail
+
+from helpline import forms
+from helpline.models import Channel, Enquiry, EnquiryEvent, Status, Urgency
+from helpline.redflags import RED_FLAG_ADVICE
+from helpline.views import RATE_LIMITED_MESSAGE
+from portal.models import OutboundEmail
+
+pytestmark = pytest.mark.django_db
+
+URL = "/helpline/ask/"
+
+
+def valid(**overrides):
+    data = {
+        "name": "Priya",
+        "email": "priya@example.net",
+        "phone": "",
+        "preferred_times": "Evenings",
+        "topics": ["breastfeeding", "drug_treatments"],
+        "question": "Can I take alendronate while breastfeeding?",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def test_it_logs_the_question_as_a_new_web_enquiry_and_shows_the_reference(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, valid())
+
+    assert response.status_code == 302
+    assert response["Location"] == "/helpline/ask/thank-you/"
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.channel, enquiry.status, enquiry.urgency) == (Channel.WEB, Status.NEW, Urgency.ROUTINE)
+    assert (enquiry.email, enquiry.consent_email, enquiry.safe_to_email) == ("priya@example.net", True, True)
+    assert sorted(enquiry.topic_links.values_list("topic", flat=True)) == ["breastfeeding", "drug_treatments"]
+    assert enquiry.events.get().kind == EnquiryEvent.Kind.CREATED
+
+    thanks = client.get(response["Location"])
+    assert enquiry.reference in html(thanks)
+    assert RED_FLAG_ADVICE not in html(thanks)
+
+
+def test_the_reference_is_opaque_and_never_in_a_url(client):
+    response = client.post(URL, valid())
+    enquiry = Enquiry.objects.get()
+
+    assert enquiry.reference.startswith("HL-") and len(enquiry.reference) == 9
+    assert enquiry.reference != f"HL-{enquiry.pk}"
+    assert enquiry.reference not in response["Location"]
+    assert "priya" not in response["Location"]
+
+
+def test_it_sends_an_acknowledgement_with_the_reference_but_not_the_question(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, valid())
+    enquiry = Enquiry.objects.get()
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["priya@example.net"]
+    assert enquiry.reference in message.subject and enquiry.reference in message.body
+    assert "alendronate" not in message.body
+    outbound = OutboundEmail.objects.get()
+    assert (outbound.kind, outbound.status) == (OutboundEmail.Kind.TRANSACTIONAL, OutboundEmail.Status.SENT)
+
+
+def test_a_phone_only_question_gets_no_email(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, valid(email="", phone="07700 900456"))
+
+    assert response.status_code == 302
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.phone, enquiry.consent_phone, enquiry.consent_email) == ("07700 900456", True, False)
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"email": "", "phone": ""}, "email", forms.ASK_CONTACT_REQUIRED),
+        ({"email": "not-an-address"}, "email", forms.ASK_EMAIL_INVALID),
+        ({"phone": "call me maybe"}, "phone", forms.ASK_PHONE_INVALID),
+        ({"topics": None}, "topics", forms.ASK_TOPICS_REQUIRED),
+        ({"question": "   "}, "question", forms.ASK_QUESTION_REQUIRED),
+        ({"question": "x" * 4001}, "question", forms.ASK_QUESTION_TOO_LONG),
+        ({"consent": None}, "consent", forms.ASK_CONSENT_REQUIRED),
+    ],
+)
+def test_each_invalid_field_gets_a_clear_message_next_to_it_and_in_the_summary(client, overrides, field, message):
+    response = client.post(URL, valid(**overrides))
+
+    assert response.status_code == 200
+    page = html(response)
+    assert f'<a href="#id_{field}">{message}</a>' in page
+    assert (
+        f'<p class="error-message" id="id_{field}_error"><span class="visually-hidden">Error:</span> {message}</p>'
+        in page
+    )
+    assert "<title>Error: Ask a nurse" in page
+    assert not Enquiry.objects.exists()
+
+
+def test_nothing_typed_is_lost_on_a_validation_error(client):
+    response = client.post(
+        URL, valid(consent=None, phone="07700 900789", preferred_times="Text first", safe_to_leave_message="on")
+    )
+
+    page = html(response)
+    assert 'value="Priya"' in page
+    assert 'value="priya@example.net"' in page
+    assert 'value="07700 900789"' in page
+    assert 'value="Text first"' in page
+    assert ">\nCan I take alendronate while breastfeeding?</textarea>" in page
+    assert 'name="topics" value="breastfeeding" id="id_topics_3" checked' in page
+    assert 'name="topics" value="drug_treatments" id="id_topics_4" checked' in page
+    assert 'name="safe_to_leave_message" id="id_safe_to_leave_message" checked' in page
+
+
+def test_the_honeypot_turns_bots_away_without_logging_or_emailing(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, valid(website="http://spam.example"))
+
+    assert response.status_code == 400
+    assert "We could not send your question" in html(response)
+    assert not Enquiry.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_ip_rate_limit_answers_429_with_a_human_message(client, settings):
+    settings.HELPLINE_ASK_LIMIT_PER_IP = 3
+    for n in range(3):
+        assert client.post(URL, valid(email=f"p{n}@example.net")).status_code == 302
+
+    response = client.post(URL, valid(email="p4@example.net"))
+
+    assert response.status_code == 429
+    assert RATE_LIMITED_MESSAGE in html(response)
+    assert "<h1>Please wait before sending another question</h1>" in html(response)
+    assert Enquiry.objects.count() == 3
+
+
+def test_the_ip_rate_limit_counts_invalid_attempts_too(client, settings):
+    settings.HELPLINE_ASK_LIMIT_PER_IP = 2
+    client.post(URL, valid(consent=None))
+    client.post(URL, valid(consent=None))
+
+    assert client.post(URL, valid()).status_code == 429
+
+
+def test_the_address_rate_limit_applies_across_ips(client, settings):
+    settings.HELPLINE_ASK_LIMIT_PER_ADDRESS = 2
+    for n in range(2):
+        assert client.post(URL, valid(), REMOTE_ADDR=f"192.0.2.{n}").status_code == 302
+
+    response = client.post(URL, valid(email="PRIYA@example.net"), REMOTE_ADDR="192.0.2.99")
+
+    assert response.status_code == 429
+    assert Enquiry.objects.count() == 2
+    # Someone else from the same place is still welcome.
+    assert client.post(URL, valid(email="other@example.net"), REMOTE_ADDR="192.0.2.99").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I woke up with sudden severe back pain and can't stand.",
+        "Since yesterday I can\u2019t move my legs properly.",
+        "I think I have lost bladder control since the fall.",
+        "Chest pain when I breathe in.",
+    ],
+)
+def test_red_flags_make_the_enquiry_urgent_and_show_the_advice(client, question, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, valid(question=question, topics=["pain"]))
+
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.urgency, enquiry.red_flag) == (Urgency.URGENT, True)
+    thanks = html(client.get(response["Location"]))
+    assert RED_FLAG_ADVICE in thanks
+    assert "999" in thanks
+    assert "contact your GP or call NHS 111 now" in mail.outbox[0].body
+
+
+def test_severe_pain_as_a_topic_is_a_red_flag_even_without_a_body_part(client):
+    client.post(URL, valid(question="The pain is getting worse every day.", topics=["pain"]))
+    assert Enquiry.objects.get().urgency == Urgency.URGENT
+
+
+def test_red_flag_advice_shows_even_when_the_form_has_errors(client):
+    response = client.post(URL, valid(question="Sudden severe back pain", consent=None))
+
+    assert response.status_code == 200
+    assert RED_FLAG_ADVICE in html(response)
+
+
+def test_the_thank_you_page_without_a_question_goes_back_to_the_form(client):
+    response = client.get("/helpline/ask/thank-you/")
+    assert response.status_code == 302
+    assert response["Location"] == "/helpline/ask/"
+
+
+def test_the_form_has_no_inline_script_or_style(client):
+    page = html(client.get(URL))
+    assert "<script" not in page
+    assert "style=" not in page
+    assert " on" + "click=" not in page

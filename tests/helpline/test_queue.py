@@ -1,0 +1,189 @@
+"""The triage queue: order, filters, search, overdue flags and a fixed number of queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from helpline import services
+from helpline.models import Callback, Channel, Enquiry, EnquiryTopic, Status, Topic, Urgency
+from tests.conftest import make_user
+
+from .conftest import make_enquiry
+
+pytestmark = pytest.mark.django_db
+
+URL = "/helpline/"
+
+
+def refs(response) -> list[str]:
+    return [e.reference for e in response.context["page"].object_list]
+
+
+def bulk_enquiries(count: int, nurse) -> None:
+    """Many enquiries quickly, each with two topics, an assignee and an overdue callback on some."""
+    now = timezone.now()
+    enquiries = Enquiry.objects.bulk_create(
+        Enquiry(
+            reference=f"HL-B{n:05d}",
+            summary="bulk",
+            urgency=(n % 3) + 1,
+            channel=Channel.values[n % 4],
+            assigned_to=nurse if n % 2 else None,
+            created_at=now - timedelta(minutes=n),
+            next_callback_at=now - timedelta(hours=1) if n % 5 == 0 else None,
+        )
+        for n in range(count)
+    )
+    EnquiryTopic.objects.bulk_create(
+        EnquiryTopic(enquiry=e, topic=t) for e in enquiries for t in (Topic.PAIN, Topic.EXERCISE)
+    )
+
+
+@pytest.mark.parametrize("count", [10, 500])
+def test_the_queue_runs_a_fixed_number_of_queries_whatever_the_page_size(
+    nurse_client, nurse, count, django_assert_max_num_queries, monkeypatch
+):
+    monkeypatch.setattr("helpline.views.QUEUE_PAGE_SIZE", 500)
+    bulk_enquiries(count, nurse)
+    nurse_client.get("/helpline/ask/")  # the session's first request records it (allauth usersessions)
+
+    # Up to 8 for the shared middleware (user, session activity, roles, MFA check), then 4 for the
+    # page: the nurse list for the filter, the count, the page with assignees joined, its topics.
+    with django_assert_max_num_queries(12):
+        response = nurse_client.get(URL)
+
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == count
+    assert response.content.decode().count("Exercise, Pain") >= count  # topics really rendered
+    assert f"{count} enquiries" in response.content.decode()
+
+
+def test_filters_and_search_do_not_add_queries_per_row(nurse_client, nurse, django_assert_max_num_queries):
+    bulk_enquiries(60, nurse)
+    nurse_client.get("/helpline/ask/")
+    with django_assert_max_num_queries(13):  # one more for the audit row a search writes
+        response = nurse_client.get(URL, {"q": "HL-B00001", "topic": "pain", "overdue": "", "assignee": "me"})
+    assert refs(response) == ["HL-B00001"]
+
+
+def test_the_query_count_is_the_same_for_10_and_500_rows(nurse_client, nurse, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr("helpline.views.QUEUE_PAGE_SIZE", 500)
+    nurse_client.get("/helpline/ask/")
+    counts = []
+    for total in (10, 500):
+        Enquiry.objects.all().delete()
+        bulk_enquiries(total, nurse)
+        with CaptureQueriesContext(connection) as queries:
+            nurse_client.get(URL)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_it_orders_by_urgency_then_oldest_first(nurse_client, nurse):
+    now = timezone.now()
+    routine_old = make_enquiry(nurse, urgency=Urgency.ROUTINE)
+    urgent_new = make_enquiry(nurse, urgency=Urgency.URGENT)
+    urgent_old = make_enquiry(nurse, urgency=Urgency.URGENT)
+    soon = make_enquiry(nurse, urgency=Urgency.SOON)
+    for enquiry, age in ((routine_old, 90), (urgent_new, 5), (urgent_old, 60), (soon, 10)):
+        Enquiry.objects.filter(pk=enquiry.pk).update(created_at=now - timedelta(minutes=age))
+
+    response = nurse_client.get(URL)
+
+    assert refs(response) == [urgent_old.reference, urgent_new.reference, soon.reference, routine_old.reference]
+
+
+def test_closed_enquiries_leave_the_default_queue_but_can_be_filtered_for(nurse_client, nurse):
+    open_one = make_enquiry(nurse)
+    closed = make_enquiry(nurse)
+    services.enquiry_transition(enquiry=closed, by=nurse, action="close", outcome="signposted")
+
+    assert refs(nurse_client.get(URL)) == [open_one.reference]
+    assert refs(nurse_client.get(URL, {"status": Status.CLOSED})) == [closed.reference]
+    assert len(refs(nurse_client.get(URL, {"status": "all"}))) == 2
+
+
+def test_filters_by_topic_channel_and_assignee(nurse_client, nurse):
+    other = make_user("nina@example.org", role="nurse", mfa=True)
+    pain_phone_mine = make_enquiry(nurse, topics=[Topic.PAIN], channel=Channel.PHONE)
+    heparin_letter = make_enquiry(nurse, topics=[Topic.HEPARIN], channel=Channel.LETTER)
+    services.enquiry_assign(enquiry=heparin_letter, by=nurse, to=other)
+    unassigned = make_enquiry(nurse, topics=[Topic.HEPARIN, Topic.PAIN])
+    services.enquiry_assign(enquiry=unassigned, by=nurse, to=None)
+
+    assert refs(nurse_client.get(URL, {"topic": "heparin"})) == [heparin_letter.reference, unassigned.reference]
+    assert refs(nurse_client.get(URL, {"channel": "letter"})) == [heparin_letter.reference]
+    assert refs(nurse_client.get(URL, {"assignee": "me"})) == [pain_phone_mine.reference]
+    assert refs(nurse_client.get(URL, {"assignee": "none"})) == [unassigned.reference]
+    assert refs(nurse_client.get(URL, {"assignee": str(other.pk)})) == [heparin_letter.reference]
+
+
+def test_search_by_reference_name_or_email(nurse_client, nurse):
+    harriet = make_enquiry(nurse, name="Harriet Jones", email="hj@example.net")
+    make_enquiry(nurse, name="Sam Smith", email="sam@example.net")
+
+    assert refs(nurse_client.get(URL, {"q": harriet.reference.lower()})) == [harriet.reference]
+    assert refs(nurse_client.get(URL, {"q": harriet.reference[3:]})) == [harriet.reference]
+    assert refs(nurse_client.get(URL, {"q": "harriet"})) == [harriet.reference]
+    assert refs(nurse_client.get(URL, {"q": "HJ@example.net"})) == [harriet.reference]
+    assert refs(nurse_client.get(URL, {"q": "nobody"})) == []
+
+
+def test_a_search_is_audited_without_the_search_term(nurse_client, nurse):
+    from portal.models import AuditEntry
+
+    make_enquiry(nurse, name="Harriet Jones")
+    nurse_client.get(URL, {"q": "Harriet"})
+
+    entry = AuditEntry.objects.get(action="enquiry.searched")
+    assert entry.actor == nurse
+    assert "Harriet" not in str(entry.detail)
+
+
+def test_rows_show_age_and_overdue_callbacks_and_the_overdue_filter(nurse_client, nurse):
+    due_soon = make_enquiry(nurse)
+    overdue = make_enquiry(nurse)
+    services.callback_schedule(
+        enquiry=due_soon, by=nurse, due_at=timezone.now() + timedelta(hours=2), assigned_to=nurse
+    )
+    services.callback_schedule(
+        enquiry=overdue, by=nurse, due_at=timezone.now() + timedelta(minutes=1), assigned_to=nurse
+    )
+    Callback.objects.filter(enquiry=overdue).update(due_at=timezone.now() - timedelta(hours=3))
+    Enquiry.objects.filter(pk=overdue.pk).update(next_callback_at=timezone.now() - timedelta(hours=3))
+
+    response = nurse_client.get(URL)
+    page = response.content.decode()
+    assert page.count('<strong class="overdue">Overdue</strong>') == 1
+    assert "0\xa0minutes" in page  # the age column
+
+    assert refs(nurse_client.get(URL, {"overdue": "on"})) == [overdue.reference]
+
+
+def test_the_queue_shows_no_names_or_contact_details(nurse_client, nurse):
+    make_enquiry(nurse, name="Harriet Jones", email="hj@example.net", phone="07700 900111")
+    page = nurse_client.get(URL).content.decode()
+    assert "Harriet" not in page and "hj@example.net" not in page and "900111" not in page
+
+
+def test_it_paginates(nurse_client, nurse, monkeypatch):
+    monkeypatch.setattr("helpline.views.QUEUE_PAGE_SIZE", 5)
+    bulk_enquiries(12, nurse)
+
+    first = nurse_client.get(URL, {"channel": ""})
+    third = nurse_client.get(URL, {"page": 3})
+
+    assert len(refs(first)) == 5
+    assert len(refs(third)) == 2
+    assert "Page 1 of 3" in first.content.decode()
+    assert "?channel=&amp;page=2" in first.content.decode()
+
+
+def test_junk_filters_are_ignored_not_errors(nurse_client, nurse):
+    make_enquiry(nurse)
+    response = nurse_client.get(URL, {"status": "bogus", "topic": "x", "assignee": "abc", "page": "zz"})
+    assert response.status_code == 200
