@@ -122,7 +122,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "portal.usersessions.UserSessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.SessionTimeoutMiddleware",
     "portal.middleware.RateLimitStatusMiddleware",
@@ -210,7 +210,15 @@ else:
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_processed_dir),
         "store_processed": False,
+        # Exchange tables (one file per queue's exchange) live under var/ too, not in the cwd.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
+# Two queues, so a burst of mail never holds up other work: delivery tasks
+# (portal.email_*) go to `email`, everything else, the outbox sweeper included, to
+# `default`. Every worker consumes both (`-Q default,email`); a busy site can give
+# `email` workers of its own (docs/deploy.md).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"portal.email_*": {"queue": "email"}}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE: dict = {}
@@ -319,6 +327,8 @@ MFA_TOTP_TOLERANCE = 0
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_TRUST_ENABLED = False
 
+# "Last seen" on the sessions page; recorded at most every 5 minutes by
+# portal.usersessions (in MIDDLEWARE instead of allauth's per-request write).
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # ---------------------------------------------------------------- sessions and cookies
