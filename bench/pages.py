@@ -138,6 +138,7 @@ def nginx_checks(base: str, loads: list) -> list:
 def seconds_until_a_publish_shows(base: str, path: str, limit: int = 120) -> int | None:
     """Change the section's title as a publish would (new text, then content_changed on commit), poll nginx."""
     from django.db import transaction
+
     from leaflet.cache import content_changed
     from leaflet.models import Section
 

@@ -48,6 +48,10 @@ def _has_authenticator(user) -> bool:
 SESSION_LOGIN_AT = "portal_login_at"
 SESSION_SEEN_AT = "portal_seen_at"
 
+# Last activity is rewritten at most once a minute: idle limits stay accurate to the
+# minute without a session write on every request.
+SEEN_AT_RESOLUTION = 60
+
 TIMED_OUT_MESSAGE = "You were signed out because you had been away for a while. Please sign in again."
 
 
@@ -90,7 +94,8 @@ class SessionTimeoutMiddleware:
                     logout(request)
                     messages.info(request, TIMED_OUT_MESSAGE)
                     return redirect_to_login(request.get_full_path())
-                request.session[SESSION_SEEN_AT] = now
+                if now - seen_at >= SEEN_AT_RESOLUTION:
+                    request.session[SESSION_SEEN_AT] = now
         return self.get_response(request)
 
 
