@@ -52,6 +52,10 @@ SESSION_SEEN_AT = "portal_seen_at"
 # minute early, never late.
 SEEN_AT_RESOLUTION = 60
 
+# Last activity is rewritten at most once a minute: idle limits stay accurate to the
+# minute without a session write on every request.
+SEEN_AT_RESOLUTION = 60
+
 TIMED_OUT_MESSAGE = "You were signed out because you had been away for a while. Please sign in again."
 
 
