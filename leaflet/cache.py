@@ -27,6 +27,9 @@ VERSION_KEY = "leaflet:content-version"
 PAGE_TIMEOUT = 24 * 60 * 60
 # How long a browser or shared cache may reuse a page without asking again.
 PUBLIC_MAX_AGE = 300
+# How long a shared cache (nginx's proxy cache, docs/nginx-portal.conf) may serve a page
+# without asking again: a publish reaches every reader within a minute.
+SHARED_MAX_AGE = 60
 
 
 def content_version() -> str:
@@ -83,7 +86,7 @@ def public_page(view):
         ) or HttpResponse(entry["content"], content_type=entry["content_type"])
         response["ETag"] = entry["etag"]
         response["Last-Modified"] = http_date(entry["last_modified"])
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE, s_maxage=SHARED_MAX_AGE)
         patch_vary_headers(response, ["Cookie"])
         return response
 
