@@ -47,6 +47,7 @@ def _has_authenticator(user) -> bool:
 # Session keys written at sign-in and on every request; epoch seconds.
 SESSION_LOGIN_AT = "portal_login_at"
 SESSION_SEEN_AT = "portal_seen_at"
+
 # Last activity is rewritten at most once a minute: idle limits stay accurate to the
 # minute without a session write on every request.
 SEEN_AT_RESOLUTION = 60
