@@ -28,8 +28,9 @@ PAGE_TIMEOUT = 24 * 60 * 60
 # How long a browser or shared cache may reuse a page without asking again.
 PUBLIC_MAX_AGE = 300
 # How long a shared cache (nginx's proxy cache, docs/nginx-portal.conf) may serve a page
-# without asking again: a publish reaches every reader within a minute.
-SHARED_MAX_AGE = 60
+# without asking again. A copy refreshed just before a publish lives this long, and the
+# next refresh takes a moment more: 50 s keeps a publish visible to every reader within a minute.
+SHARED_MAX_AGE = 50
 
 
 def content_version() -> str:
