@@ -294,6 +294,10 @@ def report(bench: Benchmark, results: dict, checks: list) -> bool:
         print(f"   {label:<36} {rps:>7.0f} {ratio:>5.2f}x {p50:>7.2f} {p95:>7.2f} {p99:>7.2f} {cpu_text}")
         if label == "bare":
             continue
+        if not all(r["requests"] for r in runs):
+            ok = False
+            checks.append((f"{label}: some runs completed no request at all (each took over wrk's 5 s timeout)", False))
+            continue
         if bench.min_ratio is not None:
             met = ratio >= bench.min_ratio
             ok &= met
