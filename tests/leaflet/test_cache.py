@@ -1,8 +1,11 @@
+import hashlib
+
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from leaflet import services
-from leaflet.cache import PUBLIC_MAX_AGE
+from leaflet.cache import PUBLIC_MAX_AGE, content_version
 
 from .conftest import draft_fields
 
@@ -66,3 +69,24 @@ def test_signed_in_users_get_pages_no_cache_may_keep(client, leaflet, mother):
     assert "no-store" in response["Cache-Control"]
     assert "public" not in response["Cache-Control"]
     assert b"Your account" in response.content  # rendered for her, not the anonymous copy
+
+
+def test_a_cached_copy_keeps_the_security_headers(client, leaflet):
+    first = client.get(URL)
+    hit = client.get(URL)
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Cache-Control"):
+        assert hit[header] == first[header], header
+    assert "Cookie" in hit["Vary"]
+    assert "Set-Cookie" not in hit
+    assert hit.content == first.content
+
+
+def _page_key(path):
+    return f"leaflet:page:{content_version()}:{hashlib.sha256(path.encode()).hexdigest()}"
+
+
+def test_only_guidance_pages_are_page_cached(client, leaflet):
+    client.get("/privacy/")
+    client.get(URL)
+    assert cache.get(_page_key("/privacy/")) is None
+    assert cache.get(_page_key(URL)) is not None
