@@ -14,6 +14,7 @@ cache hit.
 """
 
 import argparse
+import io
 import os
 import sys
 import time
@@ -66,7 +67,7 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["*"]
     clear_url_caches()
     call_command("migrate", verbosity=0)
-    call_command("leaflet_load", verbosity=0)
+    call_command("leaflet_load", stdout=io.StringIO())
 
     client = Client()
     client.get("/bench/bare/")  # warm up imports and lazy settings

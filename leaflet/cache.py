@@ -43,6 +43,22 @@ def content_version() -> str:
     return version
 
 
+# The version this process saw last: lets a hit fetch the version and the page
+# in one round trip to the cache; a wrong guess costs one more lookup, never staleness.
+_last_version: str | None = None
+
+
+def _lookup(path_hash: str) -> tuple[str, dict | None]:
+    global _last_version
+    guess = _last_version
+    keys = [VERSION_KEY] + ([f"leaflet:page:{guess}:{path_hash}"] if guess else [])
+    found = cache.get_many(keys)
+    version = found.get(VERSION_KEY) or content_version()
+    _last_version = version
+    key = f"leaflet:page:{version}:{path_hash}"
+    return key, found.get(key) if version == guess else cache.get(key)
+
+
 def content_changed() -> None:
     """Invalidate every cached page (called after a publish commits)."""
     cache.set(VERSION_KEY, str(time.time_ns()), None)
@@ -82,8 +98,7 @@ class PageCacheMiddleware:
         if not (path in CACHED_PATHS or path.startswith(CACHED_PATH_PREFIXES)) or not is_anonymous_reader(request):
             return self.get_response(request)
 
-        key = f"leaflet:page:{content_version()}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
-        entry = cache.get(key)
+        key, entry = _lookup(hashlib.sha256(request.get_full_path().encode()).hexdigest())
         if entry is None:
             response = self.get_response(request)
             if not getattr(response, "leaflet_shareable", False) or response.streaming:

@@ -90,3 +90,11 @@ def test_only_guidance_pages_are_page_cached(client, leaflet):
     client.get(URL)
     assert cache.get(_page_key("/privacy/")) is None
     assert cache.get(_page_key(URL)) is not None
+
+
+def test_a_publish_by_another_process_is_never_served_stale(client, breastfeeding):
+    client.get(URL)  # this process now guesses the current content version
+    Section = type(breastfeeding)
+    Section.objects.filter(pk=breastfeeding.pk).update(body_html="<p>Published elsewhere.</p>")
+    cache.set("leaflet:content-version", "bumped-by-another-process", None)
+    assert b"Published elsewhere." in client.get(URL).content
