@@ -72,21 +72,27 @@ def is_anonymous_reader(request) -> bool:
     )
 
 
-def public_page(view):
-    """Let shared caches and the page cache keep this view's pages for anonymous readers only."""
+def public_page(view=None, *, timeout: int = PAGE_TIMEOUT):
+    """Let shared caches and the page cache keep this view's pages for anonymous readers only.
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if is_anonymous_reader(request) and response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-            response.leaflet_shareable = True
-        else:
-            add_never_cache_headers(response)
-            patch_cache_control(response, private=True)
-        return response
+    `timeout` bounds how long the page cache keeps a copy (publishing drops it sooner).
+    """
 
-    return wrapper
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if is_anonymous_reader(request) and response.status_code == 200:
+                patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+                response.leaflet_cache_timeout = timeout
+            else:
+                add_never_cache_headers(response)
+                patch_cache_control(response, private=True)
+            return response
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
 
 
 class PageCacheMiddleware:
@@ -101,7 +107,8 @@ class PageCacheMiddleware:
         key, entry = _lookup(hashlib.sha256(request.get_full_path().encode()).hexdigest())
         if entry is None:
             response = self.get_response(request)
-            if not getattr(response, "leaflet_shareable", False) or response.streaming:
+            timeout = getattr(response, "leaflet_cache_timeout", None)
+            if timeout is None or response.streaming:
                 return response
             entry = {
                 "content": response.content,
@@ -110,7 +117,7 @@ class PageCacheMiddleware:
                 "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
                 "last_modified": int(time.time()),
             }
-            cache.set(key, entry, PAGE_TIMEOUT)
+            cache.set(key, entry, timeout)
 
         response = get_conditional_response(request, etag=entry["etag"], last_modified=entry["last_modified"])
         if response is None:

@@ -112,7 +112,8 @@ def print_leaflet(request):
     )
 
 
-@public_page
+# Any phrase makes a page, so search copies expire quickly rather than piling up.
+@public_page(timeout=10 * 60)
 def search_view(request):
     query = request.GET.get("q", "").strip()[: search.MAX_QUERY_LENGTH]
     results = search.find(query) if query else []

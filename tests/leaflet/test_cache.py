@@ -98,3 +98,18 @@ def test_a_publish_by_another_process_is_never_served_stale(client, breastfeedin
     Section.objects.filter(pk=breastfeeding.pk).update(body_html="<p>Published elsewhere.</p>")
     cache.set("leaflet:content-version", "bumped-by-another-process", None)
     assert b"Published elsewhere." in client.get(URL).content
+
+
+def test_search_pages_are_cached_briefly(client, leaflet, monkeypatch):
+    timeouts = {}
+    original_set = cache.set
+
+    def recording_set(key, value, timeout=None):
+        timeouts[key] = timeout
+        return original_set(key, value, timeout)
+
+    monkeypatch.setattr(cache, "set", recording_set)
+    client.get("/search/?q=bone")
+    client.get(URL)
+    assert timeouts[_page_key("/search/?q=bone")] == 10 * 60
+    assert timeouts[_page_key(URL)] == 24 * 60 * 60
