@@ -32,6 +32,9 @@ PUBLIC_MAX_AGE = 300
 # Only these paths are looked up, so other apps' pages pay nothing for the cache.
 CACHED_PATH_PREFIXES = ("/guidance/", "/search/")
 CACHED_PATHS = ("/",)
+# Only search pages depend on the query string; elsewhere it is ignored, so
+# `?anything` cannot fill the cache with copies of the same page.
+QUERY_PATH_PREFIXES = ("/search/",)
 _NOT_STORED_HEADERS = {"set-cookie", "etag", "last-modified"}
 
 
@@ -104,7 +107,8 @@ class PageCacheMiddleware:
         if not (path in CACHED_PATHS or path.startswith(CACHED_PATH_PREFIXES)) or not is_anonymous_reader(request):
             return self.get_response(request)
 
-        key, entry = _lookup(hashlib.sha256(request.get_full_path().encode()).hexdigest())
+        cache_path = request.get_full_path() if path.startswith(QUERY_PATH_PREFIXES) else path
+        key, entry = _lookup(hashlib.sha256(cache_path.encode()).hexdigest())
         if entry is None:
             response = self.get_response(request)
             timeout = getattr(response, "leaflet_cache_timeout", None)

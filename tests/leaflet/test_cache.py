@@ -113,3 +113,10 @@ def test_search_pages_are_cached_briefly(client, leaflet, monkeypatch):
     client.get(URL)
     assert timeouts[_page_key("/search/?q=bone")] == 10 * 60
     assert timeouts[_page_key(URL)] == 24 * 60 * 60
+
+
+def test_a_query_string_does_not_make_a_new_copy_of_a_guidance_page(client, leaflet, django_assert_num_queries):
+    client.get(URL)
+    with django_assert_num_queries(0):
+        assert client.get(URL + "?utm_source=leaflet").status_code == 200
+    assert cache.get(_page_key(URL + "?utm_source=leaflet")) is None
