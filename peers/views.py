@@ -105,13 +105,9 @@ def request_new(request):
         form = PeerRequestForm(request.POST)
         if form.is_valid():
             data = dict(form.cleaned_data)
+            consents = {name: data.pop(name) for name in ("consent_nurses_read", "consent_share_details")}
             try:
-                peer_request = services.peer_request_create(
-                    by=user,
-                    data=data,
-                    consent_nurses_read=data.pop("consent_nurses_read"),
-                    consent_share_details=data.pop("consent_share_details"),
-                )
+                peer_request = services.peer_request_create(by=user, data=data, **consents)
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))
             else:
