@@ -9,11 +9,10 @@ from leaflet.models import Section
 from leaflet.tasks import review_reminders_task
 from tests.workers import publishing_to_broker, running_worker
 
-# serialized_rollback: the role groups come from a data migration, which a flush would wipe.
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
