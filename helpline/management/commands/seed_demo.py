@@ -190,7 +190,7 @@ class Command(BaseCommand):
         EmailAddress.objects.bulk_create(
             [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users], batch_size=BATCH
         )
-        group = Group.objects.get(name=role)
+        group = Group.objects.get_or_create(name=role)[0]
         User.groups.through.objects.bulk_create(
             [User.groups.through(user_id=u.pk, group_id=group.pk) for u in users], batch_size=BATCH
         )
