@@ -19,6 +19,7 @@ install: $(VENV)/.installed
 # With no DATABASE_URL/REDIS_URL: SQLite and a file-system broker under var/; mail lands in var/mail/.
 run: install
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py leaflet_load
 	$(PY) manage.py demo_accounts
 	@echo "Mail sent by the portal is written to var/mail/ (one file per batch)."
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."

@@ -6,4 +6,20 @@ app_name = "leaflet"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("guidance/", views.contents, name="contents"),
+    path("guidance/exercises/programme/", views.exercise_programme, name="exercise-programme"),
+    path("guidance/stories/", views.case_studies, name="case-studies"),
+    path("guidance/print/", views.print_leaflet, name="print"),
+    path("guidance/<slug:slug>/", views.section_detail, name="section"),
+    path("contacts/", views.contacts, name="contacts"),
+    path("search/", views.search_view, name="search"),
+    path("editor/", views.editor_dashboard, name="editor"),
+    path("editor/sections/<int:pk>/", views.section_review, name="section-review"),
+    path("editor/sections/<int:pk>/edit/", views.section_edit, name="section-edit"),
+    path("editor/sections/<int:pk>/submit/", views.section_submit, name="section-submit"),
+    path("editor/sections/<int:pk>/withdraw/", views.section_withdraw, name="section-withdraw"),
+    path("editor/sections/<int:pk>/approve/", views.section_approve, name="section-approve"),
+    path("editor/sections/<int:pk>/return/", views.section_return, name="section-return"),
+    path("editor/sections/<int:pk>/history/", views.section_history, name="section-history"),
+    path("editor/sections/<int:pk>/revert/<int:history_id>/", views.section_revert, name="section-revert"),
 ]

@@ -1,5 +1,269 @@
-from django.shortcuts import render
+"""Public guidance pages (cached for anonymous readers) and the editors' and reviewers' pages."""
+
+import difflib
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from portal.access import role_required
+from portal.audit import audit_record
+from portal.roles import Role
+
+from . import rendering, search, selectors, services
+from .cache import public_page
+from .forms import ReturnForm, SectionDraftForm
+from .models import CaseStudy, ExerciseGroup, ExerciseProgramme, IntroQuestion, Question, Section
+
+CONTACTS_SLUG = "useful-contacts"
+EXERCISES_SLUG = "exercises"
 
 
+# ---------------------------------------------------------------- public pages
+def _programme():
+    programme = ExerciseProgramme.objects.first()
+    if programme is None:
+        return None, []
+    groups = list(ExerciseGroup.objects.filter(programme=programme).prefetch_related("exercises"))
+    return programme, groups
+
+
+@public_page
 def home(request):
-    return render(request, "leaflet/home.html")
+    sections = selectors.published_sections()
+    intro = IntroQuestion.objects.select_related("section").filter(section__published_at__isnull=False)
+    return render(
+        request,
+        "leaflet/home.html",
+        {"sections": sections, "intro_questions": intro, "review": selectors.review_dates_summary()},
+    )
+
+
+@public_page
+def contents(request):
+    sections = selectors.published_sections().prefetch_related(
+        Prefetch("questions", queryset=Question.objects.order_by("order"))
+    )
+    return render(request, "leaflet/contents.html", {"sections": sections, "review": selectors.review_dates_summary()})
+
+
+@public_page
+def section_detail(request, slug):
+    section = get_object_or_404(selectors.published_sections(), slug=slug)
+    siblings = list(selectors.published_sections().only("slug", "title", "order"))
+    index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
+    context = {
+        "section": section,
+        "previous": siblings[index - 1] if index > 0 else None,
+        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "case_studies": section.case_studies.order_by("order"),
+        "evidence": [line for line in section.evidence_sources.splitlines() if line.strip()],
+    }
+    if slug == EXERCISES_SLUG:
+        context["programme"], context["groups"] = _programme()
+    if slug == CONTACTS_SLUG:
+        context["organisations"] = selectors.organisations()
+    return render(request, "leaflet/section.html", context)
+
+
+@public_page
+def exercise_programme(request):
+    section = get_object_or_404(selectors.published_sections(), slug=EXERCISES_SLUG)
+    programme, groups = _programme()
+    return render(
+        request, "leaflet/exercise_programme.html", {"section": section, "programme": programme, "groups": groups}
+    )
+
+
+@public_page
+def case_studies(request):
+    stories = CaseStudy.objects.prefetch_related(
+        Prefetch("sections", queryset=selectors.published_sections().only("slug", "title", "order"))
+    )
+    return render(
+        request,
+        "leaflet/case_studies.html",
+        {
+            "stories": stories,
+            "review": selectors.review_dates_summary(),
+        },
+    )
+
+
+def contacts(request):
+    return redirect("leaflet:section", slug=CONTACTS_SLUG, permanent=True)
+
+
+@public_page
+def print_leaflet(request):
+    programme, groups = _programme()
+    return render(
+        request,
+        "leaflet/print.html",
+        {
+            "sections": selectors.published_sections(),
+            "programme": programme,
+            "groups": groups,
+            "stories": CaseStudy.objects.all(),
+            "organisations": selectors.organisations(),
+            "review": selectors.review_dates_summary(),
+        },
+    )
+
+
+@public_page
+def search_view(request):
+    query = request.GET.get("q", "").strip()[: search.MAX_QUERY_LENGTH]
+    results = search.find(query) if query else []
+    return render(
+        request,
+        "leaflet/search.html",
+        {"query": query, "results": results, "review": selectors.review_dates_summary()},
+    )
+
+
+# ---------------------------------------------------------------- editors and reviewers
+def get_section_for_user(request, pk: int) -> Section:
+    """Every editor and nurse may see every section; anyone else never reaches here."""
+    return get_object_or_404(Section, pk=pk)
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def editor_dashboard(request):
+    sections = Section.objects.select_related("draft_author", "approved_by").order_by("order")
+    return render(
+        request,
+        "leaflet/editor/dashboard.html",
+        {
+            "sections": sections,
+            "awaiting": [s for s in sections if s.status == Section.Status.AWAITING_REVIEW],
+            "due": selectors.sections_due_for_review(),
+        },
+    )
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def section_review(request, pk):
+    """The working copy beside the live page: preview, changes, and the actions allowed now."""
+    section = get_section_for_user(request, pk)
+    return render(
+        request,
+        "leaflet/editor/review.html",
+        {
+            "section": section,
+            "preview_html": rendering.render(section.draft_body),
+            "diff": _diff(section.body, section.draft_body) if section.is_live else None,
+            "return_form": ReturnForm(),
+            "is_own_change": section.draft_author_id == request.user.pk,
+        },
+    )
+
+
+@role_required(Role.EDITOR)
+def section_edit(request, pk):
+    section = get_section_for_user(request, pk)
+    form = SectionDraftForm.for_section(section, request.POST if request.method == "POST" else None)
+    preview_html = None
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview_html = rendering.render(form.cleaned_data["body"])
+        else:
+            try:
+                services.section_save_draft(section=section, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field, errors)
+                else:
+                    form.add_error(None, exc)
+            else:
+                messages.success(request, "Draft saved. The public page has not changed.")
+                return redirect("leaflet:section-review", pk=section.pk)
+    return render(request, "leaflet/editor/edit.html", {"section": section, "form": form, "preview_html": preview_html})
+
+
+def _transition(request, pk, service, success: str, **kwargs):
+    section = get_section_for_user(request, pk)
+    try:
+        service(section=section, by=request.user, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, success)
+    return redirect("leaflet:section-review", pk=section.pk)
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def section_submit(request, pk):
+    return _transition(request, pk, services.section_submit, "Sent for clinical review.")
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def section_withdraw(request, pk):
+    return _transition(request, pk, services.section_withdraw, "Withdrawn from review. You can edit it again.")
+
+
+@require_POST
+@role_required(Role.NURSE, allow_admin=False)
+def section_approve(request, pk):
+    return _transition(request, pk, services.section_approve, "Approved and published.")
+
+
+@require_POST
+@role_required(Role.NURSE, allow_admin=False)
+def section_return(request, pk):
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["note"]))
+        return redirect("leaflet:section-review", pk=pk)
+    return _transition(request, pk, services.section_return, "Returned to the editors.", note=form.cleaned_data["note"])
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def section_history(request, pk):
+    section = get_section_for_user(request, pk)
+    revisions = list(section.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
+    diff = None
+    compare = request.GET.get("a"), request.GET.get("b")
+    if all(value and value.isdigit() for value in compare):
+        by_id = {str(r.history_id): r for r in revisions}
+        older, newer = by_id.get(compare[0]), by_id.get(compare[1])
+        if older is not None and newer is not None:
+            diff = _diff(older.draft_body, newer.draft_body)
+            audit_record(action="leaflet.section_diff_viewed", request=request, target=section)
+    return render(
+        request,
+        "leaflet/editor/history.html",
+        {"section": section, "revisions": revisions, "diff": diff, "compare": compare},
+    )
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def section_revert(request, pk, history_id):
+    return _transition(
+        request,
+        pk,
+        services.section_revert,
+        "That revision is back in the draft. Submit it for review to publish it.",
+        history_id=history_id,
+    )
+
+
+def _diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Line-by-line changes as (kind, text) pairs: kind is 'added', 'removed' or 'same'."""
+    lines = []
+    for line in difflib.ndiff((old or "").splitlines(), (new or "").splitlines()):
+        code, text = line[:2], line[2:]
+        if code == "? ":
+            continue
+        lines.append(({"+ ": "added", "- ": "removed"}.get(code, "same"), text))
+    return lines

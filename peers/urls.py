@@ -1,3 +1,33 @@
+from django.urls import path
+
+from . import views
+
 app_name = "peers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("request/", views.request_start, name="request-start"),
+    path("request/new/", views.request_new, name="request-new"),
+    path("request/<int:pk>/", views.request_detail, name="request-detail"),
+    path("request/<int:pk>/withdraw/", views.request_withdraw, name="request-withdraw"),
+    path("introductions/<int:pk>/accept/", views.introduction_answer, {"accept": True}, name="introduction-accept"),
+    path("introductions/<int:pk>/decline/", views.introduction_answer, {"accept": False}, name="introduction-decline"),
+    path("introductions/<int:pk>/end/", views.introduction_end, name="introduction-end"),
+    path("volunteer/", views.volunteer_home, name="volunteer-home"),
+    path("volunteer/apply/", views.volunteer_apply, name="volunteer-apply"),
+    path("volunteer/pause/", views.volunteer_pause, name="volunteer-pause"),
+    path("volunteer/resume/", views.volunteer_resume, name="volunteer-resume"),
+    path("respond/<str:token>/", views.respond, name="respond"),
+    path("check-in/<str:token>/", views.check_in, name="check-in"),
+    path("nurse/", views.nurse_queue, name="nurse-queue"),
+    path("nurse/requests/<int:pk>/", views.nurse_request, name="nurse-request"),
+    path("nurse/requests/<int:pk>/contact/", views.nurse_request_contact, name="nurse-request-contact"),
+    path("nurse/requests/<int:pk>/propose/", views.nurse_propose, name="nurse-propose"),
+    path("nurse/introductions/<int:pk>/close/", views.nurse_introduction_close, name="nurse-introduction-close"),
+    path("nurse/tasks/<int:pk>/done/", views.nurse_task_done, name="nurse-task-done"),
+    path("nurse/volunteers/", views.nurse_volunteers, name="nurse-volunteers"),
+    path("nurse/volunteers/<int:pk>/", views.nurse_volunteer, name="nurse-volunteer"),
+    path("nurse/volunteers/<int:pk>/contact/", views.nurse_volunteer_contact, name="nurse-volunteer-contact"),
+    path("nurse/volunteers/<int:pk>/briefing/", views.nurse_volunteer_briefing, name="nurse-volunteer-briefing"),
+    path("nurse/volunteers/<int:pk>/decline/", views.nurse_volunteer_decline, name="nurse-volunteer-decline"),
+]

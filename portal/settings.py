@@ -211,9 +211,18 @@ else:
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE: dict = {}
+# ---- leaflet: email editors when a section's review falls due (idempotent; hourly is plenty)
+CELERY_BEAT_SCHEDULE["leaflet-review-reminders"] = {"task": "leaflet.review_reminders", "schedule": 60 * 60}
 
 # ---- outbox (portal): publish due and lost email tasks, recover sends interrupted by a crash
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "portal.emails_sweep", "schedule": 60.0}
+
+# ---- peer support (peers/): timings and scheduled jobs
+PEERS_RESPONSE_DAYS = env_int("PEERS_RESPONSE_DAYS", 7)  # a volunteer's time to answer a proposal
+PEERS_REST_DAYS = env_int("PEERS_REST_DAYS", 28)  # rest after an introduction ends, before the next
+PEERS_BRIEFING_REMINDER_DAYS = env_int("PEERS_BRIEFING_REMINDER_DAYS", 30)  # warn this long before a briefing lapses
+CELERY_BEAT_SCHEDULE["peers-expire-proposals"] = {"task": "peers.expire_proposals", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["peers-briefing-reminders"] = {"task": "peers.briefing_reminders", "schedule": 3600.0}
 
 # ---- helpline: callback reminders every minute; anonymise closed enquiries past retention hourly
 HELPLINE_RETENTION_DAYS = env_int("HELPLINE_RETENTION_DAYS", 2 * 365)

@@ -4,6 +4,7 @@ Used by tests whose behaviour depends on the broker and a worker (delivery,
 retries, races). The worker writes sent mail as files so a test can read it.
 """
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -36,6 +37,18 @@ class Worker:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def pool_pids(self) -> list[int]:
+        """The prefork pool's child processes (the ones that run tasks)."""
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                children.append(int(stat.parent.name))
+        return children
 
     def sent_mail(self) -> list:
         """Every message the worker has sent, parsed, oldest first."""
@@ -134,10 +147,12 @@ class SmtpSink:
     every accepted message is kept, parsed, in `messages`.
     """
 
-    def __init__(self, replies=()):
+    def __init__(self, replies=(), first_delay: float = 0.0):
         self.replies = list(replies)
         self.messages: list = []
         self.answered: list[str] = []
+        self.first_delay = first_delay  # hold the first DATA this long (to crash a worker mid-send)
+        self.receiving = threading.Event()  # set once the first message's content has arrived
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
@@ -146,6 +161,11 @@ class SmtpSink:
             self.answered.append(reply)
             if reply.startswith("250"):
                 self.messages.append(message_from_bytes(envelope.original_content or envelope.content))
+        self.receiving.set()
+        # Like a server that has stored the message but is slow to say so.
+        delay, self.first_delay = self.first_delay, 0.0
+        if delay:
+            await asyncio.sleep(delay)
         return reply
 
     def wait_for(self, count: int, timeout: float = 20.0) -> list:
@@ -164,11 +184,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_sink(replies=()):
+def smtp_sink(replies=(), first_delay: float = 0.0):
     """Run an aiosmtpd server in a thread; yields (sink, port)."""
     from aiosmtpd.controller import Controller
 
-    sink = SmtpSink(replies)
+    sink = SmtpSink(replies, first_delay)
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:

@@ -4,7 +4,7 @@ from portal.outbox import email_queue, email_cancel, email_cancel_about, emails_
 """
 
 from .consent import is_suppressed, suppression_add, suppression_erase, unsubscribe_url
-from .selectors import emails_about, emails_failed
+from .selectors import emails_about
 from .services import (
     email_cancel,
     email_cancel_about,
@@ -23,7 +23,6 @@ __all__ = [
     "email_record",
     "email_retry",
     "emails_about",
-    "emails_failed",
     "emails_sweep",
     "is_suppressed",
     "suppression_add",

@@ -29,7 +29,9 @@ def address_hash(address: str) -> str:
 
 
 def unsubscribe_token(address: str) -> str:
-    return signing.dumps(address_hash(address), salt=_TOKEN_SALT, compress=False)
+    # Plain (untimed) signature: the link must keep working for as long as the email is
+    # kept, and the same address always gets the same link (body and header agree).
+    return signing.Signer(salt=_TOKEN_SALT).sign(address_hash(address))
 
 
 def unsubscribe_url(address: str) -> str:
@@ -39,10 +41,10 @@ def unsubscribe_url(address: str) -> str:
 def hash_from_token(token: str) -> str | None:
     """The address hash a token was issued for, or None if the token is not ours or was altered."""
     try:
-        value = signing.loads(token, salt=_TOKEN_SALT)
+        value = signing.Signer(salt=_TOKEN_SALT).unsign(token)
     except signing.BadSignature:
         return None
-    return value if isinstance(value, str) and len(value) == 64 else None
+    return value if len(value) == 64 else None
 
 
 def is_suppressed(address: str) -> bool:

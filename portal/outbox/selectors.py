@@ -11,7 +11,3 @@ def emails_about(obj: models.Model) -> QuerySet[OutboundEmail]:
     return OutboundEmail.objects.filter(about_type=obj._meta.label_lower, about_id=str(obj.pk)).order_by(
         "send_after", "id"
     )
-
-
-def emails_failed() -> QuerySet[OutboundEmail]:
-    return OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).order_by("-send_after", "-id")

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import OutboundEmail
-from portal.outbox import email_queue, emails_about, emails_sweep
+from portal.outbox import email_queue, emails_about, emails_sweep, unsubscribe_url
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +90,7 @@ def test_a_follow_up_carries_a_one_click_unsubscribe_link_without_the_address(
         email_queue(to="Alice@Example.org", template=TEMPLATE, kind=OutboundEmail.Kind.FOLLOW_UP)
     sent = mail.outbox[0]
     link = sent.extra_headers["List-Unsubscribe"].strip("<>")
+    assert link == unsubscribe_url("alice@example.org")  # the same link in the header and the body
     assert link.startswith(settings.SITE_URL + "/email/unsubscribe/")
     assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "alice" not in link.lower()

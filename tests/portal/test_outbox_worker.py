@@ -1,5 +1,7 @@
 """The outbox against the real PostgreSQL, the real Redis and real worker processes."""
 
+import os
+import signal
 import time
 from datetime import timedelta
 
@@ -142,3 +144,40 @@ def test_a_permanent_smtp_failure_is_marked_failed_by_the_worker_with_its_reason
     assert message.attempts == 1
     assert sink.messages == []
     assert "nobody@example.org" not in worker.log()  # logs carry ids, never addresses
+
+
+def test_a_worker_killed_mid_send_loses_nothing_and_causes_at_most_one_duplicate_with_the_same_message_id(
+    tmp_path, settings
+):
+    # The SMTP server holds the first message, then accepts it: the worker is killed in
+    # between, after the server has it but before the row says SENT (the worst moment).
+    with (
+        smtp_sink(first_delay=3) as (sink, port),
+        publishing_to_broker(),
+        running_worker(tmp_path, env=smtp_env(port)) as worker,
+    ):
+        message = email_queue(to="alice@example.org", template=TEMPLATE)
+        assert sink.receiving.wait(timeout=20), worker.log()[-3000:]
+        for pid in worker.pool_pids():
+            os.kill(pid, signal.SIGKILL)
+        sink.wait_for(1)
+
+        # Celery re-delivered the task (acks_late + reject_on_worker_lost), but the row is
+        # still SENDING, so the re-run did nothing: no second send while the first may be live.
+        wait_until(lambda: "WorkerLostError" in worker.log() or "Worker exited prematurely" in worker.log())
+        time.sleep(2)
+        message.refresh_from_db()
+        assert message.status == Status.SENDING
+        assert len(sink.messages) == 1
+
+        # Once the claim is older than any task may run, the sweeper sends it again.
+        # (The claim is aged in the row: the worker process has its own clock.)
+        long_ago = timezone.now() - timedelta(seconds=settings.OUTBOX_STALE_SENDING_SECONDS + 1)
+        OutboundEmail.objects.filter(pk=message.pk).update(claimed_at=long_ago)
+        assert emails_sweep() == 1
+        sink.wait_for(2)
+        wait_until(all_sent(1))
+    message.refresh_from_db()
+    assert message.attempts == 2
+    assert len(sink.messages) == 2  # exactly one duplicate for the crash
+    assert {m["Message-ID"] for m in sink.messages} == {f"<outbox-{message.pk}@127.0.0.1>"}

@@ -1,0 +1,59 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import CaseStudy, Exercise, ExerciseGroup, ExerciseProgramme, Organisation, Section
+from .services import content_refreshed
+
+
+@admin.register(Section)
+class SectionAdmin(SimpleHistoryAdmin):
+    """Read-mostly: sections change through the editors' pages so every change is reviewed."""
+
+    list_display = ["order", "title", "status", "last_reviewed", "next_review_due"]
+    readonly_fields = [f.name for f in Section._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class RefreshingAdmin(SimpleHistoryAdmin):
+    """Search entries and cached pages follow any change made here."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        content_refreshed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        content_refreshed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        content_refreshed()
+
+
+@admin.register(CaseStudy)
+class CaseStudyAdmin(RefreshingAdmin):
+    list_display = ["order", "name"]
+    filter_horizontal = ["sections"]
+
+
+class ExerciseInline(admin.StackedInline):
+    model = Exercise
+    extra = 0
+
+
+@admin.register(ExerciseGroup)
+class ExerciseGroupAdmin(RefreshingAdmin):
+    list_display = ["order", "name", "kind"]
+    inlines = [ExerciseInline]
+
+
+@admin.register(ExerciseProgramme)
+class ExerciseProgrammeAdmin(RefreshingAdmin):
+    pass
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(RefreshingAdmin):
+    list_display = ["order", "name", "kind", "phone"]

@@ -1,0 +1,53 @@
+from django import forms
+
+from .models import Section
+
+MAX_BODY = 100_000
+
+
+class SectionDraftForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title."})
+    summary = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One or two sentences for the contents page.",
+    )
+    body = forms.CharField(
+        required=False,
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 24}),
+        help_text=(
+            "Markdown. Start each question with ‘## ’. "
+            'A call-out is a line ‘!!! note ""’ (or tip, warning) followed by text indented four spaces.'
+        ),
+    )
+    evidence_sources = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="One source per line."
+    )
+    next_review_due = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave blank for a year after approval.",
+        error_messages={"invalid": "Enter the review date as a real date, for example 2027-06-30."},
+    )
+
+    @classmethod
+    def for_section(cls, section: Section, data=None):
+        return cls(
+            data,
+            initial={
+                "title": section.draft_title,
+                "summary": section.draft_summary,
+                "body": section.draft_body,
+                "evidence_sources": section.draft_evidence_sources,
+                "next_review_due": section.draft_next_review_due,
+            },
+        )
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Say what needs to change before this can be approved."},
+    )

@@ -1,0 +1,275 @@
+"""The leaflet as structured content.
+
+A Section carries two copies of its text: the live fields the public reads
+(`title`, `body`, ...) and a working copy editors change (`draft_*`). A change
+reaches the live fields only through `leaflet.services.section_approve`, when a
+nurse other than its author approves it, so a draft is never visible to the
+public or to search. Questions and search entries are derived from the live
+text each time a section is published; nobody edits them directly.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class Section(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AWAITING_REVIEW = "awaiting_review", "Awaiting clinical review"
+        PUBLISHED = "published", "Published"
+
+    order = models.PositiveSmallIntegerField(unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    part = models.CharField(max_length=200, blank=True, help_text="The leaflet chapter this section belongs to.")
+
+    # Live: what the public reads. Written only when a change is approved.
+    title = models.CharField(max_length=200, blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, editable=False)
+    evidence_sources = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    review_reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
+    # Fingerprint of the content file the loader last wrote here (see leaflet.loader).
+    loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    # Working copy: what editors change, then submit for clinical review.
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    draft_title = models.CharField(max_length=200)
+    draft_summary = models.TextField(blank=True)
+    draft_body = models.TextField(blank=True)
+    draft_evidence_sources = models.TextField(blank=True)
+    draft_next_review_due = models.DateField(null=True, blank=True)
+    draft_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    draft_updated_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    history = HistoricalRecords(excluded_fields=["body_html", "review_reminder_sent_for", "loaded_hash"])
+
+    class Meta:
+        ordering = ["order"]
+        indexes = [
+            models.Index(fields=["status"], name="leaflet_section_status_idx"),
+            models.Index(fields=["next_review_due"], name="leaflet_section_review_idx"),
+        ]
+        constraints = [
+            # Anything the public can see must have a title and have been approved.
+            models.CheckConstraint(
+                condition=models.Q(published_at__isnull=True) | ~models.Q(title=""),
+                name="leaflet_section_published_has_title",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.draft_title
+
+    def get_absolute_url(self) -> str:
+        return reverse("leaflet:section", args=[self.slug])
+
+    @property
+    def is_live(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def has_pending_change(self) -> bool:
+        return self.status != self.Status.PUBLISHED
+
+
+class Question(models.Model):
+    """A question the leaflet answers: a section whose title is a question, or a
+    `## heading` inside a section. Rebuilt from the live text on publish."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    anchor = models.SlugField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["section__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "order"], name="leaflet_question_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        url = self.section.get_absolute_url()
+        return f"{url}#{self.anchor}" if self.anchor else url
+
+
+class IntroQuestion(models.Model):
+    """One of the six questions the leaflet's introduction asks, linked to its answer."""
+
+    order = models.PositiveSmallIntegerField(unique=True)
+    text = models.CharField(max_length=300)
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+    anchor = models.SlugField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        url = self.section.get_absolute_url()
+        return f"{url}#{self.anchor}" if self.anchor else url
+
+
+class CaseStudy(models.Model):
+    order = models.PositiveSmallIntegerField(unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=100)
+    body = models.TextField()
+    sections = models.ManyToManyField(Section, related_name="case_studies", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name_plural = "case studies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("leaflet:case-studies") + f"#{self.slug}"
+
+
+class ExerciseProgramme(models.Model):
+    """The programme-wide text: one row. Groups hang off it in order."""
+
+    intro = models.TextField(blank=True)
+    safety_notes = models.TextField()
+    repetition_guidance = models.TextField()
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return "Exercise programme"
+
+
+class ExerciseGroup(models.Model):
+    class Kind(models.TextChoices):
+        BREATHING = "breathing", "Breathing"
+        RELAXATION = "relaxation", "Relaxation"
+        SITTING = "sitting", "Sitting"
+        LYING = "lying", "Lying down"
+        STANDING = "standing", "Standing"
+
+    STRENGTH_KINDS = (Kind.SITTING, Kind.LYING, Kind.STANDING)
+
+    programme = models.ForeignKey(ExerciseProgramme, on_delete=models.CASCADE, related_name="groups")
+    order = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=16, choices=Kind, unique=True)
+    name = models.CharField(max_length=120)
+    intro = models.TextField(blank=True)
+    callout = models.TextField(blank=True)
+    closing = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_strength(self) -> bool:
+        return self.kind in self.STRENGTH_KINDS
+
+
+class Exercise(models.Model):
+    group = models.ForeignKey(ExerciseGroup, on_delete=models.CASCADE, related_name="exercises")
+    order = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=120, blank=True)
+    instructions = models.TextField(blank=True)
+    steps = models.JSONField(default=list, blank=True, help_text="Numbered steps, in order (Markdown each).")
+    repetitions = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "order"], name="leaflet_exercise_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.group.name} exercise {self.order}"
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        HELPLINE = "helpline", "Helpline"
+        SUPPORT = "support", "Support group"
+        ADVICE = "advice", "Advice"
+        BENEFITS = "benefits", "Benefits advice"
+
+    order = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind)
+    phone = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
+    email = models.EmailField(blank=True)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("leaflet:contacts") + f"#{self.slug}"
+
+    @property
+    def website_label(self) -> str:
+        return self.website.split("//", 1)[-1].rstrip("/")
+
+
+class SearchEntry(models.Model):
+    """One searchable passage of published content (a section's opening, a
+    question's answer, a case study, an exercise group). Derived data: rebuilt
+    from the live text on publish and by the loader."""
+
+    class Kind(models.TextChoices):
+        SECTION = "section", "Section"
+        QUESTION = "question", "Question"
+        CASE_STUDY = "case_study", "Case study"
+        EXERCISE = "exercise", "Exercise"
+        ORGANISATION = "organisation", "Contact"
+
+    kind = models.CharField(max_length=16, choices=Kind)
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=300)
+    text = models.TextField()
+    # Filled on PostgreSQL only (GIN-indexed in migration 0002); unused on SQLite.
+    search = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,39 @@
+"""Reads other apps may use (the helpline links sections and organisations; keep these names)."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from . import search
+from .models import Organisation, Section
+
+
+def published_sections() -> QuerySet[Section]:
+    """Live sections in leaflet order: `title`, `slug`, `get_absolute_url()`."""
+    return Section.objects.filter(published_at__isnull=False).order_by("order")
+
+
+def organisations() -> QuerySet[Organisation]:
+    """Every organisation the leaflet lists: `name`, `phone`, `website`, `email`, `get_absolute_url()`."""
+    return Organisation.objects.order_by("order", "name")
+
+
+def published_section_count_matching(text: str) -> int:
+    """How many published sections match a search phrase (0 for a blank phrase)."""
+    return search.count_sections_matching(text)
+
+
+def sections_due_for_review(today=None) -> QuerySet[Section]:
+    today = today or timezone.localdate()
+    return published_sections().filter(next_review_due__lte=today).order_by("next_review_due", "order")
+
+
+def review_dates_summary() -> dict:
+    """The oldest review and the soonest review due across the live guidance, for pages
+    (home, contents, search) that are not a single section."""
+    sections = list(published_sections().values_list("last_reviewed", "next_review_due"))
+    reviewed = [r for r, _ in sections if r]
+    due = [d for _, d in sections if d]
+    return {
+        "last_reviewed": min(reviewed) if len(reviewed) == len(sections) and reviewed else None,
+        "next_review_due": min(due) if due else None,
+    }

@@ -1,0 +1,284 @@
+"""Every change to the leaflet: editing, clinical review, publishing, revert, review reminders.
+
+A section's working copy (`draft_*`) moves DRAFT -> AWAITING_REVIEW -> PUBLISHED.
+Publishing copies the working copy onto the live fields, and only a nurse who
+did not write the change may do it. Derived data (questions, search entries,
+the page cache) is rebuilt from the live text after every publish.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal.audit import audit_record
+from portal.outbox import email_queue
+from portal.roles import Role, has_role
+
+from . import cache, rendering, search
+from .models import Question, Section
+
+REVIEW_INTERVAL = datetime.timedelta(days=365)
+
+ERROR_AWAITING_REVIEW = "This section is waiting for clinical review. Withdraw it from review before changing it."
+ERROR_NO_CHANGES = "There are no changes to submit: the draft is the same as the published page."
+ERROR_NOT_NURSE = "Only a helpline nurse can approve guidance."
+ERROR_OWN_CHANGE = "You wrote this change, so another nurse must approve it."
+ERROR_TITLE_REQUIRED = "Enter a title."
+ERROR_UNKNOWN_REVISION = "That revision does not belong to this section."
+
+
+def _status_error(action: str, section: Section) -> ValidationError:
+    return ValidationError(f'Can\'t {action} a section that is "{section.get_status_display().lower()}".')
+
+
+def _locked(section: Section) -> Section:
+    return Section.objects.select_for_update().get(pk=section.pk)
+
+
+def section_save_draft(
+    *,
+    section: Section,
+    by,
+    title: str,
+    summary: str,
+    body: str,
+    evidence_sources: str,
+    next_review_due: datetime.date | None,
+) -> Section:
+    """Save an editor's change to the working copy. The public page does not change."""
+    if not title.strip():
+        raise ValidationError({"title": ERROR_TITLE_REQUIRED})
+    with transaction.atomic():
+        section = _locked(section)
+        if section.status == Section.Status.AWAITING_REVIEW:
+            raise ValidationError(ERROR_AWAITING_REVIEW)
+        section.draft_title = title.strip()
+        section.draft_summary = summary.strip()
+        section.draft_body = body
+        section.draft_evidence_sources = evidence_sources.strip()
+        section.draft_next_review_due = next_review_due
+        section.draft_author = by
+        section.draft_updated_at = timezone.now()
+        section.status = Section.Status.DRAFT
+        section._change_reason = "draft saved"
+        section.save(
+            update_fields=[
+                "draft_title",
+                "draft_summary",
+                "draft_body",
+                "draft_evidence_sources",
+                "draft_next_review_due",
+                "draft_author",
+                "draft_updated_at",
+                "status",
+            ]
+        )
+        audit_record(action="leaflet.section_draft_saved", actor=by, target=section)
+    return section
+
+
+def _draft_matches_live(section: Section) -> bool:
+    return (
+        section.is_live
+        and section.draft_title == section.title
+        and section.draft_summary == section.summary
+        and section.draft_body == section.body
+        and section.draft_evidence_sources == section.evidence_sources
+        and section.draft_next_review_due in (None, section.next_review_due)
+    )
+
+
+def section_submit(*, section: Section, by) -> Section:
+    """Send the working copy to the nurses for clinical review."""
+    with transaction.atomic():
+        section = _locked(section)
+        if section.status != Section.Status.DRAFT:
+            raise _status_error("submit", section)
+        if _draft_matches_live(section):
+            raise ValidationError(ERROR_NO_CHANGES)
+        section.status = Section.Status.AWAITING_REVIEW
+        section.submitted_at = timezone.now()
+        section.review_note = ""
+        section._change_reason = "submitted for review"
+        section.save(update_fields=["status", "submitted_at", "review_note"])
+        audit_record(action="leaflet.section_submitted", actor=by, target=section)
+    return section
+
+
+def section_withdraw(*, section: Section, by) -> Section:
+    """Take a change back out of review so it can be edited again."""
+    with transaction.atomic():
+        section = _locked(section)
+        if section.status != Section.Status.AWAITING_REVIEW:
+            raise _status_error("withdraw", section)
+        section.status = Section.Status.DRAFT
+        section.submitted_at = None
+        section._change_reason = "withdrawn from review"
+        section.save(update_fields=["status", "submitted_at"])
+        audit_record(action="leaflet.section_withdrawn", actor=by, target=section)
+    return section
+
+
+def section_return(*, section: Section, by, note: str) -> Section:
+    """A nurse sends a change back to the editors with a note, without publishing it."""
+    if not has_role(by, Role.NURSE):
+        raise ValidationError(ERROR_NOT_NURSE)
+    with transaction.atomic():
+        section = _locked(section)
+        if section.status != Section.Status.AWAITING_REVIEW:
+            raise _status_error("return", section)
+        section.status = Section.Status.DRAFT
+        section.submitted_at = None
+        section.review_note = note.strip()
+        section._change_reason = "returned by reviewer"
+        section.save(update_fields=["status", "submitted_at", "review_note"])
+        audit_record(action="leaflet.section_returned", actor=by, target=section)
+    return section
+
+
+def section_approve(*, section: Section, by) -> Section:
+    """A nurse who did not write the change approves it: the working copy goes live.
+
+    The reviewer is recorded with the time, the page is marked reviewed today,
+    and the derived questions, search entries and cached pages are refreshed.
+    """
+    if not has_role(by, Role.NURSE):
+        raise ValidationError(ERROR_NOT_NURSE)
+    with transaction.atomic():
+        section = _locked(section)
+        if section.status != Section.Status.AWAITING_REVIEW:
+            raise _status_error("approve", section)
+        if section.draft_author_id is not None and section.draft_author_id == by.pk:
+            raise ValidationError(ERROR_OWN_CHANGE)
+        now = timezone.now()
+        today = timezone.localdate(now)
+        _copy_draft_to_live(section)
+        section.published_author_id = section.draft_author_id
+        section.approved_by = by
+        section.approved_at = now
+        section.published_at = now
+        section.last_reviewed = today
+        section.next_review_due = section.draft_next_review_due or today + REVIEW_INTERVAL
+        section.draft_next_review_due = section.next_review_due
+        section.status = Section.Status.PUBLISHED
+        section.review_note = ""
+        section._change_reason = "approved and published"
+        section.save()
+        section_questions_rebuild(section=section)
+        audit_record(action="leaflet.section_approved", actor=by, target=section)
+        search.rebuild()
+        transaction.on_commit(cache.content_changed)
+    return section
+
+
+def content_refreshed() -> None:
+    """After a change to case studies, exercises or contacts: rebuild search, drop cached pages."""
+    search.rebuild()
+    transaction.on_commit(cache.content_changed)
+
+
+def _copy_draft_to_live(section: Section) -> None:
+    section.title = section.draft_title
+    section.summary = section.draft_summary
+    section.body = section.draft_body
+    section.evidence_sources = section.draft_evidence_sources
+    section.body_html = rendering.render(section.body)
+
+
+def section_revert(*, section: Section, by, history_id: int) -> Section:
+    """Put the text of an earlier revision back into the working copy.
+
+    Like any other change it must then be submitted and approved by a nurse
+    before the public sees it.
+    """
+    with transaction.atomic():
+        section = _locked(section)
+        if section.status == Section.Status.AWAITING_REVIEW:
+            raise ValidationError(ERROR_AWAITING_REVIEW)
+        revision = section.history.filter(history_id=history_id).first()
+        if revision is None:
+            raise ValidationError(ERROR_UNKNOWN_REVISION)
+        section.draft_title = revision.draft_title
+        section.draft_summary = revision.draft_summary
+        section.draft_body = revision.draft_body
+        section.draft_evidence_sources = revision.draft_evidence_sources
+        section.draft_author = by
+        section.draft_updated_at = timezone.now()
+        section.status = Section.Status.DRAFT
+        section._change_reason = f"reverted to revision {history_id}"
+        section.save(
+            update_fields=[
+                "draft_title",
+                "draft_summary",
+                "draft_body",
+                "draft_evidence_sources",
+                "draft_author",
+                "draft_updated_at",
+                "status",
+            ]
+        )
+        audit_record(action="leaflet.section_reverted", actor=by, target=section, revision=history_id)
+    return section
+
+
+def section_questions_rebuild(*, section: Section) -> None:
+    """Derive the section's questions from its live text: its title if it is a
+    question, then every `## heading` that asks one."""
+    titles: list[tuple[str, str]] = []
+    if section.title.rstrip().endswith("?"):
+        titles.append((section.title, ""))
+    for passage in rendering.passages(section.body):
+        if passage.heading.endswith("?"):
+            titles.append((passage.heading, passage.anchor))
+    Question.objects.filter(section=section).delete()
+    Question.objects.bulk_create(
+        Question(section=section, order=index, title=title, anchor=anchor)
+        for index, (title, anchor) in enumerate(titles, start=1)
+    )
+
+
+@dataclass
+class ReminderReport:
+    sections: int
+    emails: int
+
+
+def review_reminders_send(*, today: datetime.date | None = None) -> ReminderReport:
+    """Email every editor once about live sections whose review has fallen due.
+
+    Each section is reminded once per due date (`review_reminder_sent_for`), so
+    the hourly beat task can run as often as it likes; rows are claimed with
+    SKIP LOCKED so two runs at once never remind twice.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        due = list(
+            Section.objects.select_for_update(skip_locked=True)
+            .filter(published_at__isnull=False, next_review_due__lte=today)
+            .exclude(review_reminder_sent_for=F("next_review_due"))
+            .order_by("next_review_due", "order")
+        )
+        if not due:
+            return ReminderReport(sections=0, emails=0)
+        editors = list(
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=Role.EDITOR)
+            .exclude(email="")
+            .order_by("pk")
+            .distinct()
+        )
+        for editor in editors:
+            email_queue(
+                to=editor.email,
+                template="leaflet/email/review_due",
+                context={"sections": [{"title": s.title, "due": s.next_review_due, "slug": s.slug} for s in due]},
+            )
+        for section in due:
+            Section.objects.filter(pk=section.pk).update(review_reminder_sent_for=section.next_review_due)
+        audit_record(action="leaflet.review_reminders_sent", sections=[s.pk for s in due], editors=len(editors))
+    return ReminderReport(sections=len(due), emails=len(editors))

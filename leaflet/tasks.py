@@ -1,0 +1,8 @@
+from celery import shared_task
+
+
+@shared_task(name="leaflet.review_reminders")
+def review_reminders_task() -> None:
+    from .services import review_reminders_send
+
+    review_reminders_send()

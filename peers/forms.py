@@ -1,0 +1,153 @@
+"""Forms check the shape of what was typed; the rules live in peers.services."""
+
+from django import forms
+from django.utils import timezone
+
+from .models import ContactMethod, FractureKind, Region, Timing, Topic
+
+NOT_SAID = [("", "Prefer not to say / not sure")]
+PHONE_NEEDED = "Please give a phone number, or choose email."
+EMAIL_NEEDED = "Please give an email address, or choose phone."
+CONSENT_NEEDED = "We need this consent to pass your request on. You can withdraw it at any time."
+DATE_IN_PAST = "Please choose a date in the future."
+EXPIRY_BEFORE_COMPLETED = "The expiry date must be after the day the briefing was completed."
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ExperienceForm(forms.Form):
+    first_name = forms.CharField(label="Your first name", max_length=60)
+    fracture_kind = forms.ChoiceField(
+        label="What kind of fracture was it?", choices=NOT_SAID + FractureKind.choices, required=False
+    )
+    timing = forms.ChoiceField(label="When did it happen?", choices=NOT_SAID + Timing.choices, required=False)
+    pregnancy_number = forms.IntegerField(
+        label="Which pregnancy was it?",
+        help_text="For example 1 for a first baby.",
+        min_value=1,
+        max_value=15,
+        required=False,
+    )
+    breastfed = forms.NullBooleanField(label="Did you breastfeed?", required=False)
+    heparin = forms.NullBooleanField(label="Did you have heparin injections?", required=False)
+    later_pregnancies = forms.NullBooleanField(label="Have you had a pregnancy since?", required=False)
+    topics = forms.MultipleChoiceField(choices=Topic.choices, widget=forms.CheckboxSelectMultiple, required=False)
+    region = forms.ChoiceField(label="Where do you live?", choices=NOT_SAID + Region.choices, required=False)
+    languages = forms.CharField(
+        label="Languages you speak", help_text="Separate them with commas.", max_length=200, required=False
+    )
+    contact_method = forms.ChoiceField(
+        label="How would you like to be contacted?", choices=ContactMethod.choices, widget=forms.RadioSelect
+    )
+    contact_email = forms.EmailField(label="Email address", required=False)
+    contact_phone = forms.CharField(label="Phone number", max_length=30, required=False)
+
+    def clean_languages(self) -> list[str]:
+        return [part.strip() for part in self.cleaned_data["languages"].split(",") if part.strip()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("contact_method") == ContactMethod.PHONE and not data.get("contact_phone"):
+            self.add_error("contact_phone", PHONE_NEEDED)
+        if data.get("contact_method") == ContactMethod.EMAIL and not data.get("contact_email"):
+            self.add_error("contact_email", EMAIL_NEEDED)
+        return data
+
+
+class VolunteerApplicationForm(ExperienceForm):
+    recovery = forms.CharField(
+        label="How did you recover?", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False
+    )
+    capacity = forms.IntegerField(
+        label="How many women could you support at once?", min_value=1, max_value=10, initial=1
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].label = "What are you happy to talk about?"
+
+
+class PeerRequestForm(ExperienceForm):
+    about = forms.CharField(
+        label="Anything else you would like the nurse to know (optional)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+    )
+    consent_nurses_read = forms.BooleanField(
+        label="I agree that the charity's nurses may read this request.",
+        error_messages={"required": CONSENT_NEEDED},
+    )
+    consent_share_details = forms.BooleanField(
+        label=(
+            "I agree that my first name and the contact details I chose may be given to a volunteer, "
+            "but only after she has agreed to talk with me."
+        ),
+        error_messages={"required": CONSENT_NEEDED},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].label = "What would you like to talk about?"
+        self.fields["contact_email"].help_text = "Leave it as it is to use the address you sign in with."
+
+
+class BriefingForm(forms.Form):
+    briefing_completed_on = forms.DateField(label="Briefing completed on", widget=DateInput)
+    briefing_expires_on = forms.DateField(label="Briefing expires on", widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        done, expires = data.get("briefing_completed_on"), data.get("briefing_expires_on")
+        if expires and expires <= timezone.localdate():
+            self.add_error("briefing_expires_on", DATE_IN_PAST)
+        elif done and expires and expires <= done:
+            self.add_error("briefing_expires_on", EXPIRY_BEFORE_COMPLETED)
+        return data
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (she will see this)", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+
+class PauseForm(forms.Form):
+    until = forms.DateField(
+        label="Pause until (optional)",
+        help_text="Leave empty to pause until you resume yourself.",
+        widget=DateInput,
+        required=False,
+    )
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until and until <= timezone.localdate():
+            raise forms.ValidationError(DATE_IN_PAST)
+        return until
+
+
+class ProposeForm(forms.Form):
+    volunteer_id = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Short note to the volunteer (no names or contact details)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+    )
+
+
+class EndForm(forms.Form):
+    feedback = forms.CharField(
+        label="How did it go? (optional)", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+
+
+class CheckInForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("going_well", "It is going well"), ("contact_me", "Please contact me")])
+
+
+class RespondForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])

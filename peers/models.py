@@ -1,0 +1,282 @@
+"""Peer support: volunteers, mothers' requests, introductions between them, check-ins.
+
+Contact details live on `VolunteerProfile` and `PeerRequest` and are shown to the
+other woman only once an `Introduction` is ACCEPTED (see `peers.selectors`).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class FractureKind(models.TextChoices):
+    SPINAL = "spinal", "Spinal (vertebral) fractures"
+    HIP = "hip", "Hip fracture"
+    WRIST_OTHER = "wrist_other", "Wrist or another bone"
+    TRANSIENT_HIP = "transient_hip", "Localised (transient) osteoporosis of the hip"
+
+
+class Timing(models.TextChoices):
+    DURING = "during", "During pregnancy"
+    BIRTH = "birth", "At the birth"
+    WEEKS_AFTER = "weeks_after", "In the weeks after the birth"
+
+
+class Topic(models.TextChoices):
+    NEW_BABY = "new_baby", "Coping with a new baby"
+    PAIN = "pain", "Pain"
+    BREASTFEEDING = "breastfeeding", "Breastfeeding decisions"
+    FUTURE_PREGNANCIES = "future_pregnancies", "Future pregnancies"
+    TREATMENTS = "treatments", "Treatments"
+    WORK_BENEFITS = "work_benefits", "Going back to work and benefits"
+    EMOTIONAL = "emotional", "The emotional side"
+
+
+class Region(models.TextChoices):
+    NORTH_EAST = "north_east", "North East England"
+    NORTH_WEST = "north_west", "North West England"
+    YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "east_midlands", "East Midlands"
+    WEST_MIDLANDS = "west_midlands", "West Midlands"
+    EAST = "east", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south_east", "South East England"
+    SOUTH_WEST = "south_west", "South West England"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+
+
+class Experience(models.Model):
+    """What happened to her: the same optional fields for volunteers and mothers, used for matching."""
+
+    fracture_kind = models.CharField(max_length=16, choices=FractureKind, blank=True)
+    timing = models.CharField(max_length=16, choices=Timing, blank=True)
+    pregnancy_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    breastfed = models.BooleanField(null=True, blank=True)
+    heparin = models.BooleanField(null=True, blank=True)
+    later_pregnancies = models.BooleanField(null=True, blank=True)
+    recovery = models.TextField(blank=True)
+    topics = models.JSONField(default=list, blank=True)
+    region = models.CharField(max_length=20, choices=Region, blank=True)
+    languages = models.JSONField(default=list, blank=True)
+
+    first_name = models.CharField(max_length=60)
+    contact_method = models.CharField(max_length=8, choices=ContactMethod, default=ContactMethod.EMAIL)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def topic_labels(self) -> list[str]:
+        labels = dict(Topic.choices)
+        return [labels[t] for t in self.topics if t in labels]
+
+
+class VolunteerProfile(Experience):
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Waiting for a nurse to review"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile")
+    status = models.CharField(max_length=12, choices=Status, default=Status.APPLIED)
+    capacity = models.PositiveSmallIntegerField(default=1)
+    # Introductions proposed or accepted right now. Changed only with F() under a row
+    # lock; the CheckConstraint below is what stops two nurses filling the last place twice.
+    active_count = models.PositiveSmallIntegerField(default=0)
+    applied_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    briefing_completed_on = models.DateField(null=True, blank=True)
+    briefing_expires_on = models.DateField(null=True, blank=True)
+    # The expiry date we last sent a reminder about, so the daily task reminds once per briefing.
+    briefing_reminded_for = models.DateField(null=True, blank=True)
+    paused = models.BooleanField(default=False)
+    paused_until = models.DateField(null=True, blank=True)
+    resting_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_count__lte=F("capacity")), name="peers_volunteer_within_capacity"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1, capacity__lte=10), name="peers_volunteer_capacity_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "briefing_expires_on"], name="peers_vol_eligible_idx"),
+            models.Index(fields=["status", "applied_at"], name="peers_vol_review_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"volunteer #{self.pk}"
+
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.active_count, 0)
+
+    def is_paused(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.paused and (self.paused_until is None or self.paused_until > today)
+
+
+class PeerRequest(Experience):
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting for a nurse to find someone"
+        PROPOSED = "proposed", "A volunteer has been asked"
+        INTRODUCED = "introduced", "Introduced"
+        CLOSED = "closed", "Closed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    OPEN = (Status.WAITING, Status.PROPOSED)
+
+    # Null for a caller referred by the helpline who has no account.
+    mother = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="peer_requests"
+    )
+    status = models.CharField(max_length=12, choices=Status, default=Status.WAITING)
+    about = models.TextField(blank=True)
+    consent_nurses_read = models.BooleanField(default=False)
+    consent_share_details = models.BooleanField(default=False)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A plain id back to the helpline enquiry: peers never imports the helpline.
+    source_enquiry_id = models.PositiveBigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    introduced_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # No request exists without both consents: safeguarding, not only form validation.
+            models.CheckConstraint(
+                condition=Q(consent_nurses_read=True, consent_share_details=True), name="peers_request_has_consents"
+            ),
+            models.UniqueConstraint(
+                fields=["mother"],
+                condition=Q(status__in=["waiting", "proposed", "introduced"]),
+                name="peers_one_open_request_per_mother",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="peers_request_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"request #{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def reference(self) -> str:
+        return f"R-{self.pk}"
+
+
+class Introduction(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for the volunteer to answer"
+        ACCEPTED = "accepted", "Introduced"
+        DECLINED = "declined", "Declined by the volunteer"
+        EXPIRED = "expired", "No answer in time"
+        CANCELLED = "cancelled", "Cancelled"
+        ENDED = "ended", "Ended"
+
+    HOLDS_PLACE = (Status.PROPOSED, Status.ACCEPTED)
+
+    request = models.ForeignKey(PeerRequest, on_delete=models.CASCADE, related_name="introductions")
+    volunteer = models.ForeignKey(VolunteerProfile, on_delete=models.CASCADE, related_name="introductions")
+    status = models.CharField(max_length=12, choices=Status, default=Status.PROPOSED)
+    note = models.TextField(blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    # Due time for the "no answer within 7 days" beat task.
+    respond_by = models.DateTimeField()
+    # SHA-256 of the emailed accept/decline token. Kept after use: the status says it was used.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    feedback = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            # Once asked (and whatever she answered), the same volunteer is never asked again for this request.
+            models.UniqueConstraint(fields=["request", "volunteer"], name="peers_one_introduction_per_pair"),
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(status__in=["proposed", "accepted"]),
+                name="peers_one_live_introduction_per_request",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "respond_by"], name="peers_intro_due_idx")]
+
+    def __str__(self) -> str:
+        return f"introduction #{self.pk}"
+
+
+class CheckIn(models.Model):
+    """One "how is it going?" email to one of the two women, with its one-click answers."""
+
+    class Who(models.TextChoices):
+        MOTHER = "mother", "Mother"
+        VOLUNTEER = "volunteer", "Volunteer"
+
+    class Answer(models.TextChoices):
+        GOING_WELL = "going_well", "It is going well"
+        CONTACT_ME = "contact_me", "Please contact me"
+
+    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="check_ins")
+    who = models.CharField(max_length=10, choices=Who)
+    due_at = models.DateTimeField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    answer = models.CharField(max_length=12, choices=Answer, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"check-in #{self.pk}"
+
+
+class NurseTask(models.Model):
+    """Something in the nurses' queue that a person must act on."""
+
+    class Kind(models.TextChoices):
+        VOLUNTEER_DECLINED = "declined", "The volunteer declined: choose another"
+        NO_ANSWER = "no_answer", "No answer from the volunteer in time: choose another"
+        SUITABLE_VOLUNTEER = "suitable", "A newly approved volunteer may suit this request"
+        CONTACT_ME = "contact_me", "Asked a nurse to get in touch after a check-in"
+        PHONE_MOTHER = "phone_mother", "Give the mother her volunteer's details by phone"
+
+    kind = models.CharField(max_length=16, choices=Kind)
+    request = models.ForeignKey(PeerRequest, on_delete=models.CASCADE, related_name="tasks")
+    introduction = models.ForeignKey(Introduction, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["done_at", "created_at"], name="peers_task_open_idx")]
+
+    def __str__(self) -> str:
+        return f"task #{self.pk} ({self.kind})"

@@ -1,0 +1,143 @@
+"""Reads for peer support: eligibility, suggestions, the nurses' queue, the wait estimate."""
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from statistics import median
+from typing import NamedTuple
+
+from django.db.models import Count, F, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from . import matching
+from .models import Introduction, NurseTask, PeerRequest, VolunteerProfile
+
+# The columns scoring needs, read as plain values so 10,000 volunteers score in one quick pass.
+# The two JSON lists come as text and are parsed once per distinct value: volunteers share a
+# few dozen topic and language combinations, and decoding each row's JSON was most of the cost.
+FACT_FIELDS = (
+    "id",
+    "first_name",
+    "fracture_kind",
+    "timing",
+    "breastfed",
+    "heparin",
+    "later_pregnancies",
+    "topics_json",
+    "region",
+    "languages_json",
+    "capacity",
+    "active_count",
+)
+
+
+class VolunteerFacts(NamedTuple):
+    """One volunteer's scoring facts; a tuple, because building 10,000 of them must be cheap."""
+
+    id: int
+    first_name: str
+    fracture_kind: str
+    timing: str
+    breastfed: bool | None
+    heparin: bool | None
+    later_pregnancies: bool | None
+    topics: tuple
+    region: str
+    languages: tuple
+    capacity: int
+    active_count: int
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.active_count, 0)
+
+
+def eligible_volunteers(*, request: PeerRequest | None = None, now=None) -> QuerySet[VolunteerProfile]:
+    """Volunteers a nurse may propose: approved, briefing in date, not paused, not resting, with a free
+    place, and (for a given request) never asked about it before. All decided in SQL."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    qs = VolunteerProfile.objects.filter(
+        Q(paused=False) | Q(paused_until__isnull=False, paused_until__lte=today),
+        Q(resting_until__isnull=True) | Q(resting_until__lte=now),
+        status=VolunteerProfile.Status.APPROVED,
+        briefing_expires_on__gte=today,
+        active_count__lt=F("capacity"),
+    )
+    if request is not None:
+        qs = qs.exclude(introductions__request=request)
+        if request.mother_id:
+            qs = qs.exclude(user_id=request.mother_id)
+    return qs
+
+
+def suggestions(request: PeerRequest, *, now=None) -> list[matching.Suggestion]:
+    """Every eligible volunteer for `request`, ranked best first, with the reasons for each score."""
+    rows = (
+        eligible_volunteers(request=request, now=now)
+        .annotate(topics_json=Cast("topics", TextField()), languages_json=Cast("languages", TextField()))
+        .values_list(*FACT_FIELDS)
+    )
+    parsed: dict[str, tuple] = {}
+
+    def parse(text: str) -> tuple:
+        value = parsed.get(text)
+        if value is None:
+            value = parsed[text] = tuple(json.loads(text or "[]"))
+        return value
+
+    facts = (VolunteerFacts(*row[:7], parse(row[7]), row[8], parse(row[9]), row[10], row[11]) for row in rows)
+    return matching.rank(request, facts)
+
+
+def nurse_queue() -> QuerySet[PeerRequest]:
+    """Open requests, oldest first."""
+    return (
+        PeerRequest.objects.filter(status__in=PeerRequest.OPEN)
+        .annotate(open_tasks=Count("tasks", filter=Q(tasks__done_at__isnull=True)))
+        .order_by("created_at", "id")
+    )
+
+
+def open_tasks() -> QuerySet[NurseTask]:
+    return NurseTask.objects.filter(done_at__isnull=True).select_related("request").order_by("created_at", "id")
+
+
+def live_introduction(request: PeerRequest) -> Introduction | None:
+    return request.introductions.filter(status__in=Introduction.HOLDS_PLACE).select_related("volunteer").first()
+
+
+@dataclass(frozen=True)
+class WaitEstimate:
+    ahead: int
+    median_days: int | None
+    sample: int
+
+
+def wait_estimate(request: PeerRequest, *, now=None) -> WaitEstimate:
+    """How many open requests are older than hers, and how long introductions took lately.
+
+    Honest by construction: based on the last 180 days of real introductions, and
+    no figure at all when there are too few to say anything.
+    """
+    now = now or timezone.now()
+    ahead = PeerRequest.objects.filter(status__in=PeerRequest.OPEN, created_at__lt=request.created_at).count()
+    recent = PeerRequest.objects.filter(introduced_at__gte=now - timedelta(days=180)).values_list(
+        "created_at", "introduced_at"
+    )
+    waits = [(introduced - created).days for created, introduced in recent]
+    return WaitEstimate(ahead=ahead, median_days=round(median(waits)) if len(waits) >= 3 else None, sample=len(waits))
+
+
+def nurse_emails() -> list[str]:
+    from portal.models import User
+    from portal.roles import Role
+
+    return list(
+        User.objects.filter(groups__name=Role.NURSE, is_active=True).order_by("id").values_list("email", flat=True)
+    )
