@@ -14,13 +14,7 @@ from portal.roles import Role
 from tests.conftest import make_user
 from tests.workers import publishing_to_broker, running_worker, wait_until
 
-# serialized_rollback: the role groups come from a data migration, which a plain flush would wipe
-# (and a flush that re-runs post_migrate breaks later serialized tests).
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.redis,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
