@@ -220,8 +220,12 @@ def volunteer_home(request):
 def volunteer_pause(request):
     form = PauseForm(request.POST)
     if form.is_valid():
-        services.volunteer_pause(by=request.user, until=form.cleaned_data["until"])
-        messages.success(request, "You are paused. Nurses will not ask you about anyone new.")
+        try:
+            services.volunteer_pause(by=request.user, until=form.cleaned_data["until"])
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "You are paused. Nurses will not ask you about anyone new.")
     else:
         messages.error(request, " ".join(form.errors["until"]))
     return redirect("peers:volunteer-home")
@@ -230,8 +234,12 @@ def volunteer_pause(request):
 @require_POST
 @role_required(Role.VOLUNTEER)
 def volunteer_resume(request):
-    services.volunteer_resume(by=request.user)
-    messages.success(request, "Welcome back. Nurses can ask you about new introductions again.")
+    try:
+        services.volunteer_resume(by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, "Welcome back. Nurses can ask you about new introductions again.")
     return redirect("peers:volunteer-home")
 
 
