@@ -47,6 +47,9 @@ def _has_authenticator(user) -> bool:
 # Session keys written at sign-in and on every request; epoch seconds.
 SESSION_LOGIN_AT = "portal_login_at"
 SESSION_SEEN_AT = "portal_seen_at"
+
+# Last activity is rewritten at most once a minute: idle limits stay accurate to the
+# minute without a session write on every request.
 SEEN_AT_RESOLUTION = 60
 
 TIMED_OUT_MESSAGE = "You were signed out because you had been away for a while. Please sign in again."
@@ -91,8 +94,6 @@ class SessionTimeoutMiddleware:
                     logout(request)
                     messages.info(request, TIMED_OUT_MESSAGE)
                     return redirect_to_login(request.get_full_path())
-                # Written at most once a minute, so most requests do not save the session:
-                # the idle limit can only end up to a minute early, never late.
                 if now - seen_at >= SEEN_AT_RESOLUTION:
                     request.session[SESSION_SEEN_AT] = now
         return self.get_response(request)

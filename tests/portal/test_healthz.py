@@ -1,3 +1,5 @@
+import sqlite3
+
 import pytest
 from django.db import connection
 
@@ -11,9 +13,13 @@ def test_it_reports_ok_when_the_database_answers(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_it_answers_503_when_the_database_is_unreachable(client, monkeypatch):
+    keeper = None
     if connection.vendor == "postgresql":
         monkeypatch.setitem(connection.settings_dict, "PORT", "1")
     else:
+        # An in-memory test database lives only while a connection to it is open:
+        # hold one until Django reconnects, or later tests would find it gone.
+        keeper = sqlite3.connect(connection.settings_dict["NAME"], uri=True)
         monkeypatch.setitem(connection.settings_dict, "NAME", "/nonexistent/dir/portal.sqlite3")
     connection.close()
     try:
@@ -21,6 +27,9 @@ def test_it_answers_503_when_the_database_is_unreachable(client, monkeypatch):
     finally:
         monkeypatch.undo()
         connection.close()
+        if keeper is not None:
+            connection.ensure_connection()
+            keeper.close()
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
     assert response.json()["checks"]["database"] != "ok"
