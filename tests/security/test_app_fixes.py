@@ -13,3 +13,9 @@ def test_pausing_or_resuming_without_an_approved_profile_is_a_message_not_a_cras
     response = client.post(path, {}, follow=True)
     assert response.status_code == 200
     assert NOT_A_VOLUNTEER in response.content.decode()
+
+
+def test_a_search_containing_a_nul_byte_is_answered_not_a_crash(client):
+    # PostgreSQL rejects NUL in text; found by the fuzzer against PostgreSQL.
+    response = client.get("/search/", {"q": "heparin\x00pain"})
+    assert response.status_code == 200
