@@ -137,6 +137,9 @@ MATRIX: dict[str, Rule] = {
     "peers:check-in": Rule(
         PUBLIC, kwargs={"token": "not-a-real-token"}, note="the signed emailed token is the credential"
     ),
+    "peers:my-data": Rule(SIGNED_IN, note="her own peer-support data only"),
+    "peers:my-data-download": Rule(SIGNED_IN, note="her own data only; step-up re-authentication"),
+    "peers:my-data-erase": Rule(SIGNED_IN, note="her own data only; step-up re-authentication"),
     "peers:nurse-queue": Rule(STAFF),
     "peers:nurse-request": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _request(p).pk})),
     "peers:nurse-request-contact": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _request(p).pk})),

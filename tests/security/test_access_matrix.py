@@ -74,11 +74,11 @@ def world() -> dict:
     return personas
 
 
-def clients_for(personas: dict, *, csrf: bool = False) -> dict[str, Client]:
+def clients_for(personas: dict, *, csrf: bool = False, raise_errors: bool = True) -> dict[str, Client]:
     """One signed-in client per role, reused across URLs (no URL in the sweep signs anyone out)."""
     clients = {}
     for role in m.ROLES:
-        clients[role] = Client(enforce_csrf_checks=csrf)
+        clients[role] = Client(enforce_csrf_checks=csrf, raise_request_exception=raise_errors)
         if role != m.ANONYMOUS:
             clients[role].force_login(personas[role])
     return clients
