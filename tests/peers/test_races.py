@@ -14,8 +14,7 @@ from portal.models import OutboundEmail
 
 from .builders import make_request, make_volunteer
 
-# serialized_rollback: the role groups come from a data migration, which a flush would wipe.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def run_together(*calls):

@@ -13,11 +13,10 @@ from tests.workers import publishing_to_broker, running_worker
 
 from .builders import make_request, make_volunteer
 
-# serialized_rollback: the role groups come from a data migration, which a flush would wipe.
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
