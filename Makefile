@@ -24,7 +24,7 @@ run: install
 	@echo "Mail sent by the portal is written to var/mail/ (one file per batch)."
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."
 	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/celery -A portal worker -B -P solo -l warning --schedule var/celerybeat-schedule & worker=$$!; \
+	$(VENV)/bin/celery -A portal worker -B -P solo -Q default,email -l warning --schedule var/celerybeat-schedule & worker=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Run the whole suite. Browser tests run when Chromium is installed and say so when skipped.

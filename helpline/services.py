@@ -374,8 +374,13 @@ def follow_up_send(
             send_after=send_after,
             kind=OutboundEmail.Kind.FOLLOW_UP,
         )
-        when = "now" if send_after is None else f"on {timezone.localtime(send_after):%a %d %b %Y %H:%M}"
-        _record(enquiry, by=by, kind=EnquiryEvent.Kind.FOLLOW_UP, text=f"\u201c{template.name}\u201d to send {when}")
+        if message.status == OutboundEmail.Status.CANCELLED:
+            # She unsubscribed from follow-up email: the outbox keeps the row, marked with why it never went.
+            text = f"\u201c{template.name}\u201d: {message.last_error}"
+        else:
+            when = "now" if send_after is None else f"on {timezone.localtime(send_after):%a %d %b %Y %H:%M}"
+            text = f"\u201c{template.name}\u201d to send {when}"
+        _record(enquiry, by=by, kind=EnquiryEvent.Kind.FOLLOW_UP, text=text)
     return message
 
 

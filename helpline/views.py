@@ -290,15 +290,21 @@ def callback_done(request, pk: int, callback_pk: int):
 def follow_up(request, pk: int):
     enquiry = get_enquiry_for_user(request, pk)
     form = FollowUpForm(request.POST)
-    if form.is_valid() and _attempt(
-        form,
-        services.follow_up_send,
-        enquiry=enquiry,
-        by=request.user,
-        template=form.cleaned_data["template"],
-        send_after=form.cleaned_data["send_after"],
-    ):
-        return _done(request, enquiry, "Follow-up email queued.")
+    if form.is_valid():
+        try:
+            message = services.follow_up_send(
+                enquiry=enquiry,
+                by=request.user,
+                template=form.cleaned_data["template"],
+                send_after=form.cleaned_data["send_after"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if message.status == message.Status.CANCELLED:
+                messages.error(request, message.last_error)
+                return redirect(enquiry)
+            return _done(request, enquiry, "Follow-up email queued.")
     return _detail_page(request, enquiry, follow_up_form=form, status=400)
 
 

@@ -14,6 +14,9 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+# The section whose page lists the organisations.
+CONTACTS_SLUG = "useful-contacts"
+
 
 class Section(models.Model):
     class Status(models.TextChoices):
@@ -241,7 +244,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("leaflet:contacts") + f"#{self.slug}"
+        return reverse("leaflet:section", args=[CONTACTS_SLUG]) + f"#{self.slug}"
 
     @property
     def website_label(self) -> str:

@@ -93,12 +93,17 @@ def rebuild() -> int:
         )
     SearchEntry.objects.all().delete()
     SearchEntry.objects.bulk_create(entries)
+    fill_vectors()
+    return len(entries)
+
+
+def fill_vectors() -> None:
+    """Compute the tsvector column on PostgreSQL (titles weigh more than text)."""
     if connection.vendor == "postgresql":
         SearchEntry.objects.update(
             search=SearchVector("title", weight="A", config="english")
             + SearchVector("text", weight="B", config="english")
         )
-    return len(entries)
 
 
 def find(text: str, limit: int = 20) -> list[Result]:

@@ -66,6 +66,7 @@ def section_save_draft(
         section.draft_updated_at = timezone.now()
         section.status = Section.Status.DRAFT
         section._change_reason = "draft saved"
+        section._history_user = by
         section.save(
             update_fields=[
                 "draft_title",
@@ -105,6 +106,7 @@ def section_submit(*, section: Section, by) -> Section:
         section.submitted_at = timezone.now()
         section.review_note = ""
         section._change_reason = "submitted for review"
+        section._history_user = by
         section.save(update_fields=["status", "submitted_at", "review_note"])
         audit_record(action="leaflet.section_submitted", actor=by, target=section)
     return section
@@ -119,6 +121,7 @@ def section_withdraw(*, section: Section, by) -> Section:
         section.status = Section.Status.DRAFT
         section.submitted_at = None
         section._change_reason = "withdrawn from review"
+        section._history_user = by
         section.save(update_fields=["status", "submitted_at"])
         audit_record(action="leaflet.section_withdrawn", actor=by, target=section)
     return section
@@ -136,6 +139,7 @@ def section_return(*, section: Section, by, note: str) -> Section:
         section.submitted_at = None
         section.review_note = note.strip()
         section._change_reason = "returned by reviewer"
+        section._history_user = by
         section.save(update_fields=["status", "submitted_at", "review_note"])
         audit_record(action="leaflet.section_returned", actor=by, target=section)
     return section
@@ -168,6 +172,7 @@ def section_approve(*, section: Section, by) -> Section:
         section.status = Section.Status.PUBLISHED
         section.review_note = ""
         section._change_reason = "approved and published"
+        section._history_user = by
         section.save()
         section_questions_rebuild(section=section)
         audit_record(action="leaflet.section_approved", actor=by, target=section)
@@ -211,6 +216,7 @@ def section_revert(*, section: Section, by, history_id: int) -> Section:
         section.draft_updated_at = timezone.now()
         section.status = Section.Status.DRAFT
         section._change_reason = f"reverted to revision {history_id}"
+        section._history_user = by
         section.save(
             update_fields=[
                 "draft_title",

@@ -15,9 +15,8 @@ from portal.roles import Role
 from . import rendering, search, selectors, services
 from .cache import public_page
 from .forms import ReturnForm, SectionDraftForm
-from .models import CaseStudy, ExerciseGroup, ExerciseProgramme, IntroQuestion, Question, Section
+from .models import CONTACTS_SLUG, CaseStudy, ExerciseGroup, ExerciseProgramme, IntroQuestion, Question, Section
 
-CONTACTS_SLUG = "useful-contacts"
 EXERCISES_SLUG = "exercises"
 
 

@@ -265,6 +265,7 @@ class NurseTask(models.Model):
         SUITABLE_VOLUNTEER = "suitable", "A newly approved volunteer may suit this request"
         CONTACT_ME = "contact_me", "Asked a nurse to get in touch after a check-in"
         PHONE_MOTHER = "phone_mother", "Give the mother her volunteer's details by phone"
+        VOLUNTEER_LEFT = "left", "The volunteer left peer support: choose another or talk to the mother"
 
     kind = models.CharField(max_length=16, choices=Kind)
     request = models.ForeignKey(PeerRequest, on_delete=models.CASCADE, related_name="tasks")

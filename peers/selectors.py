@@ -141,3 +141,87 @@ def nurse_emails() -> list[str]:
     return list(
         User.objects.filter(groups__name=Role.NURSE, is_active=True).order_by("id").values_list("email", flat=True)
     )
+
+
+def _experience(obj) -> dict:
+    return {
+        "first_name": obj.first_name,
+        "fracture_kind": obj.get_fracture_kind_display(),
+        "timing": obj.get_timing_display(),
+        "pregnancy_number": obj.pregnancy_number,
+        "breastfed": obj.breastfed,
+        "heparin": obj.heparin,
+        "later_pregnancies": obj.later_pregnancies,
+        "recovery": obj.recovery,
+        "topics": obj.topic_labels(),
+        "region": obj.get_region_display(),
+        "languages": obj.languages,
+        "contact_method": obj.get_contact_method_display(),
+        "contact_email": obj.contact_email,
+        "contact_phone": obj.contact_phone,
+    }
+
+
+def _introduction(intro: Introduction) -> dict:
+    return {
+        "status": intro.get_status_display(),
+        "proposed_at": intro.proposed_at,
+        "responded_at": intro.responded_at,
+        "ended_at": intro.ended_at,
+        "feedback": intro.feedback,
+        "check_ins": [
+            {"to": c.get_who_display(), "due_at": c.due_at, "answer": c.get_answer_display()}
+            for c in intro.check_ins.all()
+        ],
+    }
+
+
+def personal_data(user) -> dict:
+    """Everything peer support holds about one woman, for her to download. Her own data only:
+    of the women she was introduced to, nothing but the fact and dates of the introduction."""
+    from portal.models import OutboundEmail
+
+    requests = []
+    for r in user.peer_requests.prefetch_related("introductions__check_ins").order_by("created_at"):
+        requests.append(
+            {
+                "reference": r.reference,
+                "status": r.get_status_display(),
+                "created_at": r.created_at,
+                "introduced_at": r.introduced_at,
+                "ended_at": r.ended_at,
+                "about": r.about,
+                "consent_nurses_read": r.consent_nurses_read,
+                "consent_share_details": r.consent_share_details,
+                **_experience(r),
+                "introductions": [_introduction(i) for i in r.introductions.all()],
+            }
+        )
+    profile = VolunteerProfile.objects.filter(user=user).prefetch_related("introductions__check_ins").first()
+    volunteer = None
+    if profile is not None:
+        volunteer = {
+            "status": profile.get_status_display(),
+            "applied_at": profile.applied_at,
+            "decline_reason": profile.decline_reason,
+            "capacity": profile.capacity,
+            "briefing_completed_on": profile.briefing_completed_on,
+            "briefing_expires_on": profile.briefing_expires_on,
+            "paused": profile.paused,
+            "paused_until": profile.paused_until,
+            "resting_until": profile.resting_until,
+            **_experience(profile),
+            "introductions": [_introduction(i) for i in profile.introductions.all()],
+        }
+    addresses = {user.email} | {r["contact_email"] for r in requests if r["contact_email"]}
+    if volunteer and volunteer["contact_email"]:
+        addresses.add(volunteer["contact_email"])
+    emails = OutboundEmail.objects.filter(to__in=addresses, template__startswith="peers/").order_by("created_at")
+    return {
+        "peer_requests": requests,
+        "volunteer": volunteer,
+        "emails": [
+            {"to": m.to, "subject": m.subject, "status": m.get_status_display(), "send_after": m.send_after}
+            for m in emails
+        ],
+    }

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.models import OutboundEmail
-from portal.outbox import email_cancel_about, email_queue
-from portal.roles import Role, grant_role, user_roles
+from portal.outbox import email_cancel_about, email_queue, emails_about
+from portal.roles import Role, grant_role, has_role, revoke_role, user_roles
 
 from . import matching, selectors, tokens
 from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest, VolunteerProfile
@@ -90,8 +90,25 @@ def _tell_nurses(*, notice: str, request: PeerRequest, task_kind: str | None = N
         )
 
 
-def _release_place(volunteer_id: int) -> None:
-    VolunteerProfile.objects.filter(pk=volunteer_id).update(active_count=F("active_count") - 1)
+def _lock_introduction(introduction_id: int, **filters) -> Introduction:
+    """Lock an introduction's request, then the introduction itself.
+
+    Every service that changes an introduction locks in the same order as
+    `introduction_propose` and `peer_request_withdraw` (request, introduction,
+    then the volunteer's counter), so two actions on one request queue up
+    instead of deadlocking.
+    """
+    request_id = Introduction.objects.filter(pk=introduction_id, **filters).values_list("request_id", flat=True).get()
+    PeerRequest.objects.select_for_update().get(pk=request_id)
+    return Introduction.objects.select_for_update().get(pk=introduction_id)
+
+
+def _release_place(volunteer_id: int, *, rest: bool = False) -> None:
+    """Give the volunteer her place back; after a real introduction she rests before the next."""
+    changes = {"active_count": F("active_count") - 1}
+    if rest:
+        changes["resting_until"] = timezone.now() + timedelta(days=settings.PEERS_REST_DAYS)
+    VolunteerProfile.objects.filter(pk=volunteer_id).update(**changes)
 
 
 # ---------------------------------------------------------------- volunteers
@@ -343,7 +360,7 @@ def peer_request_withdraw(*, by, request_id: int) -> PeerRequest:
             intro.status = Introduction.Status.ENDED if was_live else Introduction.Status.CANCELLED
             intro.ended_at, intro.ended_by = now, by
             intro.save(update_fields=["status", "ended_at", "ended_by"])
-            _release_place(intro.volunteer_id)
+            _release_place(intro.volunteer_id, rest=was_live)
             email_cancel_about(about=intro)
         email_cancel_about(about=request)
         request.status, request.ended_at = PeerRequest.Status.WITHDRAWN, now
@@ -430,7 +447,7 @@ def _contact_line(person) -> str:
 
 def _accept(intro: Introduction, *, by) -> Introduction:
     now = timezone.now()
-    request = PeerRequest.objects.select_for_update(of=("self",)).select_related("mother").get(pk=intro.request_id)
+    request = PeerRequest.objects.select_related("mother").get(pk=intro.request_id)  # locked by _lock_introduction
     volunteer = VolunteerProfile.objects.select_related("user").get(pk=intro.volunteer_id)
     intro.status, intro.responded_at = Introduction.Status.ACCEPTED, now
     intro.save(update_fields=["status", "responded_at"])
@@ -490,7 +507,7 @@ def _decline(intro: Introduction, *, by, status: str, action: str) -> Introducti
     intro.status, intro.responded_at = status, now
     intro.save(update_fields=["status", "responded_at"])
     _release_place(intro.volunteer_id)
-    request = PeerRequest.objects.select_for_update().get(pk=intro.request_id)
+    request = PeerRequest.objects.get(pk=intro.request_id)  # locked by _lock_introduction
     if request.status == PeerRequest.Status.PROPOSED:
         request.status = PeerRequest.Status.WAITING
         request.save(update_fields=["status"])
@@ -509,7 +526,7 @@ def _decline(intro: Introduction, *, by, status: str, action: str) -> Introducti
 
 
 def _own_introduction(by, introduction_id: int) -> Introduction:
-    intro = Introduction.objects.select_for_update().get(pk=introduction_id, volunteer__user=by)
+    intro = _lock_introduction(introduction_id, volunteer__user=by)
     if intro.status != Introduction.Status.PROPOSED:
         raise ValidationError(CANNOT_ANSWER.format(status=intro.get_status_display()))
     return intro
@@ -544,7 +561,7 @@ def introduction_respond_by_link(*, signed_token: str, accept: bool) -> Introduc
     """Accept or decline from the emailed link. Single use: a second click finds it answered and is refused."""
     with transaction.atomic():
         intro = introduction_from_link(signed_token)
-        intro = Introduction.objects.select_for_update().get(pk=intro.pk)
+        intro = _lock_introduction(intro.pk)
         # Re-checked under the lock: a double click waits here, then sees the first click's answer.
         if intro.status != Introduction.Status.PROPOSED:
             raise ValidationError(LINK_USED)
@@ -558,7 +575,7 @@ def introduction_expire(*, introduction_id: int, now=None) -> bool:
     """No answer in time: free her place and tell the nurses. Idempotent."""
     now = now or timezone.now()
     with transaction.atomic():
-        intro = Introduction.objects.select_for_update().get(pk=introduction_id)
+        intro = _lock_introduction(introduction_id)
         if intro.status != Introduction.Status.PROPOSED or intro.respond_by > now:
             return False
         _decline(intro, by=None, status=Introduction.Status.EXPIRED, action="peers.introduction_expired")
@@ -577,20 +594,14 @@ def introduction_expire_due(*, now=None) -> int:
 def introduction_end(*, by, introduction_id: int, feedback: str = "") -> Introduction:
     """Either woman ends the introduction, or a nurse closes it; the volunteer then rests before the next."""
     with transaction.atomic():
-        intro = Introduction.objects.select_for_update().get(pk=introduction_id)
+        intro = _lock_introduction(introduction_id)
         if intro.status != Introduction.Status.ACCEPTED:
             raise ValidationError(CANNOT_END.format(status=intro.get_status_display()))
         now = timezone.now()
-        intro.status, intro.ended_at, intro.ended_by, intro.feedback = (
-            Introduction.Status.ENDED,
-            now,
-            by,
-            feedback.strip(),
-        )
+        intro.status, intro.ended_at, intro.ended_by = Introduction.Status.ENDED, now, by
+        intro.feedback = feedback.strip()
         intro.save(update_fields=["status", "ended_at", "ended_by", "feedback"])
-        VolunteerProfile.objects.filter(pk=intro.volunteer_id).update(
-            active_count=F("active_count") - 1, resting_until=now + timedelta(days=settings.PEERS_REST_DAYS)
-        )
+        _release_place(intro.volunteer_id, rest=True)
         PeerRequest.objects.filter(pk=intro.request_id).update(status=PeerRequest.Status.CLOSED, ended_at=now)
         email_cancel_about(about=intro)
         audit_record(action="peers.introduction_ended", actor=by, target=intro)
@@ -638,3 +649,61 @@ def nurse_task_done(*, by, task_id: int) -> NurseTask:
             task.save(update_fields=["done_at", "done_by"])
             audit_record(action="peers.task_done", actor=by, target=task)
     return task
+
+
+# ---------------------------------------------------------------- her right to erasure
+
+
+def _erase_emails(obj) -> None:
+    # The outbox rows hold rendered bodies with names and contact details: they go too.
+    emails_about(obj).delete()
+
+
+def _volunteer_left(intro: Introduction, *, by) -> None:
+    """Her introduction ends because she left: the place is freed and the nurses choose again."""
+    now = timezone.now()
+    intro.status = (
+        Introduction.Status.ENDED if intro.status == Introduction.Status.ACCEPTED else Introduction.Status.CANCELLED
+    )
+    intro.ended_at, intro.ended_by = now, by
+    intro.save(update_fields=["status", "ended_at", "ended_by"])
+    _release_place(intro.volunteer_id)
+    request = PeerRequest.objects.get(pk=intro.request_id)  # locked by _lock_introduction
+    if request.status in (PeerRequest.Status.PROPOSED, PeerRequest.Status.INTRODUCED):
+        request.status = PeerRequest.Status.WAITING
+        request.save(update_fields=["status"])
+    _tell_nurses(
+        notice=f"The volunteer for request {request.reference} has left peer support.",
+        request=request,
+        task_kind=NurseTask.Kind.VOLUNTEER_LEFT,
+    )
+
+
+def peers_data_erase(*, by) -> None:
+    """She deletes everything peer support holds about her: requests, volunteer profile, their emails.
+
+    Live introductions end first (places freed, scheduled emails cancelled, the nurses
+    told when a mother is left without her volunteer). The audit trail keeps only ids.
+    """
+    with transaction.atomic():
+        for request in PeerRequest.objects.filter(mother=by):
+            peer_request_withdraw(by=by, request_id=request.pk)
+            for intro in request.introductions.all():
+                _erase_emails(intro)
+            _erase_emails(request)
+            request.delete()
+        profile = VolunteerProfile.objects.filter(user=by).first()
+        if profile is not None:
+            live = profile.introductions.filter(status__in=Introduction.HOLDS_PLACE).order_by("request_id")
+            for intro_id in list(live.values_list("id", flat=True)):
+                intro = _lock_introduction(intro_id)
+                if intro.status in Introduction.HOLDS_PLACE:
+                    _volunteer_left(intro, by=by)
+            for intro in profile.introductions.all():
+                _erase_emails(intro)
+            _erase_emails(profile)
+            profile.delete()
+        for role in (Role.MOTHER, Role.VOLUNTEER):
+            if has_role(by, role):
+                revoke_role(by, role)
+        audit_record(action="peers.data_erased", actor=by, target=by)

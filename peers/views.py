@@ -1,12 +1,15 @@
 """Peer support pages. Thin: access check, form, one service call, redirect."""
 
+import json
 from functools import wraps
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -29,6 +32,7 @@ from .forms import (
 from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest, VolunteerProfile
 
 SUGGESTIONS_SHOWN = 10
+ERASE_NOT_CONFIRMED = "Please tick the box to confirm that you want to delete your peer support data."
 ALL_PER_PAGE = 50
 
 
@@ -488,3 +492,38 @@ def nurse_volunteer_decline(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, _error_text(exc))
     return _render_nurse_volunteer(request, profile, decline_form=form, status=400)
+
+
+# ---------------------------------------------------------------- her own data
+
+
+@login_required
+def my_data(request):
+    """What peer support holds about her (object access: only ever her own rows)."""
+    return render(request, "peers/my_data.html", {"data": selectors.personal_data(request.user)})
+
+
+@reauthentication_required
+@login_required
+def my_data_download(request):
+    """Her peer-support data as a JSON file; she confirms her password first (a recent sign-in)."""
+    data = selectors.personal_data(request.user)
+    audit_record(action="peers.data_exported", request=request, target=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="peer-support-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@reauthentication_required
+@login_required
+def my_data_erase(request):
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, ERASE_NOT_CONFIRMED)
+        return redirect("peers:my-data")
+    services.peers_data_erase(by=request.user)
+    messages.success(request, "Everything peer support held about you has been deleted.")
+    return redirect("peers:my-data")

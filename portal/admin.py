@@ -19,12 +19,36 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
+class ActorFilter(admin.SimpleListFilter):
+    """Everything one account did, by user id (the trail keeps ids, not names)."""
+
+    title = "actor"
+    parameter_name = "actor"
+
+    def lookups(self, request, model_admin):
+        return [("none", "No signed-in actor (system or anonymous)")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(actor__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(actor_id=int(value))
+        return queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "action", "actor", "target_type", "target_id", "ip"]
-    list_filter = ["action", "target_type"]
-    search_fields = ["target_id", "actor__email"]
+    """Read-only: the trail is append-only (PostgreSQL refuses UPDATE and DELETE on it)."""
+
+    list_display = ["at", "action", "actor_id", "target_type", "target_id", "ip"]
+    list_filter = ["action", "target_type", ActorFilter, ("at", admin.DateFieldListFilter)]
+    search_fields = ["=target_id", "action"]
     date_hierarchy = "at"
+    readonly_fields = ["at", "action", "actor_id", "target_type", "target_id", "ip", "detail"]
+    fields = readonly_fields
+    list_per_page = 100
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

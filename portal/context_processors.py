@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 
 from .roles import Role, has_role, is_admin
 
 
 def portal(request):
-    user = request.user
+    # Error pages can be rendered before AuthenticationMiddleware ran (a bad Host header).
+    user = getattr(request, "user", None) or AnonymousUser()
     return {
         "site_name": settings.SITE_NAME,
         "charity_name": settings.CHARITY_NAME,

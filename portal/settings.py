@@ -120,9 +120,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.NoStoreForSignedInMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "portal.usersessions.UserSessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.middleware.SessionTimeoutMiddleware",
+    "portal.middleware.RateLimitStatusMiddleware",
     "portal.middleware.StaffMFARequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -207,7 +210,15 @@ else:
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_processed_dir),
         "store_processed": False,
+        # Exchange tables (one file per queue's exchange) live under var/ too, not in the cwd.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
     }
+# Two queues, so a burst of mail never holds up other work: delivery tasks
+# (portal.email_*) go to `email`, everything else, the outbox sweeper included, to
+# `default`. Every worker consumes both (`-Q default,email`); a busy site can give
+# `email` workers of its own (docs/deploy.md).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {"portal.email_*": {"queue": "email"}}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE: dict = {}
@@ -251,12 +262,15 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600)
-# A published task not delivered after this long is presumed lost and published again.
-OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 300)
+# A published task not delivered after this long is presumed lost (Redis restarted without
+# its data) and published again; long enough that a big backlog is not published twice.
+OUTBOX_REPUBLISH_AFTER_SECONDS = env_int("OUTBOX_REPUBLISH_AFTER_SECONDS", 600)
 # SENDING for longer than any task may run (CELERY_TASK_TIME_LIMIT) means its worker died.
 OUTBOX_STALE_SENDING_SECONDS = env_int("OUTBOX_STALE_SENDING_SECONDS", 600)
 OUTBOX_SWEEP_BATCH = env_int("OUTBOX_SWEEP_BATCH", 1000)
-OUTBOX_BROKER_PAUSE_SECONDS = env_int("OUTBOX_BROKER_PAUSE_SECONDS", 10)
+# After a failed publish a process leaves the broker alone this long (the sweeper catches up),
+# so an outage slows one action per process per window, not every action.
+OUTBOX_BROKER_PAUSE_SECONDS = env_int("OUTBOX_BROKER_PAUSE_SECONDS", 30)
 
 # ---------------------------------------------------------------- accounts
 AUTH_USER_MODEL = "portal.User"
@@ -291,6 +305,19 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
+# Pinned rather than left to allauth's defaults, so an upgrade cannot loosen them:
+# at most 5 failed sign-ins per account per 5 minutes (60 an hour, under ASVS's 100),
+# which also limits wrong MFA codes for one account.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/300s/key",
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+}
 # Account mail (verification, password reset) goes through the outbox as transactional mail.
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 
@@ -300,11 +327,17 @@ MFA_TOTP_TOLERANCE = 0
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_TRUST_ENABLED = False
 
+# "Last seen" on the sessions page; recorded at most every 5 minutes by
+# portal.usersessions (in MIDDLEWARE instead of allauth's per-request write).
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # ---------------------------------------------------------------- sessions and cookies
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Enforced by portal.middleware.SessionTimeoutMiddleware (seconds).
+SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_IDLE_TIMEOUT_STAFF = 15 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -369,7 +402,9 @@ USE_TZ = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"()": "portal.logsafe.EscapingFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

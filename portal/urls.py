@@ -12,6 +12,9 @@ portal_patterns = (
     [
         path("privacy/", views.privacy, name="privacy"),
         path("account/", views.account, name="account"),
+        path("account/data/", views.data_export_html, name="data-export"),
+        path("account/data.json", views.data_export_json, name="data-export-json"),
+        path("account/delete/", views.account_delete, name="account-delete"),
         path("email/<int:pk>/cancel/", outbox_views.email_cancel_view, name="email-cancel"),
         path("email/unsubscribe/<str:token>/", outbox_views.email_unsubscribe, name="email-unsubscribe"),
     ],

@@ -1,12 +1,23 @@
+import json
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
 from . import health
+from .access import recent_auth_required
+from .forms import DeleteAccountForm
+from .personal_data import account_erase, personal_data_export
 from .roles import user_roles
+
+ACCOUNT_DELETED_MESSAGE = "Your account has been deleted. Thank you for using the portal."
 
 
 @never_cache
@@ -21,12 +32,72 @@ def healthz(request):
 
 
 def privacy(request):
-    return render(request, "portal/privacy.html")
+    return render(request, "portal/privacy.html", {"retention": retention_periods()})
+
+
+def retention_periods() -> dict:
+    """How long things are kept, from the apps' settings, for the privacy notice."""
+    return {
+        "enquiry_days": getattr(settings, "HELPLINE_RETENTION_DAYS", None),
+        "introduction_days": getattr(settings, "PEERS_RETENTION_DAYS", None),
+        "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
+    }
 
 
 @login_required
 def account(request):
     return render(request, "portal/account.html", {"roles": sorted(user_roles(request.user))})
+
+
+@recent_auth_required(allow_get=False)
+def data_export_json(request):
+    data = personal_data_export(user=request.user, request=request)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@recent_auth_required(allow_get=False)
+def data_export_html(request):
+    data = personal_data_export(user=request.user, request=request)
+    sections = [(_label(name), _as_tree(value)) for name, value in data.items() if name != "format"]
+    return render(request, "portal/data_export.html", {"sections": sections})
+
+
+def _label(key) -> str:
+    return str(key).replace("_", " ").capitalize()
+
+
+def _as_tree(value) -> dict:
+    """Shape export data for a template, which cannot tell a dict from a list."""
+    if isinstance(value, dict):
+        return {"kind": "map", "items": [(_label(k), _as_tree(v)) for k, v in value.items()]}
+    if isinstance(value, list | tuple):
+        return {"kind": "list", "items": [_as_tree(v) for v in value]}
+    if value is None or value == "":
+        return {"kind": "text", "text": "(none)"}
+    if isinstance(value, bool):
+        return {"kind": "text", "text": "yes" if value else "no"}
+    return {"kind": "text", "text": str(value)}
+
+
+@sensitive_post_parameters()
+@recent_auth_required(allow_get=True)
+def account_delete(request):
+    if request.method == "POST":
+        form = DeleteAccountForm(request.POST)
+        if form.is_valid():
+            user = request.user
+            account_erase(user=user, by=user, request=request)
+            logout(request)
+            messages.success(request, ACCOUNT_DELETED_MESSAGE)
+            return redirect("/")
+    else:
+        form = DeleteAccountForm()
+    return render(request, "portal/account_delete.html", {"form": form})
 
 
 def csrf_failure(request, reason=""):

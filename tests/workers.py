@@ -86,7 +86,7 @@ def running_worker(tmp_path: Path, *, concurrency: int = 1, env: dict | None = N
     }
     command = [
         sys.executable, "-m", "celery", "-A", "portal", "worker",
-        "-P", "prefork", "-c", str(concurrency), "-l", "info",
+        "-P", "prefork", "-c", str(concurrency), "-Q", "default,email", "-l", "info",
         "-n", f"test-{name}-{uuid.uuid4().hex[:8]}@%h",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip

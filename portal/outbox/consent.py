@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
+from ..audit import audit_record
 from ..models import EmailSuppression
 
 _HASH_SALT = "portal.outbox.suppression"
@@ -51,14 +52,17 @@ def is_suppressed(address: str) -> bool:
     return EmailSuppression.objects.filter(address_hash=address_hash(address)).exists()
 
 
-def suppression_add(*, address_hash: str) -> bool:
+def suppression_add(*, address_hash: str, request=None) -> bool:
     """Stop follow-up email to the address behind this hash. Returns False if it was already stopped.
 
-    Scheduled follow-ups already queued for the address are left to the send-time
-    check, which cancels them with a reason the nurse can see.
+    Withdrawing consent leaves an audit row (the suppression's id, never the
+    address). Follow-ups already queued for the address are left to the
+    send-time check, which cancels them with a reason the nurse can see.
     """
     with transaction.atomic():
-        _, created = EmailSuppression.objects.get_or_create(address_hash=address_hash)
+        suppression, created = EmailSuppression.objects.get_or_create(address_hash=address_hash)
+        if created:
+            audit_record(action="email.unsubscribed", target=suppression, request=request)
     return created
 
 

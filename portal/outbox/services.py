@@ -50,9 +50,10 @@ CANCELLED_NO_LONGER_NEEDED = "Cancelled: no longer needed."
 STALE_SENDING = "The worker stopped while sending; trying again (the recipient may get it twice)."
 CANNOT_RETRY = 'Only a failed email can be retried; this one is "{status}".'
 
-# After a failed publish this process stops trying the broker for a few seconds,
-# so a Redis outage costs one business action ~0.6 s (kombu's publish retries)
-# and the rest nothing: their rows wait for the sweeper.
+# After a failed publish this process stops trying the broker for a while
+# (OUTBOX_BROKER_PAUSE_SECONDS), so a Redis outage costs one business action the
+# failed publish (0.6 s if Redis refuses connections, 5 s if it hangs: the
+# broker socket timeout) and the rest nothing: their rows wait for the sweeper.
 _broker_down_until = 0.0
 
 
@@ -128,7 +129,8 @@ def email_record(
         enqueued_at=now if publish else None,
     )
     if publish:
-        transaction.on_commit(lambda: _publish([message.pk]))
+        # robust: the action has committed by then; nothing here may turn it into an error page.
+        transaction.on_commit(lambda: _publish([message.pk]), robust=True)
     return message
 
 
@@ -336,7 +338,7 @@ def email_retry(*, message: OutboundEmail, by) -> OutboundEmail:
         message.enqueued_at = now
         message.save(update_fields=["status", "attempts", "send_after", "claimed_at", "enqueued_at"])
         audit_record(action="email.retry", actor=by, target=message)
-        transaction.on_commit(lambda: _publish([message.pk]))
+        transaction.on_commit(lambda: _publish([message.pk]), robust=True)
     return message
 
 

@@ -58,6 +58,7 @@ def email_unsubscribe(request, token: str):
     if address_hash is None:
         raise Http404("not a valid unsubscribe link")
     if request.method == "POST":
-        suppression_add(address_hash=address_hash)
+        suppression_add(address_hash=address_hash, request=request)
+        # Answered directly, not redirected: one-click clients expect a 2xx, and a repeat is harmless.
         return render(request, "portal/unsubscribe.html", {"done": True})
     return render(request, "portal/unsubscribe.html", {"done": False})

@@ -84,6 +84,7 @@ def test_making_the_callback_clears_the_overdue_flag_and_joins_the_timeline(nurs
         enquiry.refresh_from_db()
         assert enquiry.is_overdue
 
+        nurse_client.force_login(nurse)  # an hour later her earlier session has timed out
         response = nurse_client.post(
             f"/helpline/enquiries/{enquiry.pk}/callbacks/{callback.pk}/done/", {"note": "Spoke to her"}
         )

@@ -46,8 +46,8 @@ def test_it_sends_a_follow_up_now_and_the_timeline_shows_it_sent(
     )
 
     page = nurse_client.get(f"/helpline/enquiries/{enquiry.pk}/").content.decode()
-    assert "\u201cThe information you asked for\u201d" in page
-    assert '<span class="tag tag--email-sent">Sent</span>' in page
+    assert "<strong>The information you asked for</strong>" in page
+    assert '<dt>Status</dt><dd><span class="tag">Sent</span> (follow-up)</dd>' in page
 
 
 def test_a_scheduled_follow_up_waits_and_the_timeline_shows_it_scheduled(
@@ -64,7 +64,7 @@ def test_a_scheduled_follow_up_waits_and_the_timeline_shows_it_scheduled(
     assert message.status == OutboundEmail.Status.SCHEDULED
     assert message.send_after > timezone.now() + timedelta(days=6)
     page = nurse_client.get(f"/helpline/enquiries/{enquiry.pk}/").content.decode()
-    assert '<span class="tag tag--email-scheduled">Scheduled</span>' in page
+    assert '<dt>Status</dt><dd><span class="tag">Scheduled</span> (follow-up)</dd>' in page
 
     with time_machine.travel(in_a_week + timedelta(minutes=1)):
         assert email_deliver(message_id=message.pk) is True
@@ -143,3 +143,29 @@ def test_the_follow_up_text_keeps_apostrophes_plain(nurse, enquiry, template, dj
         services.follow_up_send(enquiry=enquiry, by=nurse, template=template)
     assert "We'll be in touch." in mail.outbox[0].body
     assert "We&#x27;ll" in mail.outbox[0].alternatives[0].content
+
+
+def test_an_unsubscribed_address_gets_no_follow_up_and_the_timeline_says_why(
+    nurse_client, enquiry, template, django_capture_on_commit_callbacks
+):
+    from portal.outbox import suppression_add
+    from portal.outbox.consent import address_hash
+    from portal.outbox.services import NOT_SENT_UNSUBSCRIBED
+
+    suppression_add(address_hash=address_hash("harriet@example.net"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = nurse_client.post(url(enquiry), {"template": template.pk, "send_after": ""}, follow=True)
+
+    assert mail.outbox == []
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.CANCELLED
+    assert enquiry.events.get(kind=EnquiryEvent.Kind.FOLLOW_UP).text == (
+        f"\u201cInformation you asked for\u201d: {NOT_SENT_UNSUBSCRIBED}"
+    )
+    assert NOT_SENT_UNSUBSCRIBED in response.content.decode()
+
+
+def test_a_follow_up_carries_an_unsubscribe_link(nurse, enquiry, template, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.follow_up_send(enquiry=enquiry, by=nurse, template=template)
+    assert "/unsubscribe/" in mail.outbox[0].body or "unsubscribe" in mail.outbox[0].body.lower()

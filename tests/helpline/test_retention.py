@@ -142,3 +142,19 @@ def test_an_anonymised_enquiry_cannot_be_reopened_or_changed(nurse, settings):
 
 def test_the_retention_task_is_scheduled(settings):
     assert settings.CELERY_BEAT_SCHEDULE["helpline-retention"]["task"] == "helpline.anonymise_closed"
+
+
+def test_a_web_enquirys_acknowledgement_is_stripped_too(nurse, settings, django_capture_on_commit_callbacks):
+    settings.HELPLINE_RETENTION_DAYS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        enquiry = services.enquiry_ask(
+            question="My question", topics=[Topic.OTHER], email="web@example.net", name="Wendy"
+        )
+    services.enquiry_transition(enquiry=enquiry, by=nurse, action="close", outcome=Outcome.INFORMATION_GIVEN)
+    assert "Wendy" in OutboundEmail.objects.get().body_text
+
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        assert services.enquiries_anonymise_due() == 1
+
+    message = OutboundEmail.objects.get()
+    assert (message.status, message.to, message.body_text, message.body_html) == (OutboundEmail.Status.SENT, "", "", "")

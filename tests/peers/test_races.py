@@ -103,3 +103,25 @@ def test_a_double_clicked_accept_link_accepts_once(mother, volunteer, nurse):
     assert intro.status == Introduction.Status.ACCEPTED
     assert CheckIn.objects.filter(introduction=intro).count() == 4
     assert OutboundEmail.objects.filter(template="peers/email/introduction_details").count() == 2
+
+
+def test_accepting_while_the_mother_withdraws_neither_deadlocks_nor_leaks_a_place(mother, volunteer, nurse):
+    request = make_request(mother)
+    profile = make_volunteer(volunteer)
+    services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
+    body = OutboundEmail.objects.get(template="peers/email/introduction_proposed").body_text
+    signed = re.search(r"/peers/respond/([^\s/]+)/", body).group(1)
+
+    results = run_together(
+        lambda: services.introduction_respond_by_link(signed_token=signed, accept=True),
+        lambda: services.peer_request_withdraw(by=mother, request_id=request.pk),
+    )
+
+    # Whichever came first, the other either followed it or was refused in plain words.
+    for kind, value in results:
+        assert kind == "ok" or (isinstance(value, ValidationError) and value.messages == [services.LINK_USED]), results
+    request.refresh_from_db()
+    profile.refresh_from_db()
+    assert request.status == "withdrawn"
+    assert profile.active_count == 0
+    assert not OutboundEmail.objects.filter(template="peers/email/check_in", status="scheduled").exists()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from peers import services
 from peers.models import Introduction
 from peers.tasks import expire_proposals_task
+from portal.outbox import services as outbox_services
 from tests.workers import publishing_to_broker, running_worker
 
 from .builders import make_request, make_volunteer
@@ -18,6 +19,13 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_paused():
+    # An earlier test that stopped the broker leaves this process pausing its publishes for a few seconds.
+    outbox_services._broker_down_until = 0.0
+    yield
 
 
 def test_an_unanswered_proposal_is_expired_by_the_worker_and_the_nurse_is_emailed(tmp_path, mother, volunteer, nurse):

@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from portal.models import EmailSuppression, OutboundEmail
+from portal.models import AuditEntry, EmailSuppression, OutboundEmail
 from portal.outbox import email_queue, emails_sweep, is_suppressed, suppression_erase, unsubscribe_url
 from portal.outbox.services import NOT_SENT_UNSUBSCRIBED
 
@@ -48,6 +48,10 @@ def test_a_mail_clients_one_click_post_works_without_a_csrf_token_and_twice_is_h
         response = csrf_client.post(url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
         assert response.status_code == 200
     assert EmailSuppression.objects.count() == 1
+    [entry] = AuditEntry.objects.filter(action="email.unsubscribed")
+    assert entry.actor is None
+    assert entry.target_id == str(EmailSuppression.objects.get().pk)
+    assert "alice" not in str(entry.detail)
 
 
 @pytest.mark.parametrize("token", ["nonsense", "abc:def", "x" * 64])

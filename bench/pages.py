@@ -1,0 +1,192 @@
+"""The benchmarks: which portal pages to load, as whom, and the targets from the issue."""
+
+import time
+
+from bench.run import PUBLIC_HOST, Load, benchmark, fetch
+
+
+def signed_in(role: str | None = None) -> dict:
+    """A Cookie header for a new session of a benchmark user holding `role`.
+
+    The session is made the way a login makes it (user id, backend, password hash), in
+    the same database and cache the web processes use. Staff get a TOTP device, as the
+    portal requires of them.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    from portal.models import User
+    from portal.roles import grant_role, needs_second_factor
+
+    email = f"bench-{role or 'user'}@example.org"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, None)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        if role:
+            grant_role(user, role)
+    if needs_second_factor(user) and not Authenticator.objects.filter(user=user).exists():
+        TOTP.activate(user, generate_totp_secret())
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
+
+
+@benchmark(name="home", describe="the portal's home page, anonymous (the harness's own check)")
+def home_loads():
+    return [Load("home", "/")]
+
+
+@benchmark(name="account", describe="the signed-in account page (the fixed cost of a signed-in page)")
+def account_loads():
+    return [
+        Load("account (mother)", "/account/", signed_in("mother")),
+        Load("account (nurse)", "/account/", signed_in("nurse")),
+    ]
+
+
+@benchmark(name="home-nginx", describe="the home page through nginx (docs/nginx-portal.conf)", via_nginx=True)
+def home_nginx_loads():
+    return [Load("home via nginx", "/")]
+
+
+# ---------------------------------------------------------------- leaflet
+
+
+def cache_lifetimes(cache_control: str) -> dict:
+    """{'max-age': 300, 's-maxage': 60, 'public': None, ...} from a Cache-Control header."""
+    directives = {}
+    for part in cache_control.split(","):
+        name, _, value = part.strip().partition("=")
+        directives[name.lower()] = int(value) if value.isdigit() else None
+    return directives
+
+
+def shared_lifetime(cache_control: str) -> int | None:
+    directives = cache_lifetimes(cache_control)
+    return directives.get("s-maxage", directives.get("max-age"))
+
+
+def published_section_paths() -> list[str]:
+    from leaflet.selectors import published_sections
+
+    return [section.get_absolute_url() for section in published_sections().order_by("order")]
+
+
+def leaflet_section_checks(base: str, loads: list) -> list:
+    path = loads[0].path
+    status, headers, _ = fetch(base + path)
+    cache_control = headers.get("Cache-Control", "")
+    directives = cache_lifetimes(cache_control)
+    repeat, _, _ = fetch(base + path, {"If-None-Match": headers.get("ETag", "")})
+    return [
+        (f"anonymous {path} answers 200 with an ETag", status == 200 and bool(headers.get("ETag"))),
+        (f"If-None-Match with that ETag answers {repeat} (want 304)", repeat == 304),
+        (
+            f"Cache-Control {cache_control!r} lets a shared cache keep it",
+            "public" in directives and "private" not in directives and bool(shared_lifetime(cache_control)),
+        ),
+        ("no Set-Cookie on the anonymous page", "Set-Cookie" not in headers),
+    ]
+
+
+@benchmark(
+    name="leaflet",
+    describe="a leaflet section page, anonymous (target: >= 1.0x bare, 304 on If-None-Match, shared-cacheable)",
+    min_ratio=1.0,
+    checks=leaflet_section_checks,
+)
+def leaflet_loads():
+    paths = published_section_paths()
+    return [Load("section page (one)", paths[0]), Load("section pages (all, in turn)", paths[0], paths=paths)]
+
+
+def nginx_checks(base: str, loads: list) -> list:
+    """The page comes from nginx's cache, signed-in requests bypass it, and a publish shows within a minute."""
+    path = loads[0].path
+    _, headers, _ = fetch(base + path)
+    cache_control = headers.get("Cache-Control", "")
+    lifetime = shared_lifetime(cache_control)
+    checks = [
+        (f"repeat anonymous request: X-Cache-Status {headers.get('X-Cache-Status')} (want HIT)",
+         headers.get("X-Cache-Status") == "HIT"),
+        (f"shared-cache lifetime {lifetime} s from {cache_control!r} (want <= 60 s)",
+         lifetime is not None and lifetime <= 60),
+    ]  # fmt: skip
+    _, headers, _ = fetch(base + path, signed_in("mother"))
+    checks.append(
+        (
+            f"signed-in request: X-Cache-Status {headers.get('X-Cache-Status')} (want BYPASS), "
+            f"Cache-Control {headers.get('Cache-Control')!r}",
+            headers.get("X-Cache-Status") == "BYPASS" and "private" in headers.get("Cache-Control", ""),
+        )
+    )
+    seconds = seconds_until_a_publish_shows(base, path)
+    checks.append(
+        (f"a publish showed through nginx after {seconds} s (want <= 60 s)", seconds is not None and seconds <= 60)
+    )
+    return checks
+
+
+def seconds_until_a_publish_shows(base: str, path: str, limit: int = 120) -> int | None:
+    """Change the section's title as a publish would (new text, then content_changed on commit), poll nginx."""
+    from django.db import transaction
+
+    from leaflet.cache import content_changed
+    from leaflet.models import Section
+
+    section = Section.objects.get(slug=path.strip("/").split("/")[-1])
+    original = section.title
+    marker = f"{original} (updated {int(time.time())})"
+    try:
+        with transaction.atomic():
+            Section.objects.filter(pk=section.pk).update(title=marker)
+            transaction.on_commit(content_changed)
+        start = time.monotonic()
+        while time.monotonic() - start < limit:
+            if marker.encode() in fetch(base + path)[2]:
+                return round(time.monotonic() - start)
+            time.sleep(1)
+        return None
+    finally:
+        with transaction.atomic():
+            Section.objects.filter(pk=section.pk).update(title=original)
+            transaction.on_commit(content_changed)
+
+
+@benchmark(
+    name="nginx",
+    describe="leaflet section pages from nginx's proxy cache (target: >= 10x bare; a publish shows within a minute)",
+    min_ratio=10.0,
+    checks=nginx_checks,
+    via_nginx=True,
+)
+def nginx_loads():
+    paths = published_section_paths()
+    return [
+        Load("section page via nginx", paths[0], {"Host": PUBLIC_HOST}),
+        Load("all sections via nginx", paths[0], {"Host": PUBLIC_HOST}, paths=paths),
+    ]
+
+
+@benchmark(name="search", describe="site search, anonymous (target: p95 < 30 ms)", max_p95_ms=30)
+def search_loads():
+    terms = [
+        "calcium",
+        "vitamin+d",
+        "breastfeeding",
+        "bone+density+scan",
+        "back+pain",
+        "exercise",
+        "next+pregnancy",
+        "fracture+spine",
+    ]
+    paths = [f"/search/?q={term}" for term in terms]
+    return [Load("search (8 queries in turn)", paths[0], paths=paths)]

@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""Benchmark one page of the portal against a bare Django view, side by side.
+
+    .venv/bin/python bench/run.py leaflet            # one benchmark
+    .venv/bin/python bench/run.py --list             # what there is
+    .venv/bin/python bench/run.py queue --rounds 5 --duration 10
+
+Both the portal (production settings, PostgreSQL, Redis cache) and the bare view
+(bench/bare: a ~3 KB template, no database, no session, only the Security and
+Common middleware) are served by gunicorn with 2 sync workers on loopback ports.
+wrk loads them in turn (bare, target, bare, target, ...) for a fixed duration
+each; the script prints each round and the medians, the ratio target/bare, and
+whether the issue's targets were met. Only loopback, only bounded runs.
+
+Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/perf) and
+REDIS_URL (default redis://127.0.0.1:6379/7) name the seeded database and the
+Redis to use; `manage.py seed_demo` fills the database first.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BENCH_DIR = BASE_DIR / "bench"
+WORK_DIR = BASE_DIR / "var" / "bench"
+PUBLIC_HOST = "portal.example.org.uk"  # the server_name in docs/nginx-portal.conf
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "ALLOWED_HOSTS": f"127.0.0.1,localhost,{PUBLIC_HOST}",
+    "SECURE_SSL_REDIRECT": "false",  # loopback has no TLS; nginx adds it in the nginx benchmark
+    "DATABASE_URL": os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/perf"),
+    "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7"),
+    "STATIC_ROOT": str(WORK_DIR / "static"),
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def need(program: str, how: str) -> str:
+    path = shutil.which(program) or (f"/usr/sbin/{program}" if Path(f"/usr/sbin/{program}").exists() else None)
+    if not path:
+        sys.exit(f"{program} is not installed. Install it with: {how}")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                sys.exit(f"server on port {port} did not start; log:\n{log.read_text(errors='replace')[-3000:]}")
+            time.sleep(0.1)
+
+
+@contextmanager
+def process(command: list[str], *, env: dict, name: str, port: int):
+    """Run one server process until the block ends; stop it by its own pid."""
+    log = WORK_DIR / f"{name}.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, proc, log)
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def gunicorn(app: str, *, env: dict, name: str, workers: int = 2):
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", app,
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
+        "--backlog", "2048", "--log-level", "warning",
+    ]  # fmt: skip
+    return port, process(command, env={**os.environ, **env}, name=name, port=port)
+
+
+def production_env() -> dict:
+    return {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+
+
+def setup_django() -> None:
+    """Use the portal's production settings in this process too (to make sessions, read data)."""
+    os.environ.update(production_env())
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+
+
+def collectstatic() -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=BASE_DIR,
+        env={**os.environ, **production_env()},
+        check=True,
+    )
+
+
+# ---------------------------------------------------------------- load
+
+
+def wrk(url: str, *, duration: float, connections: int, headers: dict | None = None, paths=()) -> dict:
+    """Load `url` (or, with `paths`, each of them in turn on that host) and return the results."""
+    command = [
+        need("wrk", "apt-get install -y wrk"), "-t1", f"-c{connections}", f"-d{duration:g}s",
+        "--timeout", "5s", "-s", str(BENCH_DIR / "report.lua"),
+    ]  # fmt: skip
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    env = {**os.environ, "BENCH_PATHS": " ".join(paths)}
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True, env=env).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    if result["non_2xx_3xx"] or result["errors"]:
+        print(f"  warning: {result['errors']} errors ({result['non_2xx_3xx']} non-2xx/3xx) from {url}")
+    return result
+
+
+def fetch(url: str, headers: dict | None = None):
+    """One GET; returns (status, headers, body). Redirects are not followed."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    # The nginx benchmark's certificate is a throw-away self-signed one.
+    insecure = urllib.request.HTTPSHandler(context=ssl._create_unverified_context())
+    opener = urllib.request.build_opener(NoRedirect, insecure)
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+# ---------------------------------------------------------------- benchmarks
+
+
+@dataclass
+class Load:
+    """One thing to load: a path on the portal, optionally signed in as someone."""
+
+    label: str
+    path: str
+    headers: dict = field(default_factory=dict)
+    paths: list[str] = field(default_factory=list)  # several paths, taken in turn
+
+
+@dataclass
+class Benchmark:
+    name: str
+    describe: str
+    loads: "callable"  # () -> list[Load], called after Django is set up
+    min_ratio: float | None = None
+    max_p95_ms: float | None = None
+    checks: "callable | None" = None  # (base_url, loads) -> list[(description, ok)]
+    via_nginx: bool = False
+
+
+BENCHMARKS: dict[str, Benchmark] = {}
+
+
+def benchmark(**kwargs):
+    def register(loads):
+        BENCHMARKS[kwargs["name"]] = Benchmark(loads=loads, **kwargs)
+        return loads
+
+    return register
+
+
+def run_benchmark(bench: Benchmark, *, rounds: int, duration: float, connections: int) -> bool:
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    need("wrk", "apt-get install -y wrk")
+    collectstatic()
+    setup_django()
+    loads = bench.loads()
+    print(f"== {bench.name}: {bench.describe}")
+    print(f"   {rounds} interleaved rounds of {duration:g} s each, wrk -t1 -c{connections}, loopback")
+    with ExitStack() as stack:
+        bare_port, bare = gunicorn(
+            "bench.bare.wsgi", env={"DJANGO_SETTINGS_MODULE": "bench.bare.settings"}, name="bare"
+        )
+        stack.enter_context(bare)
+        portal_port, portal = gunicorn("portal.wsgi", env=production_env(), name="portal")
+        stack.enter_context(portal)
+        base = f"http://127.0.0.1:{portal_port}"
+        if bench.via_nginx:
+            from bench.nginx import running_nginx
+
+            base = stack.enter_context(running_nginx(upstream_port=portal_port, work_dir=WORK_DIR))
+        bare_url = f"http://127.0.0.1:{bare_port}/"
+
+        results = {"bare": []} | {load.label: [] for load in loads}
+        for load in loads:  # warm up every worker's caches and connections
+            wrk(base + load.path, duration=1, connections=connections, headers=load.headers, paths=load.paths)
+        wrk(bare_url, duration=1, connections=connections)
+        for round_number in range(1, rounds + 1):
+            for load in loads:
+                results["bare"].append(wrk(bare_url, duration=duration, connections=connections))
+                results[load.label].append(
+                    wrk(
+                        base + load.path,
+                        duration=duration,
+                        connections=connections,
+                        headers=load.headers,
+                        paths=load.paths,
+                    )
+                )
+            print(f"   round {round_number}: " + ", ".join(f"{k} {v[-1]['rps']:.0f}/s" for k, v in results.items()))
+
+        checks = bench.checks(base, loads) if bench.checks else []
+
+    return report(bench, results, checks)
+
+
+def report(bench: Benchmark, results: dict, checks: list) -> bool:
+    bare_rps = statistics.median(r["rps"] for r in results["bare"])
+    ok = True
+    print(f"   {'page':<28} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for label, runs in results.items():
+        rps = statistics.median(r["rps"] for r in runs)
+        p50 = statistics.median(r["p50_ms"] for r in runs)
+        p95 = statistics.median(r["p95_ms"] for r in runs)
+        p99 = statistics.median(r["p99_ms"] for r in runs)
+        ratio = rps / bare_rps
+        print(f"   {label:<28} {rps:>8.0f} {ratio:>6.2f}x {p50:>8.2f} {p95:>8.2f} {p99:>8.2f}")
+        if label == "bare":
+            continue
+        if bench.min_ratio is not None:
+            met = ratio >= bench.min_ratio
+            ok &= met
+            checks.append((f"{label}: throughput {ratio:.2f}x bare (target >= {bench.min_ratio}x)", met))
+        if bench.max_p95_ms is not None:
+            met = p95 < bench.max_p95_ms
+            ok &= met
+            checks.append((f"{label}: p95 {p95:.1f} ms (target < {bench.max_p95_ms:g} ms)", met))
+    for description, met in checks:
+        ok &= met
+        print(f"   [{'met' if met else 'MISSED'}] {description}")
+    return ok
+
+
+def main() -> None:
+    # Importing the benchmark definitions registers them.
+    import bench.pages  # noqa: F401
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("name", nargs="?", choices=sorted(BENCHMARKS))
+    parser.add_argument("--list", action="store_true", help="list the benchmarks")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent connections (wrk -c)")
+    args = parser.parse_args()
+    if args.list or not args.name:
+        for bench in BENCHMARKS.values():
+            print(f"{bench.name:<12} {bench.describe}")
+        return
+    ok = run_benchmark(BENCHMARKS[args.name], rounds=args.rounds, duration=args.duration, connections=args.connections)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    # Run as bench.run, the module bench/pages.py registers its benchmarks with.
+    sys.path.insert(0, str(BASE_DIR))
+    from bench.run import main
+
+    main()

@@ -1,0 +1,173 @@
+"""Her data, her choice: the registry of what each app holds about a person.
+
+Each app registers, from its `AppConfig.ready()`, one exporter and one eraser:
+
+    personal_data.register("peers", export=peers_export, erase=peers_erase)
+
+An exporter takes the user and returns a JSON-ready dict of everything the app
+holds about her (and nothing about anyone else). An eraser takes the user and
+erases or anonymises her personal fields, ending anything in progress, while
+keeping rows needed for anonymous counts. Both run while her user row still
+has her email address, so they can find records linked only by address.
+The portal never imports the apps: they come to it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from .audit import audit_record
+
+Exporter = Callable[[Any], dict]
+Eraser = Callable[[Any], None]
+
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: str
+    export: Exporter
+    erase: Eraser
+
+
+_providers: dict[str, Provider] = {}
+
+
+def register(name: str, *, export: Exporter, erase: Eraser) -> None:
+    """Register one app's exporter and eraser; registering the same name again replaces it."""
+    _providers[name] = Provider(name=name, export=export, erase=erase)
+
+
+def providers() -> list[Provider]:
+    # The portal's own provider goes last on erasure: the apps still need her address.
+    return sorted(_providers.values(), key=lambda p: (p.name == "account", p.name))
+
+
+def user_addresses(user) -> set[str]:
+    """Every email address she has used here, lower-cased, for records linked only by address."""
+    from allauth.account.models import EmailAddress
+
+    addresses = {user.email.lower()} if user.email else set()
+    addresses.update(e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    return addresses
+
+
+def personal_data_export(*, user, request=None) -> dict:
+    """Everything the portal holds about `user`, grouped by app; audited."""
+    data = {"format": "portal-personal-data/1"}
+    for provider in sorted(_providers.values(), key=lambda p: (p.name != "account", p.name)):
+        data[provider.name] = provider.export(user)
+    audit_record(action="data.exported", actor=user, target=user, request=request)
+    return data
+
+
+def account_erase(*, user, by, request=None) -> None:
+    """Erase her personal data everywhere it lives and close the account.
+
+    Runs every registered eraser in one transaction, so either all of it is
+    gone or none of it is. Anonymous counts survive: rows are anonymised, not
+    deleted, wherever a report counts them. The audit trail keeps only ids.
+    """
+    User = get_user_model()
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        for provider in providers():
+            provider.erase(user)
+        audit_record(action="account.erased", actor=by if by.pk != user.pk else None, target=user, request=request)
+
+
+# ------------------------------------------------------------ the portal's own data
+
+
+def _account_export(user) -> dict:
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.usersessions.models import UserSession
+
+    from .models import AuditEntry, OutboundEmail
+    from .roles import user_roles
+
+    return {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "date_joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "roles": sorted(user_roles(user)),
+        "email_addresses": [
+            {"email": e.email, "verified": e.verified, "primary": e.primary}
+            for e in EmailAddress.objects.filter(user=user).order_by("id")
+        ],
+        "two_factor_methods": sorted(
+            Authenticator.Type(t).label for t in Authenticator.objects.filter(user=user).values_list("type", flat=True)
+        ),
+        "sessions": [
+            {"ip": s.ip, "browser": s.user_agent, "started": s.created_at.isoformat()}
+            for s in UserSession.objects.filter(user=user).order_by("id")
+        ],
+        "emails_sent_to_you": [
+            {"subject": m.subject, "status": m.status, "send_after": m.send_after.isoformat(), "text": m.body_text}
+            for m in OutboundEmail.objects.filter(to__in=user_addresses(user)).order_by("id")
+        ],
+        "activity": [
+            {"at": a.at.isoformat(), "action": a.action}
+            for a in AuditEntry.objects.filter(actor=user).order_by("at", "id")
+        ],
+    }
+
+
+def _account_erase(user) -> None:
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.usersessions.models import UserSession
+    from django.contrib.admin.models import LogEntry
+
+    from .models import OutboundEmail
+    from .outbox import suppression_erase
+
+    addresses = user_addresses(user)
+    for address in addresses:
+        suppression_erase(address=address)
+    emails = OutboundEmail.objects.filter(to__in=addresses)
+    emails.filter(status=OutboundEmail.Status.SCHEDULED).update(status=OutboundEmail.Status.CANCELLED)
+    emails.update(to=f"erased@{ERASED_EMAIL_DOMAIN}", subject="(erased)", body_text="", body_html="", last_error="")
+
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+    _end_other_sessions(user)
+    Authenticator.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    # The admin's change history names the object by its str(), which is "user #id";
+    # the change message can quote edited field names only, but clear it anyway.
+    LogEntry.objects.filter(object_id=str(user.pk), content_type__model="user").update(change_message="")
+
+    user.groups.clear()
+    user.email = f"erased-{user.pk}@{ERASED_EMAIL_DOMAIN}"
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save(update_fields=["email", "first_name", "last_name", "is_active", "is_staff", "is_superuser", "password"])
+
+
+def _end_other_sessions(user) -> None:
+    """Delete every stored session that belongs to her, tracked by usersessions or not."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session in Session.objects.all().iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            store().delete(session.session_key)
+
+
+def register_portal_provider() -> None:
+    register("account", export=_account_export, erase=_account_erase)

@@ -1,0 +1,64 @@
+"""The helpline's mail and beat tasks through the real Redis broker and a real Celery worker process."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from helpline import services
+from helpline.models import Callback
+from helpline.tasks import callback_reminders_task
+from portal.models import OutboundEmail
+from portal.outbox import services as outbox_services
+from portal.roles import Role
+from tests.conftest import make_user
+from tests.workers import publishing_to_broker, running_worker, wait_until
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_paused():
+    outbox_services._broker_down_until = 0.0
+    yield
+    outbox_services._broker_down_until = 0.0
+
+
+def test_a_web_question_is_acknowledged_by_the_worker_once(client, tmp_path):
+    with publishing_to_broker(), running_worker(tmp_path) as worker:
+        response = client.post(
+            "/helpline/ask/",
+            {"email": "asker@example.net", "topics": ["heparin"], "question": "Heparin and bones?", "consent": "on"},
+        )
+        assert response.status_code == 302
+        mail = worker.wait_for_mail(1)
+        wait_until(lambda: OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count() == 1)
+
+    assert [m["To"] for m in mail] == ["asker@example.net"]
+    assert "HL-" in mail[0]["Subject"]
+
+
+def test_the_beat_task_run_by_a_worker_reminds_the_nurse_once(tmp_path):
+    Group.objects.get_or_create(name=Role.NURSE)  # transactional tests flush the groups the migration made
+    nurse = make_user("nora@example.org", role=Role.NURSE, mfa=True)
+    enquiry = services.enquiry_log(
+        by=nurse, channel="phone", caller_type="self", topics=["pain"], urgency=3, summary="Back pain questions"
+    )
+    callback = services.callback_schedule(
+        enquiry=enquiry, by=nurse, due_at=timezone.now() + timedelta(minutes=5), assigned_to=nurse
+    )
+    # Due now: move the promise into the past, as the clock would.
+    Callback.objects.filter(pk=callback.pk).update(due_at=timezone.now() - timedelta(seconds=1))
+
+    with publishing_to_broker(), running_worker(tmp_path) as worker:
+        callback_reminders_task.delay()
+        callback_reminders_task.delay()  # beat firing twice (or two beats) must not remind twice
+        mail = worker.wait_for_mail(1)
+        wait_until(lambda: OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count() == 1)
+        wait_until(lambda: "helpline.callback_reminders" in worker.log() and worker.log().count("succeeded") >= 3)
+
+    assert [m["To"] for m in mail] == ["nora@example.org"]
+    assert OutboundEmail.objects.count() == 1
+    callback.refresh_from_db()
+    assert callback.reminder_sent_at is not None

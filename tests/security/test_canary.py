@@ -1,0 +1,83 @@
+"""No personal data in URLs, log lines or Celery task arguments.
+
+Flows run with a canary value in every personal field; everything logged, every
+task argument and every URL visited or redirected to is then searched for it.
+Apps add their flows to FLOWS.
+"""
+
+import logging
+
+import pytest
+from celery import signals
+from django.test import Client
+
+from tests.conftest import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+CANARY = "cnry5150"
+CANARY_EMAIL = f"{CANARY}@example.org"
+
+
+class RecordingClient(Client):
+    """A client that remembers every URL it requested and every redirect it was given."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.urls: list[str] = []
+
+    def request(self, **request):
+        response = super().request(**request)
+        self.urls.append(request.get("PATH_INFO", "") + "?" + request.get("QUERY_STRING", ""))
+        if response.has_header("Location"):
+            self.urls.append(response["Location"])
+        return response
+
+
+def account_flows(client: RecordingClient) -> None:
+    client.post("/accounts/signup/", {"email": CANARY_EMAIL, "password1": TEST_PASSWORD, "password2": TEST_PASSWORD})
+    client.post("/accounts/login/", {"login": CANARY_EMAIL, "password": f"wrong-{CANARY}-pw"})
+    client.post("/accounts/password/reset/", {"email": CANARY_EMAIL})
+    from allauth.account.models import EmailAddress
+
+    from portal.models import User
+
+    user = User.objects.get(email=CANARY_EMAIL)
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    User.objects.filter(pk=user.pk).update(first_name=f"Ann{CANARY}", last_name=f"Smith{CANARY}")
+    client.post("/accounts/login/", {"login": CANARY_EMAIL, "password": TEST_PASSWORD})
+    client.get("/account/")
+    client.get("/account/data/")
+    client.get("/account/data.json")
+    client.post("/account/delete/", {"confirm": "on"})
+
+
+# Apps append functions taking the client (signed out) and using CANARY in every personal field.
+FLOWS = [account_flows]
+
+
+@pytest.fixture
+def task_args():
+    seen = []
+
+    def record(sender=None, args=None, kwargs=None, body=None, **extra):
+        seen.append(repr((args, kwargs, body)))
+
+    signals.before_task_publish.connect(record, weak=False)
+    signals.task_prerun.connect(record, weak=False)
+    yield seen
+    signals.before_task_publish.disconnect(record)
+    signals.task_prerun.disconnect(record)
+
+
+def test_the_canary_appears_in_no_url_log_line_or_task_argument(caplog, task_args, django_capture_on_commit_callbacks):
+    caplog.set_level(logging.DEBUG)
+    client = RecordingClient()
+    with django_capture_on_commit_callbacks(execute=True):
+        for flow in FLOWS:
+            flow(client)
+    assert client.urls, "the flows made no requests"
+    assert task_args, "the flows queued no tasks (mail should have been sent)"
+    assert [url for url in client.urls if CANARY in url.lower()] == []
+    assert [line for line in caplog.messages if CANARY in line.lower()] == []
+    assert [args for args in task_args if CANARY in args.lower()] == []

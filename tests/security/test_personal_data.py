@@ -1,0 +1,189 @@
+"""Her data, her choice: a complete export of her own data, and an erasure that leaves no trace of her."""
+
+import json
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+
+from portal import personal_data
+from portal.models import AuditEntry, OutboundEmail, User
+from portal.outbox import email_queue
+from portal.views import ACCOUNT_DELETED_MESSAGE
+from tests.conftest import TEST_PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+MARKER = "qzxcanary7"
+
+
+def sign_in(client, user):
+    assert client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD}).status_code == 302
+    return client
+
+
+def plant_everywhere(marker: str = MARKER) -> User:
+    """A member whose every personal field, in every model that has one, holds the marker."""
+    user = make_user(f"{marker}@example.org", first_name=f"Ann{marker}", last_name=f"Smith{marker}")
+    EmailAddress.objects.create(user=user, email=f"{marker}.second@example.org", verified=False, primary=False)
+    UserSession.objects.create(user=user, ip="10.0.0.1", session_key=f"s{marker}", user_agent=f"Browser {marker}")
+    email_queue(to=user.email, template="portal/email/test_message", context={"name": f"Ann{marker}"})
+    email_queue(to=f"{marker}.second@example.org", template="portal/email/test_message", context={})
+    OutboundEmail.objects.filter(to__icontains=marker).update(
+        subject=f"Hello {marker}", body_text=f"Dear {marker}", body_html=f"<p>Dear {marker}</p>", last_error=marker
+    )
+    for plant in PLANTERS:
+        plant(user, marker)
+    return user
+
+
+# Apps add a function here that creates their records for `user`, with `marker` in every personal field.
+PLANTERS: list = []
+
+
+def tables_containing(marker: str) -> dict[str, int]:
+    """Search every text-like column of every table in the database for the marker."""
+    hits = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            description = connection.introspection.get_table_description(cursor, table)
+            for column in description:
+                name = connection.ops.quote_name(column.name)
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)} WHERE CAST({name} AS TEXT) LIKE %s",
+                    [f"%{marker}%"],
+                )
+                count = cursor.fetchone()[0]
+                if count:
+                    hits[f"{table}.{column.name}"] = count
+    return hits
+
+
+def test_the_marker_search_finds_what_was_planted():
+    plant_everywhere()
+    hits = tables_containing(MARKER)
+    assert {
+        "portal_user.email",
+        "portal_user.first_name",
+        "account_emailaddress.email",
+        "portal_outboundemail.to",
+    } <= set(hits)
+
+
+def test_erasure_leaves_no_trace_of_her_in_any_table(client):
+    user = plant_everywhere()
+    sign_in(client, user)
+    client.get("/account/data.json")
+    response = client.post("/account/delete/", {"confirm": "on"})
+    assert response.status_code == 302
+    assert tables_containing(MARKER) == {}
+
+
+def test_erasure_keeps_an_anonymous_inactive_row_and_the_audit_trail(client):
+    user = plant_everywhere()
+    sign_in(client, user)
+    client.post("/account/delete/", {"confirm": "on"})
+    user.refresh_from_db()
+    assert user.email == f"erased-{user.pk}@erased.invalid"
+    assert not user.is_active and not user.has_usable_password()
+    assert (user.first_name, user.last_name) == ("", "")
+    assert not EmailAddress.objects.filter(user=user).exists()
+    assert not Authenticator.objects.filter(user=user).exists()
+    assert not UserSession.objects.filter(user=user).exists()
+    assert not user.groups.exists()
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {OutboundEmail.Status.CANCELLED}
+    [erased] = AuditEntry.objects.filter(action="account.erased")
+    assert erased.target_id == str(user.pk)
+    assert AuditEntry.objects.filter(action="auth.login", actor_id=user.pk).exists()
+
+
+def test_erasure_ends_every_session_she_had(client, mother):
+    phone = sign_in(Client(), mother)
+    sign_in(client, mother)
+    assert Session.objects.count() == 2
+    response = client.post("/account/delete/", {"confirm": "on"})
+    assert response.status_code == 302
+    assert phone.get("/account/").status_code == 302
+    assert client.get("/account/").status_code == 302
+    owners = [s.get_decoded().get("_auth_user_id") for s in Session.objects.all()]
+    assert str(mother.pk) not in owners
+
+
+def test_after_deleting_she_sees_a_message_and_cannot_sign_in(client, mother):
+    sign_in(client, mother)
+    response = client.post("/account/delete/", {"confirm": "on"}, follow=True)
+    assert ACCOUNT_DELETED_MESSAGE in response.content.decode()
+    assert client.post("/accounts/login/", {"login": "alice@example.org", "password": TEST_PASSWORD}).status_code == 200
+
+
+def test_deleting_needs_the_confirmation_box(client, mother):
+    sign_in(client, mother)
+    response = client.post("/account/delete/", {})
+    assert response.status_code == 200
+    assert "Tick the box to confirm that you want to delete your account." in response.content.decode()
+    mother.refresh_from_db()
+    assert mother.is_active
+
+
+def test_deleting_asks_for_the_password_when_sign_in_was_long_ago(client, mother):
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        sign_in(client, mother)
+        clock.shift(301)
+        response = client.post("/account/delete/", {"confirm": "on"})
+        assert response.url.startswith("/accounts/reauthenticate/")
+        mother.refresh_from_db()
+        assert mother.is_active
+        response = client.post(response.url, {"password": TEST_PASSWORD})
+        mother.refresh_from_db()
+        assert not mother.is_active
+
+
+def test_deleting_rejects_get_as_a_state_change(client, mother):
+    sign_in(client, mother)
+    assert client.get("/account/delete/?confirm=on").status_code == 200
+    mother.refresh_from_db()
+    assert mother.is_active
+
+
+def test_the_export_holds_her_data_and_nobody_elses(client, mother, other_mother):
+    email_queue(to=mother.email, template="portal/email/test_message", context={})
+    email_queue(to=other_mother.email, template="portal/email/test_message", context={})
+    sign_in(client, mother)
+    response = client.get("/account/data.json")
+    assert response["Content-Disposition"] == 'attachment; filename="my-data.json"'
+    data = json.loads(response.content)
+    assert data["account"]["email"] == mother.email
+    assert data["account"]["first_name"] == "Alice"
+    assert len(data["account"]["emails_sent_to_you"]) == 1
+    assert other_mother.email not in response.content.decode()
+    assert "Bea" not in response.content.decode()
+    assert set(data) >= {"format", "account"}
+
+
+def test_the_readable_export_shows_the_same_data_escaped(client):
+    user = make_user("html@example.org", first_name="<script>alert(1)</script>")
+    sign_in(client, user)
+    page = client.get("/account/data/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+    assert "html@example.org" in page
+
+
+def test_every_app_with_personal_data_registers_a_provider():
+    registered = {p.name for p in personal_data.providers()}
+    with_people = {
+        model._meta.app_label
+        for model in apps.get_models()
+        if model._meta.app_label in ("helpline", "peers")
+        and any(getattr(f, "related_model", None) is User for f in model._meta.get_fields())
+    }
+    assert with_people <= registered
+    assert "account" in registered
