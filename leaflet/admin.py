@@ -15,6 +15,12 @@ class SectionAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # no way around clinical review, including simple-history's revert
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 class RefreshingAdmin(SimpleHistoryAdmin):
     """Search entries and cached pages follow any change made here."""

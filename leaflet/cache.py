@@ -1,11 +1,18 @@
 """Whole-page caching for anonymous readers, with validators for conditional GET.
 
-An anonymous reader (no session or messages cookie) gets the page from the
-Django cache: no database query on a hit. Every cached page is keyed by a
-content version that `content_changed()` bumps after a publish, so one cache
-write invalidates every page at once. Responses carry an ETag and
-Last-Modified, so a repeat visit gets 304, and `Cache-Control: public` with a
-short max-age. Signed-in users always get a fresh page that no cache may keep.
+`public_page` marks a view's response as shareable when the reader is
+anonymous (`Cache-Control: public` with a short max-age) and as never to be
+kept when they are signed in. `PageCacheMiddleware`, placed early in the
+middleware stack, stores the finished shareable responses and serves them to
+later anonymous readers before sessions, authentication or any view run: no
+database query on a hit. Every cached page is keyed by a content version that
+`content_changed()` bumps after a publish, so one cache write invalidates all
+pages at once. Responses carry an ETag and Last-Modified, so a repeat visit
+gets 304.
+
+"Anonymous reader" means a GET or HEAD with no session or messages cookie:
+anyone signed in has a session cookie, so they can never be served a shared
+copy, and nobody is served a copy with someone else's one-off messages.
 """
 
 import hashlib
@@ -15,18 +22,20 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import (
-    add_never_cache_headers,
-    get_conditional_response,
-    patch_cache_control,
-    patch_vary_headers,
-)
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
 VERSION_KEY = "leaflet:content-version"
 PAGE_TIMEOUT = 24 * 60 * 60
 # How long a browser or shared cache may reuse a page without asking again.
 PUBLIC_MAX_AGE = 300
+# Only these paths are looked up, so other apps' pages pay nothing for the cache.
+CACHED_PATH_PREFIXES = ("/guidance/", "/search/")
+CACHED_PATHS = ("/",)
+# Only search pages depend on the query string; elsewhere it is ignored, so
+# `?anything` cannot fill the cache with copies of the same page.
+QUERY_PATH_PREFIXES = ("/search/",)
+_NOT_STORED_HEADERS = {"set-cookie", "etag", "last-modified"}
 
 
 def content_version() -> str:
@@ -37,12 +46,28 @@ def content_version() -> str:
     return version
 
 
+# The version this process saw last: lets a hit fetch the version and the page
+# in one round trip to the cache; a wrong guess costs one more lookup, never staleness.
+_last_version: str | None = None
+
+
+def _lookup(path_hash: str) -> tuple[str, dict | None]:
+    global _last_version
+    guess = _last_version
+    keys = [VERSION_KEY] + ([f"leaflet:page:{guess}:{path_hash}"] if guess else [])
+    found = cache.get_many(keys)
+    version = found.get(VERSION_KEY) or content_version()
+    _last_version = version
+    key = f"leaflet:page:{version}:{path_hash}"
+    return key, found.get(key) if version == guess else cache.get(key)
+
+
 def content_changed() -> None:
     """Invalidate every cached page (called after a publish commits)."""
     cache.set(VERSION_KEY, str(time.time_ns()), None)
 
 
-def _is_anonymous_reader(request) -> bool:
+def is_anonymous_reader(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -50,41 +75,63 @@ def _is_anonymous_reader(request) -> bool:
     )
 
 
-def public_page(view):
-    """Serve a public page from the page cache to anonymous readers."""
+def public_page(view=None, *, timeout: int = PAGE_TIMEOUT):
+    """Let shared caches and the page cache keep this view's pages for anonymous readers only.
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not _is_anonymous_reader(request):
+    `timeout` bounds how long the page cache keeps a copy (publishing drops it sooner).
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
-            add_never_cache_headers(response)
-            patch_cache_control(response, private=True)
+            if is_anonymous_reader(request) and response.status_code == 200:
+                patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+                response.leaflet_cache_timeout = timeout
+            else:
+                add_never_cache_headers(response)
+                patch_cache_control(response, private=True)
             return response
 
-        path_key = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"leaflet:page:{content_version()}:{path_key}"
-        entry = cache.get(key)
+        return wrapper
+
+    return decorator(view) if view is not None else decorator
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path
+        if not (path in CACHED_PATHS or path.startswith(CACHED_PATH_PREFIXES)) or not is_anonymous_reader(request):
+            return self.get_response(request)
+
+        cache_path = request.get_full_path() if path.startswith(QUERY_PATH_PREFIXES) else path
+        key, entry = _lookup(hashlib.sha256(cache_path.encode()).hexdigest())
         if entry is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.streaming:
+            response = self.get_response(request)
+            timeout = getattr(response, "leaflet_cache_timeout", None)
+            if timeout is None or response.streaming:
                 return response
-            if hasattr(response, "render"):
-                response.render()
             entry = {
                 "content": response.content,
-                "content_type": response["Content-Type"],
+                "status": response.status_code,
+                "headers": [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED_HEADERS],
                 "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
                 "last_modified": int(time.time()),
             }
-            cache.set(key, entry, PAGE_TIMEOUT)
+            cache.set(key, entry, timeout)
 
-        response = get_conditional_response(
-            request, etag=entry["etag"], last_modified=entry["last_modified"]
-        ) or HttpResponse(entry["content"], content_type=entry["content_type"])
+        response = get_conditional_response(request, etag=entry["etag"], last_modified=entry["last_modified"])
+        if response is None:
+            response = HttpResponse(entry["content"], status=entry["status"])
+            for header, value in entry["headers"]:
+                response[header] = value
+        else:
+            for header, value in entry["headers"]:
+                if header.lower() in ("cache-control", "vary", "content-security-policy", "x-frame-options"):
+                    response[header] = value
         response["ETag"] = entry["etag"]
         response["Last-Modified"] = http_date(entry["last_modified"])
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-        patch_vary_headers(response, ["Cookie"])
         return response
-
-    return wrapper

@@ -50,7 +50,7 @@ def contents(request):
 
 @public_page
 def section_detail(request, slug):
-    section = get_object_or_404(selectors.published_sections(), slug=slug)
+    section = get_object_or_404(selectors.published_sections().select_related("approved_by"), slug=slug)
     siblings = list(selectors.published_sections().only("slug", "title", "order"))
     index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
     context = {
@@ -69,7 +69,7 @@ def section_detail(request, slug):
 
 @public_page
 def exercise_programme(request):
-    section = get_object_or_404(selectors.published_sections(), slug=EXERCISES_SLUG)
+    section = get_object_or_404(selectors.published_sections().select_related("approved_by"), slug=EXERCISES_SLUG)
     programme, groups = _programme()
     return render(
         request, "leaflet/exercise_programme.html", {"section": section, "programme": programme, "groups": groups}
@@ -112,7 +112,8 @@ def print_leaflet(request):
     )
 
 
-@public_page
+# Any phrase makes a page, so search copies expire quickly rather than piling up.
+@public_page(timeout=10 * 60)
 def search_view(request):
     query = request.GET.get("q", "").strip()[: search.MAX_QUERY_LENGTH]
     results = search.find(query) if query else []

@@ -423,18 +423,20 @@ def introduction_propose(*, by, request_id: int, volunteer_id: int, note: str = 
     return intro
 
 
-def anonymised_summary(request: PeerRequest) -> list[tuple[str, str]]:
-    """What a volunteer may know before she agrees: her experience and wishes, nothing that identifies her."""
+def anonymised_summary(person) -> list[tuple[str, str]]:
+    """What a volunteer may know before she agrees: her experience and wishes, nothing that identifies her.
+
+    Also shows each woman, on her own page, the experience she told us (it works for either model)."""
     yes_no = {True: "Yes", False: "No"}
     rows = [
-        ("Kind of fracture", request.get_fracture_kind_display()),
-        ("When it happened", request.get_timing_display()),
-        ("Which pregnancy", str(request.pregnancy_number or "")),
-        ("Breastfed", yes_no.get(request.breastfed, "")),
-        ("Had heparin", yes_no.get(request.heparin, "")),
-        ("Later pregnancies", yes_no.get(request.later_pregnancies, "")),
-        ("Would like to talk about", ", ".join(request.topic_labels()).lower()),
-        ("Region", request.get_region_display()),
+        ("Kind of fracture", person.get_fracture_kind_display()),
+        ("When it happened", person.get_timing_display()),
+        ("Which pregnancy", str(person.pregnancy_number or "")),
+        ("Breastfed", yes_no.get(person.breastfed, "")),
+        ("Had heparin", yes_no.get(person.heparin, "")),
+        ("Later pregnancies", yes_no.get(person.later_pregnancies, "")),
+        ("Topics to talk about", ", ".join(person.topic_labels()).lower()),
+        ("Region", person.get_region_display()),
     ]
     return [(label, value) for label, value in rows if value]
 

@@ -88,10 +88,11 @@ def index(request):
 
 def request_start(request):
     """Deliberately public start page for mothers; signed-in mothers also see their requests here."""
-    own = []
+    own, roles = [], user_roles(request.user)
     if request.user.is_authenticated:
         own = list(request.user.peer_requests.order_by("-created_at"))
-    return render(request, "peers/request_start.html", {"own_requests": own})
+    can_request = request.user.is_authenticated and (not roles or Role.MOTHER in roles)
+    return render(request, "peers/request_start.html", {"own_requests": own, "can_request": can_request})
 
 
 # ---------------------------------------------------------------- mothers
@@ -104,13 +105,9 @@ def request_new(request):
         form = PeerRequestForm(request.POST)
         if form.is_valid():
             data = dict(form.cleaned_data)
+            consents = {name: data.pop(name) for name in ("consent_nurses_read", "consent_share_details")}
             try:
-                peer_request = services.peer_request_create(
-                    by=user,
-                    data=data,
-                    consent_nurses_read=data.pop("consent_nurses_read"),
-                    consent_share_details=data.pop("consent_share_details"),
-                )
+                peer_request = services.peer_request_create(by=user, data=data, **consents)
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))
             else:
@@ -136,6 +133,7 @@ def request_detail(request, pk: int):
             # Her volunteer's details exist on this page only once the volunteer accepted.
             "partner": intro.volunteer if intro and intro.status == Introduction.Status.ACCEPTED else None,
             "estimate": selectors.wait_estimate(peer_request) if peer_request.is_open else None,
+            "summary": services.anonymised_summary(peer_request),
             "end_form": EndForm(),
         },
     )
@@ -213,6 +211,7 @@ def volunteer_home(request):
             "proposed": proposed,
             "accepted": [i for i in intros if i.status == Introduction.Status.ACCEPTED],
             "past": [i for i in intros if i.status not in Introduction.HOLDS_PLACE],
+            "summary": services.anonymised_summary(profile),
             "pause_form": PauseForm(),
             "end_form": EndForm(),
         },
@@ -224,8 +223,12 @@ def volunteer_home(request):
 def volunteer_pause(request):
     form = PauseForm(request.POST)
     if form.is_valid():
-        services.volunteer_pause(by=request.user, until=form.cleaned_data["until"])
-        messages.success(request, "You are paused. Nurses will not ask you about anyone new.")
+        try:
+            services.volunteer_pause(by=request.user, until=form.cleaned_data["until"])
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "You are paused. Nurses will not ask you about anyone new.")
     else:
         messages.error(request, " ".join(form.errors["until"]))
     return redirect("peers:volunteer-home")
@@ -234,8 +237,12 @@ def volunteer_pause(request):
 @require_POST
 @role_required(Role.VOLUNTEER)
 def volunteer_resume(request):
-    services.volunteer_resume(by=request.user)
-    messages.success(request, "Welcome back. Nurses can ask you about new introductions again.")
+    try:
+        services.volunteer_resume(by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, "Welcome back. Nurses can ask you about new introductions again.")
     return redirect("peers:volunteer-home")
 
 

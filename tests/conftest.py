@@ -42,11 +42,11 @@ def service_missing(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(autouse=True)
-def _services_for_marked_tests(request):
-    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+def pytest_runtest_setup(item):
+    # Checked before any fixture runs, so a skipped test never sets up its database.
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         service_missing("needs PostgreSQL (set DATABASE_URL)")
-    if request.node.get_closest_marker("redis") and not settings.REDIS_URL:
+    if item.get_closest_marker("redis") and not settings.REDIS_URL:
         service_missing("needs Redis (set REDIS_URL)")
 
 

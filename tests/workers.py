@@ -53,7 +53,8 @@ class Worker:
     def sent_mail(self) -> list:
         """Every message the worker has sent, parsed, oldest first."""
         messages = []
-        for path in sorted(self.mail_dir.glob("*.log")):
+        # File names only have whole seconds (then an object id), so order by write time.
+        for path in sorted(self.mail_dir.glob("*.log"), key=lambda p: (p.stat().st_mtime_ns, p.name)):
             for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
                 if raw.strip():
                     messages.append(message_from_bytes(raw.strip()))

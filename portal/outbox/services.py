@@ -11,11 +11,14 @@ makes delivery at-most-once per claim whatever Celery does:
                            '--follow-up to an unsubscribed address--> CANCELLED
 
 A task run twice, or two workers racing, both try the claim and only one row
-update succeeds. If a worker dies after the SMTP server accepted a message but
-before the row says SENT, the row stays SENDING; the sweeper puts it back to
-SCHEDULED once it is older than any task could legitimately take (the hard
-time limit), so it is sent again: at most one duplicate per crash, carrying the
-same deterministic Message-ID so mail systems and people can recognise it.
+update succeeds. If a worker dies mid-send, Celery re-queues its task
+(acks_late + reject_on_worker_lost, see portal/tasks.py), but the re-run finds
+the row SENDING and leaves it: it cannot know whether the SMTP server already
+took the message. The sweeper puts such a row back to SCHEDULED once its claim
+is older than any task may run (OUTBOX_STALE_SENDING_SECONDS, 10 minutes,
+against a 2-minute hard time limit), so it is sent again: nothing is lost, and
+a crash causes at most one duplicate, carrying the same deterministic
+Message-ID so mail systems and people can recognise it.
 
 The sweeper (`emails_sweep`, on beat every minute) publishes due rows that have
 no live task: scheduled ones whose time has come, retries, and any whose
@@ -30,6 +33,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -82,11 +86,10 @@ def email_queue(
     }
     if kind == OutboundEmail.Kind.FOLLOW_UP:
         ctx["unsubscribe_url"] = unsubscribe_url(to)
-    subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
     return email_record(
         to=to,
         template=template,
-        subject=subject,
+        subject=render_to_string(f"{template}_subject.txt", ctx),
         body_text=render_to_string(f"{template}.txt", ctx),
         body_html=render_to_string(f"{template}.html", ctx),
         about=about,
@@ -117,7 +120,7 @@ def email_record(
         to=to,
         kind=kind,
         template=template,
-        # A newline in a subject would be refused as header injection at send time.
+        # One line: a newline in a subject would be refused as header injection at send time.
         subject=" ".join(subject.split())[:200],
         body_text=body_text,
         body_html=body_html,
@@ -324,8 +327,6 @@ def _recover_stale_sending(now: datetime) -> None:
 
 def email_retry(*, message: OutboundEmail, by) -> OutboundEmail:
     """Put a FAILED message back to SCHEDULED with a fresh set of attempts (an admin's action)."""
-    from django.core.exceptions import ValidationError
-
     with transaction.atomic():
         message = OutboundEmail.objects.select_for_update().get(pk=message.pk)
         if message.status != Status.FAILED:

@@ -1,8 +1,11 @@
+import hashlib
+
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from leaflet import services
-from leaflet.cache import PUBLIC_MAX_AGE
+from leaflet.cache import PUBLIC_MAX_AGE, content_version
 
 from .conftest import draft_fields
 
@@ -66,3 +69,54 @@ def test_signed_in_users_get_pages_no_cache_may_keep(client, leaflet, mother):
     assert "no-store" in response["Cache-Control"]
     assert "public" not in response["Cache-Control"]
     assert b"Your account" in response.content  # rendered for her, not the anonymous copy
+
+
+def test_a_cached_copy_keeps_the_security_headers(client, leaflet):
+    first = client.get(URL)
+    hit = client.get(URL)
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Cache-Control"):
+        assert hit[header] == first[header], header
+    assert "Cookie" in hit["Vary"]
+    assert "Set-Cookie" not in hit
+    assert hit.content == first.content
+
+
+def _page_key(path):
+    return f"leaflet:page:{content_version()}:{hashlib.sha256(path.encode()).hexdigest()}"
+
+
+def test_only_guidance_pages_are_page_cached(client, leaflet):
+    client.get("/privacy/")
+    client.get(URL)
+    assert cache.get(_page_key("/privacy/")) is None
+    assert cache.get(_page_key(URL)) is not None
+
+
+def test_a_publish_by_another_process_is_never_served_stale(client, breastfeeding):
+    client.get(URL)  # this process now guesses the current content version
+    Section = type(breastfeeding)
+    Section.objects.filter(pk=breastfeeding.pk).update(body_html="<p>Published elsewhere.</p>")
+    cache.set("leaflet:content-version", "bumped-by-another-process", None)
+    assert b"Published elsewhere." in client.get(URL).content
+
+
+def test_search_pages_are_cached_briefly(client, leaflet, monkeypatch):
+    timeouts = {}
+    original_set = cache.set
+
+    def recording_set(key, value, timeout=None):
+        timeouts[key] = timeout
+        return original_set(key, value, timeout)
+
+    monkeypatch.setattr(cache, "set", recording_set)
+    client.get("/search/?q=bone")
+    client.get(URL)
+    assert timeouts[_page_key("/search/?q=bone")] == 10 * 60
+    assert timeouts[_page_key(URL)] == 24 * 60 * 60
+
+
+def test_a_query_string_does_not_make_a_new_copy_of_a_guidance_page(client, leaflet, django_assert_num_queries):
+    client.get(URL)
+    with django_assert_num_queries(0):
+        assert client.get(URL + "?utm_source=leaflet").status_code == 200
+    assert cache.get(_page_key(URL + "?utm_source=leaflet")) is None

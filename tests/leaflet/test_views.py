@@ -242,3 +242,12 @@ def test_the_dashboard_lists_awaiting_and_due_sections_in_constant_queries(
     assert "Waiting for clinical review" in body
     assert body.count(f'href="/editor/sections/{breastfeeding.pk}/"') >= 2
     assert "review was due" in body  # loaded content is due for its first review
+
+
+def test_the_admin_cannot_change_a_section_around_review(client, breastfeeding, admin_user):
+    client.force_login(admin_user)
+    url = reverse("admin:leaflet_section_change", args=[breastfeeding.pk])
+    response = client.post(url, {"title": "Changed in the admin"})
+    assert response.status_code == 403
+    breastfeeding.refresh_from_db()
+    assert breastfeeding.title == "What about breastfeeding?"

@@ -132,3 +132,14 @@ def test_the_nurse_volunteer_page_hides_contact_details_and_audits_the_view(clie
     assert (
         AuditEntry.objects.filter(action="peers.volunteer_viewed", target_id=str(profile.pk), actor=nurse).count() == 1
     )
+
+
+def test_each_womans_own_page_shows_her_own_details(client, mother, proposed):
+    request, profile, _ = proposed
+    client.force_login(mother)
+    page = client.get(reverse("peers:request-detail", args=[request.pk])).text
+    assert "Zephyrine" in page and "Email: zephyrine.mum@example.org" in page
+    assert "Spinal (vertebral) fractures" in page
+    client.force_login(profile.user)
+    page = client.get(reverse("peers:volunteer-home")).text
+    assert "Quintessa" in page and "Phone: 07700 900777" in page

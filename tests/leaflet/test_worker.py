@@ -1,0 +1,36 @@
+"""The review reminder job through the real broker and a real worker process."""
+
+import time
+
+import pytest
+
+from leaflet.loader import content_load
+from leaflet.models import Section
+from leaflet.tasks import review_reminders_task
+from tests.workers import publishing_to_broker, running_worker
+
+# serialized_rollback: the role groups come from a data migration, which a flush would wipe.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_the_worker_emails_editors_once_when_reviews_fall_due(tmp_path, editor):
+    content_load()
+    with publishing_to_broker(), running_worker(tmp_path) as worker:
+        review_reminders_task.delay()
+        mail = worker.wait_for_mail(1)
+        assert mail[0]["To"] == editor.email
+        assert mail[0]["Subject"] == "Guidance due for review: 17 sections"
+
+        review_reminders_task.delay()  # a second run finds nothing new to remind about
+        deadline = time.monotonic() + 20
+        while worker.log().count("leaflet.review_reminders") < 4 and time.monotonic() < deadline:
+            time.sleep(0.1)  # each run logs "received" and "succeeded"
+        assert worker.log().count("leaflet.review_reminders") >= 4, worker.log()[-2000:]
+    assert set(Section.objects.values_list("review_reminder_sent_for", flat=True)) == {
+        s.next_review_due for s in Section.objects.all()
+    }
+    assert len(worker.sent_mail()) == 1
