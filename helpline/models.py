@@ -151,6 +151,13 @@ class Enquiry(models.Model):
         ordering = ["urgency", "created_at", "id"]
         indexes = [
             models.Index(fields=["status", "urgency", "created_at"], name="hl_enquiry_queue_idx"),
+            # The default queue (every open status, most urgent then oldest first): an ordered
+            # scan of open enquiries only, however many closed ones pile up over the years.
+            models.Index(
+                fields=["urgency", "created_at", "id"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="hl_enquiry_open_queue_idx",
+            ),
             models.Index(fields=["urgency", "created_at"], name="hl_enquiry_order_idx"),
             models.Index(fields=["assigned_to", "status"], name="hl_enquiry_assignee_idx"),
             models.Index(fields=["channel", "created_at"], name="hl_enquiry_channel_idx"),

@@ -32,10 +32,12 @@ ASSIGNEE_NONE = "none"
 
 def helpline_nurses() -> QuerySet[User]:
     """Everyone who can be given an enquiry: nurses and site administrators."""
+    # A subquery rather than a join with DISTINCT: the join made PostgreSQL read and sort
+    # every user (65 ms with 30,000 accounts); this reads the nurse group's rows by index.
+    nurse_ids = User.groups.through.objects.filter(group__name=Role.NURSE).values("user_id")
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(groups__name=Role.NURSE) | Q(is_superuser=True))
-        .distinct()
+        .filter(Q(pk__in=nurse_ids) | Q(is_superuser=True))
         .order_by("first_name", "email")
     )
 
