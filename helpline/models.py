@@ -284,6 +284,10 @@ class FollowUpTemplate(models.Model):
     body = models.TextField(
         help_text="Plain text. Start without a greeting: the email adds \u201cDear …\u201d for you."
     )
+    # Slugs of leaflet sections and organisations to link, kept loose (no foreign key into the
+    # leaflet's tables): a section withdrawn later simply drops out of the links.
+    section_slugs = models.JSONField("leaflet sections to link", default=list, blank=True)
+    organisation_slugs = models.JSONField("organisations to link", default=list, blank=True)
     is_active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -107,7 +107,8 @@ def fill_vectors() -> None:
 
 
 def find(text: str, limit: int = 20) -> list[Result]:
-    text = " ".join(text.split())[:MAX_QUERY_LENGTH]
+    # PostgreSQL refuses NUL in text; a pasted or hostile query must not become a 500.
+    text = " ".join(text.replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
     if not text:
         return []
     if connection.vendor == "postgresql":

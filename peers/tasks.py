@@ -15,3 +15,11 @@ def briefing_reminders_task() -> int:
     from .services import volunteer_briefing_remind_due
 
     return volunteer_briefing_remind_due()
+
+
+@shared_task(name="peers.anonymise_ended")
+def anonymise_ended_task() -> int:
+    """Hourly (idempotent): blank the details of requests and introductions that ended past retention."""
+    from .personal_data import peers_anonymise_due
+
+    return peers_anonymise_due()

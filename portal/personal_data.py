@@ -110,7 +110,8 @@ def _account_export(user) -> dict:
             for s in UserSession.objects.filter(user=user).order_by("id")
         ],
         "emails_sent_to_you": [
-            {"subject": m.subject, "status": m.status, "send_after": m.send_after.isoformat(), "text": m.body_text}
+            # Subjects and dates only: a body can carry someone else's details (an introduction's).
+            {"subject": m.subject, "status": m.status, "send_after": m.send_after.isoformat()}
             for m in OutboundEmail.objects.filter(to__in=user_addresses(user)).order_by("id")
         ],
         "activity": [

@@ -245,6 +245,10 @@ HELPLINE_ASK_LIMIT_PER_ADDRESS = env_int("HELPLINE_ASK_LIMIT_PER_ADDRESS", 3)  #
 CELERY_BEAT_SCHEDULE["helpline-callback-reminders"] = {"task": "helpline.callback_reminders", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["helpline-retention"] = {"task": "helpline.anonymise_closed", "schedule": 60.0 * 60}
 
+# ---- privacy (security): anonymise ended peer requests and introductions past retention, hourly
+PEERS_RETENTION_DAYS = env_int("PEERS_RETENTION_DAYS", 2 * 365)
+CELERY_BEAT_SCHEDULE["peers-retention"] = {"task": "peers.anonymise_ended", "schedule": 60.0 * 60}
+
 # ---------------------------------------------------------------- email
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Helpline <helpline@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -36,12 +36,23 @@ def privacy(request):
 
 
 def retention_periods() -> dict:
-    """How long things are kept, from the apps' settings, for the privacy notice."""
+    """How long things are kept, read from the settings the retention jobs use, for the privacy notice."""
     return {
-        "enquiry_days": getattr(settings, "HELPLINE_RETENTION_DAYS", None),
-        "introduction_days": getattr(settings, "PEERS_RETENTION_DAYS", None),
+        "enquiries": period_text(settings.HELPLINE_RETENTION_DAYS),
+        "peer_support": period_text(settings.PEERS_RETENTION_DAYS),
         "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
+        "staff_idle_minutes": settings.SESSION_IDLE_TIMEOUT_STAFF // 60,
+        "session_hours": settings.SESSION_ABSOLUTE_TIMEOUT // 3600,
     }
+
+
+def period_text(days: int) -> str:
+    """730 -> "2 years", 90 -> "3 months", 10 -> "10 days"."""
+    for unit, size in (("year", 365), ("month", 30)):
+        if days >= size and days % size == 0:
+            count = days // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"
 
 
 @login_required

@@ -34,6 +34,11 @@ ROLES = (ANONYMOUS, MOTHER, OTHER_MOTHER, VOLUNTEER, NURSE, EDITOR, ADMIN, OUTSI
 PUBLIC = frozenset(ROLES)
 SIGNED_IN = frozenset({MOTHER, OTHER_MOTHER, VOLUNTEER, NURSE, EDITOR, ADMIN, OUTSIDER})
 STAFF = frozenset({NURSE, ADMIN})
+NURSE_ONLY = frozenset({NURSE})
+EDITORS = frozenset({EDITOR, ADMIN})
+EDITORS_AND_NURSES = frozenset({EDITOR, NURSE, ADMIN})
+# peers: signed-in women asking for support are mothers or have no role yet.
+MOTHER_OR_NO_ROLE = frozenset({MOTHER, OTHER_MOTHER, OUTSIDER, ADMIN})
 # Roles that see only their own objects.
 MEMBERS = frozenset({MOTHER, OTHER_MOTHER, VOLUNTEER, OUTSIDER})
 
@@ -63,11 +68,192 @@ MATRIX: dict[str, Rule] = {
         note="the signed token is the credential; CSRF-exempt for one-click unsubscribe",
     ),
     # ---------------------------------------------------------------- leaflet
-    "leaflet:home": Rule(PUBLIC),
+    "leaflet:home": Rule(PUBLIC, objects=lambda p: (PUBLIC, _with_leaflet(p))),
+    "leaflet:contents": Rule(PUBLIC),
+    "leaflet:exercise-programme": Rule(PUBLIC),
+    "leaflet:case-studies": Rule(PUBLIC),
+    "leaflet:print": Rule(PUBLIC),
+    "leaflet:section": Rule(PUBLIC, objects=lambda p: (PUBLIC, {"slug": _section(p).slug})),
+    "leaflet:contacts": Rule(PUBLIC, note="a permanent redirect to the contacts section"),
+    "leaflet:search": Rule(PUBLIC),
+    "leaflet:editor": Rule(EDITORS_AND_NURSES),
+    "leaflet:section-review": Rule(EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
+    "leaflet:section-edit": Rule(EDITORS, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
+    "leaflet:section-submit": Rule(EDITORS, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
+    "leaflet:section-withdraw": Rule(EDITORS, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
+    # Clinical sign-off is a nurse's alone: not even an admin may approve.
+    "leaflet:section-approve": Rule(NURSE_ONLY, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
+    "leaflet:section-return": Rule(NURSE_ONLY, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
+    "leaflet:section-history": Rule(EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
+    "leaflet:section-revert": Rule(
+        EDITORS, objects=lambda p: (frozenset(), {"pk": _section(p).pk, "history_id": _section_history_id(p)})
+    ),
+    # ---------------------------------------------------------------- helpline
+    "helpline:ask": Rule(PUBLIC, note="anyone may ask; rate-limited per IP and address"),
+    "helpline:ask-thanks": Rule(PUBLIC, note="shows only what this session sent"),
+    "helpline:queue": Rule(STAFF),
+    "helpline:enquiry-new": Rule(STAFF),
+    "helpline:enquiry-detail": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:enquiry-claim": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:enquiry-assign": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:enquiry-transition": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:enquiry-note": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:callback-schedule": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:callback-done": Rule(
+        STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk, "callback_pk": _callback(p).pk})
+    ),
+    "helpline:follow-up": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:refer": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:template-list": Rule(STAFF),
+    "helpline:template-new": Rule(STAFF),
+    "helpline:template-edit": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _template(p).pk})),
+    "helpline:reports": Rule(STAFF),
+    "helpline:reports-csv": Rule(STAFF),
+    # ---------------------------------------------------------------- peers
+    "peers:index": Rule(PUBLIC),
+    "peers:request-start": Rule(PUBLIC, note="signed-in mothers also see their own requests"),
+    "peers:request-new": Rule(MOTHER_OR_NO_ROLE),
+    "peers:request-detail": Rule(frozenset({MOTHER}), objects=lambda p: (frozenset({MOTHER}), {"pk": _request(p).pk})),
+    "peers:request-withdraw": Rule(
+        frozenset({MOTHER}), objects=lambda p: (frozenset({MOTHER}), {"pk": _request(p).pk})
+    ),
+    "peers:introduction-accept": Rule(
+        frozenset({VOLUNTEER}), objects=lambda p: (frozenset({VOLUNTEER}), {"pk": _proposed_intro(p).pk})
+    ),
+    "peers:introduction-decline": Rule(
+        frozenset({VOLUNTEER}), objects=lambda p: (frozenset({VOLUNTEER}), {"pk": _proposed_intro(p).pk})
+    ),
+    "peers:introduction-end": Rule(
+        frozenset({MOTHER, VOLUNTEER}),
+        objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), {"pk": _accepted_intro(p).pk}),
+    ),
+    "peers:volunteer-home": Rule(SIGNED_IN, note="her own profile only"),
+    "peers:volunteer-apply": Rule(SIGNED_IN, note="any signed-in woman may apply"),
+    "peers:volunteer-pause": Rule(frozenset({VOLUNTEER, ADMIN})),
+    "peers:volunteer-resume": Rule(frozenset({VOLUNTEER, ADMIN})),
+    "peers:respond": Rule(
+        PUBLIC, kwargs={"token": "not-a-real-token"}, note="the signed emailed token is the credential"
+    ),
+    "peers:check-in": Rule(
+        PUBLIC, kwargs={"token": "not-a-real-token"}, note="the signed emailed token is the credential"
+    ),
+    "peers:my-data": Rule(SIGNED_IN, note="her own peer-support data only"),
+    "peers:my-data-download": Rule(SIGNED_IN, note="her own data only; step-up re-authentication"),
+    "peers:my-data-erase": Rule(SIGNED_IN, note="her own data only; step-up re-authentication"),
+    "peers:nurse-queue": Rule(STAFF),
+    "peers:nurse-request": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _request(p).pk})),
+    "peers:nurse-request-contact": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _request(p).pk})),
+    "peers:nurse-propose": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _request(p).pk})),
+    "peers:nurse-introduction-close": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _accepted_intro(p).pk})),
+    "peers:nurse-task-done": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _nurse_task(p).pk})),
+    "peers:nurse-volunteers": Rule(STAFF),
+    "peers:nurse-volunteer": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _volunteer_profile(p).pk})),
+    "peers:nurse-volunteer-contact": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _volunteer_profile(p).pk})),
+    "peers:nurse-volunteer-briefing": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _volunteer_profile(p).pk})),
+    "peers:nurse-volunteer-decline": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _volunteer_profile(p).pk})),
 }
 
 # URLs that take no CSRF token, and why.
 CSRF_EXEMPT = {"portal:email-unsubscribe": "RFC 8058 one-click unsubscribe from mail clients"}
+
+
+def _once(personas, key, build):
+    """Objects shared by several rows are built once per world."""
+    cache = personas.setdefault("_objects", {})
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
+def _section(p):
+    from leaflet.loader import content_load
+    from leaflet.models import Section
+
+    _once(p, "leaflet", content_load)
+    return Section.objects.get(slug="breastfeeding")
+
+
+def _with_leaflet(p) -> dict:
+    """Loads the leaflet content (the public pages need it); no URL kwargs."""
+    _section(p)
+    return {}
+
+
+def _section_history_id(p):
+    return _section(p).history.order_by("history_id").first().history_id
+
+
+def _enquiry(p):
+    from tests.helpline.conftest import make_enquiry
+
+    return _once(p, "enquiry", lambda: make_enquiry(p[NURSE]))
+
+
+def _callback(p):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from helpline import services
+
+    return _once(
+        p,
+        "callback",
+        lambda: services.callback_schedule(
+            enquiry=_enquiry(p), by=p[NURSE], due_at=timezone.now() + timedelta(days=1), assigned_to=p[NURSE]
+        ),
+    )
+
+
+def _template(p):
+    from helpline.models import FollowUpTemplate
+
+    return _once(p, "template", lambda: FollowUpTemplate.objects.create(name="Sweep", subject="S", body="B"))
+
+
+def _volunteer_profile(p):
+    from tests.peers.builders import make_volunteer
+
+    return _once(p, "volunteer", lambda: make_volunteer(p[VOLUNTEER], capacity=5))
+
+
+def _request(p):
+    """The mother persona's request, introduced to the volunteer persona (so both are parties)."""
+    from tests.peers.builders import make_request
+
+    return _once(p, "request", lambda: make_request(p[MOTHER]))
+
+
+def _accepted_intro(p):
+    from peers import services
+
+    def build():
+        intro = services.introduction_propose(
+            by=p[NURSE], request_id=_request(p).pk, volunteer_id=_volunteer_profile(p).pk
+        )
+        return services.introduction_accept(by=p[VOLUNTEER], introduction_id=intro.pk)
+
+    return _once(p, "accepted", build)
+
+
+def _proposed_intro(p):
+    """Proposed to the volunteer persona for a mother who is not a persona."""
+    from peers import services
+    from tests.conftest import make_user
+    from tests.peers.builders import make_request
+
+    def build():
+        stranger = make_user("stranger-mother@example.org", role="mother", first_name="Stella")
+        request = make_request(stranger)
+        return services.introduction_propose(by=p[NURSE], request_id=request.pk, volunteer_id=_volunteer_profile(p).pk)
+
+    return _once(p, "proposed", build)
+
+
+def _nurse_task(p):
+    from peers.models import NurseTask
+
+    return _once(p, "task", lambda: NurseTask.objects.create(kind=NurseTask.Kind.choices[0][0], request=_request(p)))
 
 
 def _scheduled_email(personas):

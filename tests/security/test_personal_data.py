@@ -1,6 +1,7 @@
 """Her data, her choice: a complete export of her own data, and an erasure that leaves no trace of her."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -10,10 +11,12 @@ from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from portal import personal_data
 from portal.models import AuditEntry, OutboundEmail, User
 from portal.outbox import email_queue
+from portal.roles import Role
 from portal.views import ACCOUNT_DELETED_MESSAGE
 from tests.conftest import TEST_PASSWORD, make_user
 
@@ -42,8 +45,57 @@ def plant_everywhere(marker: str = MARKER) -> User:
     return user
 
 
-# Apps add a function here that creates their records for `user`, with `marker` in every personal field.
-PLANTERS: list = []
+def plant_helpline(user, marker):
+    from helpline import services
+    from helpline.models import Channel, Topic
+
+    nurse = make_user(f"nurse-{marker[::-1]}@example.org", role=Role.NURSE, mfa=True)
+    enquiry = services.enquiry_log(
+        by=nurse,
+        channel=Channel.PHONE,
+        caller_type="self",
+        topics=[Topic.PAIN],
+        urgency=1,
+        summary=f"Broke a vertebra {marker}",
+        name=f"Ann {marker}",
+        email=user.email,
+        phone=f"0770 {marker}",
+        consent_email=True,
+        consent_phone=True,
+        safe_to_email=True,
+        safe_to_leave_message=True,
+        preferred_times=f"mornings {marker}",
+    )
+    services.enquiry_note_add(enquiry=enquiry, by=nurse, text=f"Spoke to {marker}")
+    services.callback_schedule(
+        enquiry=enquiry, by=nurse, due_at=timezone.now() + timedelta(days=1), assigned_to=nurse, note=f"ring {marker}"
+    )
+
+
+def plant_peers(user, marker):
+    from peers import services
+    from tests.peers.builders import make_request, make_volunteer
+
+    nurse = make_user(f"pnurse-{marker[::-1]}@example.org", role=Role.NURSE, mfa=True)
+    request = make_request(
+        user,
+        first_name=f"Ann{marker}",
+        contact_email=user.email,
+        contact_phone=f"0770{marker}",
+        recovery=f"slow {marker}",
+        about=f"About {marker}",
+        topics=[marker],
+        languages=[marker],
+    )
+    volunteer = make_volunteer()
+    intro = services.introduction_propose(
+        by=nurse, request_id=request.pk, volunteer_id=volunteer.pk, note=f"good match for {marker}"
+    )
+    services.introduction_accept(by=volunteer.user, introduction_id=intro.pk)
+
+
+# Each creates an app's records for `user`, with `marker` in every personal field.
+PLANTERS: list = [plant_helpline, plant_peers]
 
 
 def tables_containing(marker: str) -> dict[str, int]:
@@ -187,3 +239,45 @@ def test_every_app_with_personal_data_registers_a_provider():
     }
     assert with_people <= registered
     assert "account" in registered
+
+
+def test_a_volunteer_s_erasure_ends_her_introductions_and_leaves_no_trace(client):
+    from peers import services
+    from peers.models import Introduction, VolunteerProfile
+    from tests.peers.builders import make_request, make_volunteer
+
+    marker = "vlcanary3"
+    user = make_user(f"{marker}@example.org", role=Role.VOLUNTEER, first_name=f"Val{marker}")
+    volunteer = make_volunteer(
+        user, first_name=f"Val{marker}", contact_phone=f"0770{marker}", recovery=f"recovered {marker}"
+    )
+    nurse = make_user("pn@example.org", role=Role.NURSE, mfa=True)
+    mother = make_user("m@example.org", role=Role.MOTHER, first_name="Mo")
+    intro = services.introduction_propose(
+        by=nurse, request_id=make_request(mother).pk, volunteer_id=volunteer.pk, note=f"for {marker}"
+    )
+    services.introduction_accept(by=user, introduction_id=intro.pk)
+    assert tables_containing(marker)
+
+    sign_in(client, user)
+    assert client.post("/account/delete/", {"confirm": "on"}).status_code == 302
+    assert tables_containing(marker) == {}
+    intro.refresh_from_db()
+    assert intro.status == Introduction.Status.ENDED
+    volunteer.refresh_from_db()
+    assert volunteer.status == VolunteerProfile.Status.DECLINED
+    assert volunteer.active_count == 0
+
+
+def test_the_export_includes_her_enquiries_and_peer_requests_but_not_the_volunteer(client, mother):
+    plant_helpline(mother, "exportmark")
+    plant_peers(mother, "exportmark")
+    sign_in(client, mother)
+    data = json.loads(client.get("/account/data.json").content)
+    assert [e["question"] for e in data["helpline"]["enquiries"]] == ["Broke a vertebra exportmark"]
+    [request] = data["peers"]["requests"]
+    assert request["about"] == "About exportmark"
+    assert request["introductions"][0]["status"] == "Introduced"
+    volunteer = User.objects.get(email__startswith="vol")
+    assert volunteer.email not in json.dumps(data)
+    assert volunteer.first_name not in json.dumps(data)

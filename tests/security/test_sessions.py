@@ -85,8 +85,9 @@ def test_a_deactivated_user_is_anonymous_on_her_next_request(client, mother):
 
 def test_a_removed_role_takes_effect_on_the_next_request(client, nurse):
     client.force_login(nurse)
-    assert client.get(ACCOUNT).context["roles"] == [Role.NURSE]
+    assert client.get("/helpline/").status_code == 200
     revoke_role(nurse, Role.NURSE)
+    assert client.get("/helpline/").status_code == 403
     assert client.get(ACCOUNT).context["roles"] == []
 
 

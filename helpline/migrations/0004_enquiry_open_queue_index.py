@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpline', '0002_starter_follow_up_templates'),
+        ('helpline', '0003_follow_up_links'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
