@@ -82,7 +82,8 @@ class NetworkRecorder:
         """Bytes transferred (headers and bodies) by everything but images, and the parts."""
         parts = []
         for request in self.requests:
-            if request.resource_type == "image" or not request.url.startswith("http"):
+            # A request cut short (the page moved on before it finished) transferred next to nothing.
+            if request.resource_type == "image" or not request.url.startswith("http") or request.failure:
                 continue
             sizes = request.sizes()
             parts.append((sizes["responseHeadersSize"] + max(sizes["responseBodySize"], 0), request.url))

@@ -64,18 +64,6 @@ def _sync_orm_beside_playwright():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _roles(db):
-    # The transactional tests before this one emptied every table, and with them
-    # the role groups a data migration made.
-    from django.contrib.auth.models import Group
-
-    from portal.roles import Role
-
-    for role in Role:
-        Group.objects.get_or_create(name=role)
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not CHROMIUM.exists():

@@ -42,7 +42,7 @@ def test_errors_are_summarised_at_the_top_announced_and_linked_to_their_fields(b
     assert "There is a problem" in summary.inner_text()
     assert "not correct" in summary.inner_text()
     # The summary takes focus, so a screen reader reads it out at once.
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')")  # autofocus runs after load
     assert page.get_by_label("Email").input_value() == mother.email  # what she typed is kept
     browse.check()
 
