@@ -129,6 +129,31 @@ def collectstatic() -> None:
 # ---------------------------------------------------------------- load
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children (gunicorn's workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+        pending += [int(child) for child in children]
+    return total
+
+
+def measured(run, pid: int | None) -> dict:
+    """Run one wrk load and add the server's CPU milliseconds per request to its result."""
+    before = tree_cpu_seconds(pid) if pid else 0.0
+    result = run()
+    if pid and result["requests"]:
+        result["cpu_ms"] = (tree_cpu_seconds(pid) - before) * 1000 / result["requests"]
+    return result
+
+
 def wrk(url: str, *, duration: float, connections: int, headers: dict | None = None, paths=()) -> dict:
     """Load `url` (or, with `paths`, each of them in turn on that host) and return the results."""
     command = [
@@ -210,14 +235,15 @@ def run_benchmark(bench: Benchmark, *, rounds: int, duration: float, connections
         bare_port, bare = gunicorn(
             "bench.bare.wsgi", env={"DJANGO_SETTINGS_MODULE": "bench.bare.settings"}, name="bare"
         )
-        stack.enter_context(bare)
+        bare_pid = stack.enter_context(bare).pid
         portal_port, portal = gunicorn("portal.wsgi", env=production_env(), name="portal")
-        stack.enter_context(portal)
+        portal_pid = stack.enter_context(portal).pid
         base = f"http://127.0.0.1:{portal_port}"
         if bench.via_nginx:
             from bench.nginx import running_nginx
 
             base = stack.enter_context(running_nginx(upstream_port=portal_port, work_dir=WORK_DIR))
+            portal_pid = None  # the work is nginx's; gunicorn's CPU per request says nothing here
         bare_url = f"http://127.0.0.1:{bare_port}/"
 
         results = {"bare": []} | {load.label: [] for load in loads}
@@ -226,14 +252,19 @@ def run_benchmark(bench: Benchmark, *, rounds: int, duration: float, connections
         wrk(bare_url, duration=1, connections=connections)
         for round_number in range(1, rounds + 1):
             for load in loads:
-                results["bare"].append(wrk(bare_url, duration=duration, connections=connections))
+                results["bare"].append(
+                    measured(lambda: wrk(bare_url, duration=duration, connections=connections), bare_pid)
+                )
                 results[load.label].append(
-                    wrk(
-                        base + load.path,
-                        duration=duration,
-                        connections=connections,
-                        headers=load.headers,
-                        paths=load.paths,
+                    measured(
+                        lambda load=load: wrk(
+                            base + load.path,
+                            duration=duration,
+                            connections=connections,
+                            headers=load.headers,
+                            paths=load.paths,
+                        ),
+                        portal_pid,
                     )
                 )
             print(f"   round {round_number}: " + ", ".join(f"{k} {v[-1]['rps']:.0f}/s" for k, v in results.items()))
@@ -245,16 +276,27 @@ def run_benchmark(bench: Benchmark, *, rounds: int, duration: float, connections
 
 def report(bench: Benchmark, results: dict, checks: list) -> bool:
     bare_rps = statistics.median(r["rps"] for r in results["bare"])
+    bare_cpu = statistics.median(r.get("cpu_ms", 0) for r in results["bare"])
     ok = True
-    print(f"   {'page':<28} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    # "cpu ms": CPU the web server's processes spent per request (not PostgreSQL's or Redis's);
+    # "cpu ratio" = bare's / this page's: what the throughput ratio would be with cores to spare.
+    print(
+        f"   {'page':<36} {'req/s':>7} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'cpu ms':>7} {'cpu ratio':>9}"
+    )
     for label, runs in results.items():
         rps = statistics.median(r["rps"] for r in runs)
         p50 = statistics.median(r["p50_ms"] for r in runs)
         p95 = statistics.median(r["p95_ms"] for r in runs)
         p99 = statistics.median(r["p99_ms"] for r in runs)
         ratio = rps / bare_rps
-        print(f"   {label:<28} {rps:>8.0f} {ratio:>6.2f}x {p50:>8.2f} {p95:>8.2f} {p99:>8.2f}")
+        cpu = statistics.median(r.get("cpu_ms", 0) for r in runs)
+        cpu_text = f"{cpu:>7.2f} {bare_cpu / cpu:>8.2f}x" if cpu and bare_cpu else f"{'-':>7} {'-':>9}"
+        print(f"   {label:<36} {rps:>7.0f} {ratio:>5.2f}x {p50:>7.2f} {p95:>7.2f} {p99:>7.2f} {cpu_text}")
         if label == "bare":
+            continue
+        if not all(r["requests"] for r in runs):
+            ok = False
+            checks.append((f"{label}: some runs completed no request at all (each took over wrk's 5 s timeout)", False))
             continue
         if bench.min_ratio is not None:
             met = ratio >= bench.min_ratio

@@ -249,10 +249,30 @@ class ReferForm(forms.Form):
 
 
 class FollowUpTemplateForm(forms.ModelForm):
+    """A follow-up template, with the leaflet sections and organisations it links chosen from the live leaflet."""
+
+    section_slugs = forms.MultipleChoiceField(
+        label="Leaflet sections to link", widget=forms.CheckboxSelectMultiple, required=False
+    )
+    organisation_slugs = forms.MultipleChoiceField(
+        label="Organisations to link", widget=forms.CheckboxSelectMultiple, required=False
+    )
+
     class Meta:
         model = FollowUpTemplate
-        fields = ["name", "subject", "body", "is_active"]
+        fields = ["name", "subject", "body", "section_slugs", "organisation_slugs", "is_active"]
         widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+
+    def __init__(self, *args, **kwargs):
+        from leaflet.selectors import organisations, published_sections
+
+        super().__init__(*args, **kwargs)
+        self.fields["section_slugs"].choices = [(s.slug, s.title) for s in published_sections()]
+        self.fields["organisation_slugs"].choices = [(o.slug, o.name) for o in organisations()]
+        # A section withdrawn since the template was saved is dropped rather than blocking the save.
+        for name in ("section_slugs", "organisation_slugs"):
+            valid = {value for value, _ in self.fields[name].choices}
+            self.initial[name] = [slug for slug in self.initial.get(name) or [] if slug in valid]
 
 
 class ReportForm(forms.Form):

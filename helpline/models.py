@@ -151,6 +151,13 @@ class Enquiry(models.Model):
         ordering = ["urgency", "created_at", "id"]
         indexes = [
             models.Index(fields=["status", "urgency", "created_at"], name="hl_enquiry_queue_idx"),
+            # The default queue (every open status, most urgent then oldest first): an ordered
+            # scan of open enquiries only, however many closed ones pile up over the years.
+            models.Index(
+                fields=["urgency", "created_at", "id"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="hl_enquiry_open_queue_idx",
+            ),
             models.Index(fields=["urgency", "created_at"], name="hl_enquiry_order_idx"),
             models.Index(fields=["assigned_to", "status"], name="hl_enquiry_assignee_idx"),
             models.Index(fields=["channel", "created_at"], name="hl_enquiry_channel_idx"),
@@ -277,6 +284,10 @@ class FollowUpTemplate(models.Model):
     body = models.TextField(
         help_text="Plain text. Start without a greeting: the email adds \u201cDear …\u201d for you."
     )
+    # Slugs of leaflet sections and organisations to link, kept loose (no foreign key into the
+    # leaflet's tables): a section withdrawn later simply drops out of the links.
+    section_slugs = models.JSONField("leaflet sections to link", default=list, blank=True)
+    organisation_slugs = models.JSONField("organisations to link", default=list, blank=True)
     is_active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

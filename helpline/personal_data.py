@@ -1,66 +1,72 @@
-"""What the helpline holds about a person: export and erasure.
+"""What the helpline holds about a person, for her data export and account erasure.
 
-Registered with `portal.personal_data` from `HelplineConfig.ready()`.
-Enquiries are not tied to an account (anyone may ask, and nurses log calls),
-so hers are the ones with one of her email addresses. Erasure closes any
-still open and anonymises them exactly as retention does, keeping the counts.
+The public form and nurses' logs link an enquiry to a person by email address only
+(she needs no account), so both look enquiries up by every address she has used here.
 """
 
-from django.db import transaction
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from portal.personal_data import user_addresses
+from portal.personal_data import register, user_addresses
 
-from .models import Enquiry, EnquiryEvent, Outcome, Status
+from .models import Enquiry, Outcome, Status
 
 
-def _her_enquiries(user):
+def _hers(user) -> QuerySet[Enquiry]:
     addresses = user_addresses(user)
-    query = Enquiry.objects.none()
-    for address in addresses:
-        query = query | Enquiry.objects.filter(email__iexact=address)
-    return query.filter(anonymised_at__isnull=True)
+    if not addresses:
+        return Enquiry.objects.none()
+    # Addresses are stored as typed: match without regard to case.
+    return (
+        Enquiry.objects.filter(anonymised_at__isnull=True)
+        .filter(reduce(or_, (Q(email__iexact=address) for address in addresses)))
+        .order_by("created_at", "id")
+    )
 
 
 def helpline_export(user) -> dict:
-    enquiries = []
-    for enquiry in _her_enquiries(user).prefetch_related("topic_links", "events").order_by("id"):
-        enquiries.append(
+    """Her enquiries as she told them, and where each has got to (nurses' working notes are not included)."""
+    return {
+        "enquiries": [
             {
-                "reference": enquiry.reference,
-                "asked_on": enquiry.created_at,
-                "how": enquiry.get_channel_display(),
-                "name": enquiry.name,
-                "email": enquiry.email,
-                "phone": enquiry.phone,
-                "question": enquiry.summary,
-                "times_that_suit_you": enquiry.preferred_times,
-                "topics": [t.get_topic_display() for t in enquiry.topic_links.all()],
-                "agreed_to_email": enquiry.consent_email,
-                "agreed_to_phone": enquiry.consent_phone,
-                "status": enquiry.get_status_display(),
-                "outcome": enquiry.get_outcome_display(),
-                "notes": [
-                    {"at": e.at, "what": e.get_kind_display(), "text": e.text} for e in enquiry.events.all() if e.text
-                ],
+                "reference": e.reference,
+                "received": e.created_at.isoformat(),
+                "channel": e.get_channel_display(),
+                "name": e.name,
+                "email": e.email,
+                "phone": e.phone,
+                "topics": [link.get_topic_display() for link in e.topic_links.all()],
+                "question_or_summary": e.summary,
+                "times_that_suit_her": e.preferred_times,
+                "agreed_to_email": e.consent_email,
+                "agreed_to_phone": e.consent_phone,
+                "status": e.get_status_display(),
+                "outcome": e.get_outcome_display(),
             }
-        )
-    return {"enquiries": enquiries}
+            for e in _hers(user).prefetch_related("topic_links")
+        ]
+    }
 
 
 def helpline_erase(user) -> None:
+    """Anonymise her enquiries now, as retention would later; open ones are closed first so the counts stay.
+
+    Runs inside the portal's erasure transaction.
+    """
     from .services import _anonymise
 
     now = timezone.now()
-    for enquiry_id in list(_her_enquiries(user).values_list("pk", flat=True)):
-        with transaction.atomic():
-            enquiry = Enquiry.objects.select_for_update().get(pk=enquiry_id)
-            if enquiry.status != Status.CLOSED:
-                old = enquiry.status
-                enquiry.status, enquiry.closed_at = Status.CLOSED, now
-                enquiry.outcome = enquiry.outcome or Outcome.NO_FURTHER_ACTION
-                enquiry.save(update_fields=["status", "closed_at", "outcome"])
-                EnquiryEvent.objects.create(
-                    enquiry=enquiry, kind=EnquiryEvent.Kind.STATUS, from_status=old, to_status=Status.CLOSED, at=now
-                )
-            _anonymise(enquiry, now=now)
+    for enquiry in _hers(user).select_for_update():
+        if enquiry.status != Status.CLOSED:
+            enquiry.status, enquiry.outcome, enquiry.closed_at = Status.CLOSED, Outcome.NO_FURTHER_ACTION, now
+        enquiry.next_callback_at = None
+        enquiry.save(update_fields=["status", "outcome", "closed_at", "next_callback_at"])
+        enquiry.callbacks.filter(done_at__isnull=True).update(done_at=now)
+        _anonymise(enquiry, now=now)
+
+
+def register_provider() -> None:
+    register("helpline", export=helpline_export, erase=helpline_erase)

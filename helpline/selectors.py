@@ -32,10 +32,12 @@ ASSIGNEE_NONE = "none"
 
 def helpline_nurses() -> QuerySet[User]:
     """Everyone who can be given an enquiry: nurses and site administrators."""
+    # A subquery rather than a join with DISTINCT: the join made PostgreSQL read and sort
+    # every user (65 ms with 30,000 accounts); this reads the nurse group's rows by index.
+    nurse_ids = User.groups.through.objects.filter(group__name=Role.NURSE).values("user_id")
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(groups__name=Role.NURSE) | Q(is_superuser=True))
-        .distinct()
+        .filter(Q(pk__in=nurse_ids) | Q(is_superuser=True))
         .order_by("first_name", "email")
     )
 
@@ -225,3 +227,61 @@ def topic_enquiry_counts(*, since: datetime) -> dict[str, int]:
         .annotate(n=Count("enquiry", distinct=True))
     )
     return {row["topic"]: row["n"] for row in rows}
+
+
+# ---------------------------------------------------------------- gaps in the guidance
+
+# What to search the leaflet for, per topic: one or two plain words that a section covering the
+# topic would use. Topics with no guidance to write (a leaflet request, "other") are left out.
+GAP_SEARCH_TERMS: dict[str, str] = {
+    Topic.DIAGNOSIS: "diagnosis",
+    Topic.PAIN: "pain",
+    Topic.EXERCISE: "exercise",
+    Topic.BREASTFEEDING: "breastfeeding",
+    Topic.DRUG_TREATMENTS: "treatment",
+    Topic.HEPARIN: "heparin",
+    Topic.CALCIUM_VITAMIN_D: "calcium",
+    Topic.FUTURE_PREGNANCIES: "future",
+    Topic.MONEY: "benefits",
+    Topic.PRACTICAL_HELP: "practical help",
+    Topic.EMOTIONAL_SUPPORT: "emotional",
+    Topic.PEER_CONTACT: "peer support",
+}
+
+
+@dataclass(frozen=True)
+class Gap:
+    topic: str
+    label: str
+    search_term: str
+    enquiries: int
+    sections: int
+
+    @property
+    def enquiries_per_section(self) -> float:
+        return self.enquiries / max(self.sections, 1)
+
+
+def guidance_gaps(*, since: datetime, min_enquiries: int = 3, few_sections: int = 1) -> tuple[list[Gap], list[Gap]]:
+    """Topics people ask about, against how many published leaflet sections cover them.
+
+    Returns (gaps, others): gaps are topics with at least `min_enquiries` enquiries and
+    no more than `few_sections` matching sections, most-asked first; others are the rest.
+    Counts only, so editors may see it.
+    """
+    from leaflet.selectors import published_section_count_matching
+
+    asked = topic_enquiry_counts(since=since)
+    rows = [
+        Gap(
+            topic=topic,
+            label=Topic(topic).label,
+            search_term=term,
+            enquiries=asked.get(topic, 0),
+            sections=published_section_count_matching(term),
+        )
+        for topic, term in GAP_SEARCH_TERMS.items()
+    ]
+    rows.sort(key=lambda g: (-g.enquiries_per_section, -g.enquiries, g.label))
+    gaps = [g for g in rows if g.enquiries >= min_enquiries and g.sections <= few_sections]
+    return gaps, [g for g in rows if g not in gaps]

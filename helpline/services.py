@@ -31,6 +31,7 @@ from .models import (
     FollowUpTemplate,
     Outcome,
     Status,
+    Topic,
     Urgency,
 )
 from .redflags import red_flags
@@ -52,7 +53,10 @@ CALLBACK_IN_PAST = "Choose a time in the future for the callback."
 CALLBACK_ALREADY_DONE = "That callback has already been made."
 PEER_CONSENT_REQUIRED = "Record that she agrees to be referred before referring her to peer support."
 PEER_ALREADY_REFERRED = "She has already been referred to peer support."
-PEER_NO_CONTACT = "Add an email address or phone number before referring her to peer support."
+PEER_NO_CONTACT = (
+    "She needs an email address or phone number she has agreed to be contacted on before she can be referred."
+)
+PEER_NO_NAME = "Add her first name before referring her to peer support: the volunteer needs to know who to ask for."
 NOTE_EMPTY = "Write the note before saving it."
 
 
@@ -385,15 +389,54 @@ def follow_up_send(
 
 
 def follow_up_links(template: FollowUpTemplate) -> list[dict]:
-    """Links a follow-up template carries (leaflet sections and organisations), as absolute URLs with titles."""
-    return []
+    """The leaflet sections and organisations a template links, as titles and absolute URLs, in the template's order.
+
+    Only published sections are linked; a slug that no longer matches anything is skipped.
+    """
+    from leaflet.selectors import organisations, published_sections
+
+    links = []
+    if template.section_slugs:
+        sections = {s.slug: s for s in published_sections().filter(slug__in=template.section_slugs)}
+        links += [
+            {"title": sections[slug].title, "url": settings.SITE_URL + sections[slug].get_absolute_url(), "note": ""}
+            for slug in template.section_slugs
+            if slug in sections
+        ]
+    if template.organisation_slugs:
+        orgs = {o.slug: o for o in organisations().filter(slug__in=template.organisation_slugs)}
+        links += [
+            {
+                "title": orgs[slug].name,
+                "url": orgs[slug].website or settings.SITE_URL + orgs[slug].get_absolute_url(),
+                "note": orgs[slug].phone,
+            }
+            for slug in template.organisation_slugs
+            if slug in orgs
+        ]
+    return links
+
+
+# The peers app's own topic codes (its matching vocabulary), for the topics both apps share.
+# Peers keeps only codes it knows, so an unmapped helpline topic is simply left out.
+PEER_TOPICS = {
+    Topic.PAIN: "pain",
+    Topic.BREASTFEEDING: "breastfeeding",
+    Topic.FUTURE_PREGNANCIES: "future_pregnancies",
+    Topic.DRUG_TREATMENTS: "treatments",
+    Topic.HEPARIN: "treatments",
+    Topic.CALCIUM_VITAMIN_D: "treatments",
+    Topic.MONEY: "work_benefits",
+    Topic.EMOTIONAL_SUPPORT: "emotional",
+    Topic.PRACTICAL_HELP: "new_baby",
+}
 
 
 def enquiry_refer_to_peer_support(*, enquiry: Enquiry, by: User, consent_recorded: bool):
     """Ask the peer-support team to find her a volunteer, pre-filled from the enquiry.
 
-    Only with her consent, which the nurse records here; the peers app owns
-    everything after this one call.
+    Only with her consent, which the nurse records here, and only through the
+    contact routes she agreed to; the peers app owns everything after this one call.
     """
     if not consent_recorded:
         raise ValidationError({"consent_recorded": PEER_CONSENT_REQUIRED})
@@ -404,18 +447,28 @@ def enquiry_refer_to_peer_support(*, enquiry: Enquiry, by: User, consent_recorde
         _guard_changeable(enquiry)
         if enquiry.peer_request_id:
             raise ValidationError(PEER_ALREADY_REFERRED)
-        if not (enquiry.email or enquiry.phone):
+        first_name = (enquiry.name.split() or [""])[0]
+        if not first_name:
+            raise ValidationError(PEER_NO_NAME)
+        email = enquiry.email if enquiry.can_email else ""
+        phone = enquiry.phone if enquiry.consent_phone else ""
+        if not (email or phone):
             raise ValidationError(PEER_NO_CONTACT)
-        request = peer_request_refer(
-            by=by,
-            enquiry_id=enquiry.pk,
-            first_name=(enquiry.name.split() or [""])[0],
-            email=enquiry.email if enquiry.can_email else "",
-            phone=enquiry.phone if enquiry.consent_phone else "",
-            summary=enquiry.summary,
-            topics=list(enquiry.topic_links.values_list("topic", flat=True)),
-            consent_recorded=True,
-        )
+        topics = list(enquiry.topic_links.order_by("topic").values_list("topic", flat=True))
+        try:
+            request = peer_request_refer(
+                by=by,
+                enquiry_id=enquiry.pk,
+                first_name=first_name,
+                email=email,
+                phone=phone,
+                summary=enquiry.summary,
+                topics=list(dict.fromkeys(PEER_TOPICS[t] for t in topics if t in PEER_TOPICS)),
+                consent_recorded=True,
+            )
+        except ValidationError as exc:
+            # Peers' field names mean nothing on the enquiry page: pass on the sentences only.
+            raise ValidationError(exc.messages)
         enquiry.peer_request_id = request.pk
         enquiry.save(update_fields=["peer_request_id"])
         _record(enquiry, by=by, kind=EnquiryEvent.Kind.REFERRED, text="She agreed to be referred.")

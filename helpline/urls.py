@@ -23,4 +23,5 @@ urlpatterns = [
     path("templates/<int:pk>/", views.template_edit, name="template-edit"),
     path("reports/", views.reports, name="reports"),
     path("reports/figures.csv", views.reports_csv, name="reports-csv"),
+    path("reports/gaps/", views.gaps, name="gaps"),
 ]

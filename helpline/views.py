@@ -2,6 +2,7 @@
 
 import csv
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -182,7 +183,7 @@ def _detail_page(request, enquiry: Enquiry, *, status: int = 200, **bound_forms)
         "helpline/enquiry_detail.html",
         {
             "enquiry": enquiry,
-            "topics": [link.get_topic_display() for link in enquiry.topic_links.all()],
+            "topics": [link.get_topic_display() for link in enquiry.topic_links.order_by("topic")],
             "timeline": selectors.enquiry_timeline(enquiry),
             "emails": selectors.enquiry_emails(enquiry),
             "now": timezone.now(),
@@ -422,3 +423,27 @@ def reports_csv(request):
 
 def _hours(delta) -> str:
     return "" if delta is None else f"{delta.total_seconds() / 3600:.1f}"
+
+
+# ---------------------------------------------------------------- gaps in the guidance
+
+GAPS_DAYS = 365
+
+
+@require_GET
+@role_required(Role.NURSE, Role.EDITOR)
+@never_cache
+def gaps(request):
+    """What people ask the helpline about that the leaflet covers thinly: for nurses and for editors."""
+    since = timezone.now() - timedelta(days=GAPS_DAYS)
+    gap_rows, other_rows = selectors.guidance_gaps(since=since)
+    return render(
+        request,
+        "helpline/gaps.html",
+        {
+            "gaps": gap_rows,
+            "others": other_rows,
+            "days": GAPS_DAYS,
+            "show_staff_nav": has_role(request.user, Role.NURSE) or is_admin(request.user),
+        },
+    )

@@ -29,6 +29,10 @@ VERSION_KEY = "leaflet:content-version"
 PAGE_TIMEOUT = 24 * 60 * 60
 # How long a browser or shared cache may reuse a page without asking again.
 PUBLIC_MAX_AGE = 300
+# How long a shared cache (nginx's proxy cache, docs/nginx-portal.conf) may serve a page
+# without asking again. A copy refreshed just before a publish lives this long, and the
+# next refresh takes a moment more: 50 s keeps a publish visible to every reader within a minute.
+SHARED_MAX_AGE = 50
 # Only these paths are looked up, so other apps' pages pay nothing for the cache.
 CACHED_PATH_PREFIXES = ("/guidance/", "/search/")
 CACHED_PATHS = ("/",)
@@ -86,7 +90,7 @@ def public_page(view=None, *, timeout: int = PAGE_TIMEOUT):
         def wrapper(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
             if is_anonymous_reader(request) and response.status_code == 200:
-                patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+                patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE, s_maxage=SHARED_MAX_AGE)
                 response.leaflet_cache_timeout = timeout
             else:
                 add_never_cache_headers(response)

@@ -127,7 +127,7 @@ def open_tab(browser, browser_context_args, site_url):
 
     def _open(**context_args):
         contexts.append(browser.new_context(**{**browser_context_args, **context_args}))
-        return Browsing(contexts[-1].new_page(), site_url)
+        return Browsing(contexts[-1].new_page(), site_url, javascript=context_args.get("java_script_enabled", True))
 
     yield _open
     for context in contexts:

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from helpline import services
@@ -40,7 +39,6 @@ def test_a_web_question_is_acknowledged_by_the_worker_once(client, tmp_path):
 
 
 def test_the_beat_task_run_by_a_worker_reminds_the_nurse_once(tmp_path):
-    Group.objects.get_or_create(name=Role.NURSE)  # transactional tests flush the groups the migration made
     nurse = make_user("nora@example.org", role=Role.NURSE, mfa=True)
     enquiry = services.enquiry_log(
         by=nurse, channel="phone", caller_type="self", topics=["pain"], urgency=3, summary="Back pain questions"

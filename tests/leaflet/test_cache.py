@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from leaflet import services
-from leaflet.cache import PUBLIC_MAX_AGE, content_version
+from leaflet.cache import PUBLIC_MAX_AGE, SHARED_MAX_AGE, content_version
 
 from .conftest import draft_fields
 
@@ -21,6 +21,7 @@ def test_anonymous_pages_are_public_with_validators(client, leaflet):
     assert response["Last-Modified"]
     assert "public" in response["Cache-Control"]
     assert f"max-age={PUBLIC_MAX_AGE}" in response["Cache-Control"]
+    assert f"s-maxage={SHARED_MAX_AGE}" in response["Cache-Control"]
 
 
 def test_a_repeat_visit_gets_304(client, leaflet):

@@ -1,4 +1,4 @@
-"""A signed-in page does not write the session's "last seen" on every request."""
+"""A signed-in page does not write the session's "last seen" times on every request."""
 
 from datetime import timedelta
 
@@ -61,3 +61,26 @@ def test_an_anonymous_page_records_nothing(client):
     client.get("/privacy/")
 
     assert not UserSession.objects.exists()
+
+
+def test_pages_within_a_minute_of_each_other_do_not_save_the_session(client, mother):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        sign_in(client, mother)
+        client.get("/account/")
+    with time_machine.travel(start + timedelta(seconds=59), tick=False), CaptureQueriesContext(connection) as queries:
+        response = client.get("/account/")
+
+    assert response.status_code == 200
+    assert not [sql for sql in writes(queries) if "django_session" in sql]
+
+
+def test_the_idle_clock_still_moves_on_with_each_minute_of_use(client, mother):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        sign_in(client, mother)
+    with time_machine.travel(start + timedelta(minutes=20), tick=False):
+        assert client.get("/account/").status_code == 200
+    # 40 minutes after signing in, but only 20 since she was last seen: still signed in.
+    with time_machine.travel(start + timedelta(minutes=40), tick=False):
+        assert client.get("/account/").status_code == 200

@@ -1,0 +1,127 @@
+"""Journey 3: a mother asks for a peer contact; a nurse proposes the best volunteer; she accepts by email.
+
+Neither woman sees the other's name or contact details until the volunteer has accepted.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from peers.models import Introduction, PeerRequest, VolunteerProfile
+from portal.roles import Role
+from tests.conftest import TEST_PASSWORD, make_user, totp_secret
+from tests.peers.builders import make_volunteer
+
+from .browsing import PHONE, screenshot, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+MOTHER_EMAIL = "maya@example.net"
+
+
+def answer_experience(page, *, topic: str) -> None:
+    page.get_by_label("What kind of fracture was it?").select_option(label="Spinal (vertebral) fractures")
+    page.get_by_label("When did it happen?").select_option(label="In the weeks after the birth")
+    page.get_by_label(topic, exact=True).check()
+
+
+def test_a_mother_is_introduced_to_the_volunteer_a_nurse_chose_and_only_then_they_see_each_other(
+    browse, open_tab, volunteer, nurse, mailbox
+):
+    # Another approved volunteer with nothing in common, so "first" means something.
+    make_volunteer(make_user("val@example.org", role=Role.VOLUNTEER, first_name="Val"))
+
+    # The volunteer applies.
+    vol = open_tab()
+    sign_in(vol, volunteer.email, TEST_PASSWORD)
+    vol.goto("/peers/volunteer/apply/")
+    vol.check(public=False)
+    answer_experience(vol.page, topic="Breastfeeding decisions")
+    vol.page.get_by_label("How did you recover?").fill("Physiotherapy and a lot of patience.")
+    vol.page.get_by_role("button", name="Send my application").click()
+    vol.page.get_by_role("heading", name="Your volunteer page").wait_for()
+    vol.check(public=False)
+    profile = VolunteerProfile.objects.get(user=volunteer)
+
+    # A nurse approves her after the briefing.
+    page = browse.page
+    sign_in(browse, nurse.email, TEST_PASSWORD, totp_secret=totp_secret(nurse))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Peer requests").click()
+    browse.check(public=False)
+    page.get_by_role("link", name="Volunteers", exact=True).click()
+    browse.check(public=False)
+    page.get_by_role("link", name=f"V-{profile.pk} Vicky").click()
+    browse.check(public=False)
+    today = timezone.localdate()
+    page.get_by_label("Briefing completed on").fill(today.isoformat())
+    page.get_by_label("Briefing expires on").fill((today + timedelta(days=365)).isoformat())
+    page.get_by_role("button", name="Approve").click()
+    browse.check(public=False)
+    profile.refresh_from_db()
+    assert profile.status == VolunteerProfile.Status.APPROVED
+
+    # The mother registers on her phone, confirms her email and asks, with both consents.
+    mum = open_tab(viewport=PHONE)
+    mum.goto("/peers/request/")
+    mum.check()
+    mum.page.get_by_role("link", name="create an account").click()
+    mum.page.get_by_label("Email").fill(MOTHER_EMAIL)
+    mum.page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
+    mum.page.get_by_label("Password (again)").fill(TEST_PASSWORD)
+    mum.page.get_by_role("button", name="Create account").click()
+    mum.page.get_by_role("heading", name="Check your email").wait_for()
+    confirm = mailbox.wait_for(to=MOTHER_EMAIL, subject="confirm")
+    mum.page.goto(confirm.link("/accounts/confirm-email/"))
+    mum.page.get_by_role("button", name="Confirm").click()
+    sign_in(mum, MOTHER_EMAIL, TEST_PASSWORD)
+    mum.goto("/peers/request/new/")
+    mum.check(public=False)
+    mum.page.get_by_label("Your first name").fill("Maya")
+    answer_experience(mum.page, topic="Breastfeeding decisions")
+    mum.page.get_by_label("I agree that the charity's nurses may read this request.").check()
+    mum.page.get_by_label("I agree that my first name and the contact details I chose").check()
+    mum.page.get_by_role("button", name="Send my request").click()
+    mum.page.get_by_role("heading", name="Your peer support request").wait_for()
+    mum.check(public=False)
+    peer_request = PeerRequest.objects.get(contact_email=MOTHER_EMAIL)
+
+    # The nurse opens the request: Vicky is ranked first, with her reasons.
+    browse.goto(f"/peers/nurse/requests/{peer_request.pk}/")
+    browse.check(public=False)
+    first = page.locator(".peers-suggestions > li").first
+    assert f"V-{profile.pk} Vicky" in first.get_by_role("heading").inner_text()
+    assert first.locator("ul li").count() >= 1, "no reasons given for the suggestion"
+    first.get_by_label("Short note to the volunteer").fill("Also had spinal fractures after her baby.")
+    first.get_by_role("button", name=f"Propose V-{profile.pk}").click()
+    browse.check(public=False)
+    screenshot(page, "journey-3-nurse-proposed")
+
+    # Before she accepts, neither page shows the other woman.
+    mum.goto(f"/peers/request/{peer_request.pk}/")
+    assert "Vicky" not in mum.page.content() and volunteer.email not in mum.page.content()
+    vol.goto("/peers/volunteer/")
+    vol.check(public=False)
+    assert "A mother would like to talk" in vol.page.content()
+    assert "Maya" not in vol.page.content() and MOTHER_EMAIL not in vol.page.content()
+
+    # The volunteer accepts from the link in her email.
+    proposal = mailbox.wait_for(to=volunteer.email, subject="")
+    vol.network.reset()
+    vol.page.goto(proposal.link("/peers/respond/"))
+    vol.page.get_by_role("heading", name="Can you support this mother?").wait_for()
+    vol.check(public=False)
+    assert "Maya" not in vol.page.content() and MOTHER_EMAIL not in vol.page.content()
+    vol.page.get_by_role("button", name="Yes, I will talk with her").click()
+    vol.check(public=False)
+    assert Introduction.objects.get(request=peer_request).status == Introduction.Status.ACCEPTED
+
+    # Now both see each other's details.
+    vol.goto("/peers/volunteer/")
+    vol.check(public=False)
+    assert "Maya" in vol.page.content() and MOTHER_EMAIL in vol.page.content()
+    mum.goto(f"/peers/request/{peer_request.pk}/")
+    mum.check(public=False)
+    assert "Vicky has agreed to talk with you" in mum.page.inner_text("main")
+    assert volunteer.email in mum.page.inner_text("main")
+    screenshot(mum.page, "journey-3-introduced")

@@ -1,0 +1,47 @@
+"""Her helpline enquiries in her data export, and gone from it when she erases her account."""
+
+import pytest
+
+from helpline import services
+from helpline.models import Outcome, Status, Topic
+from portal.personal_data import account_erase, personal_data_export, providers
+
+from .conftest import make_enquiry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_helpline_registers_an_exporter_and_an_eraser():
+    assert "helpline" in {p.name for p in providers()}
+
+
+def test_her_export_holds_her_enquiries_found_by_address_and_no_one_elses(mother, nurse):
+    mine = services.enquiry_ask(question="Heparin and bones?", topics=[Topic.HEPARIN], email="ALICE@example.org")
+    make_enquiry(nurse, email="someone.else@example.net")
+
+    data = personal_data_export(user=mother)["helpline"]
+
+    assert [e["reference"] for e in data["enquiries"]] == [mine.reference]
+    assert data["enquiries"][0]["question_or_summary"] == "Heparin and bones?"
+    assert data["enquiries"][0]["topics"] == ["Heparin"]
+
+
+def test_erasing_her_account_anonymises_her_enquiries_and_keeps_the_counts(mother, nurse):
+    open_one = make_enquiry(nurse, email="alice@example.org", name="Alice")
+    closed = make_enquiry(nurse, email="alice@example.org")
+    services.enquiry_transition(enquiry=closed, by=nurse, action="close", outcome=Outcome.SIGNPOSTED)
+    other = make_enquiry(nurse, email="someone.else@example.net")
+
+    account_erase(user=mother, by=mother)
+
+    for enquiry in (open_one, closed):
+        enquiry.refresh_from_db()
+        assert (enquiry.name, enquiry.email, enquiry.phone, enquiry.summary) == ("", "", "", "[anonymised]")
+        assert enquiry.anonymised_at is not None
+        assert enquiry.status == Status.CLOSED
+        assert enquiry.topic_links.count() == 1
+    open_one.refresh_from_db()
+    closed.refresh_from_db()
+    assert (open_one.outcome, closed.outcome) == (Outcome.NO_FURTHER_ACTION, Outcome.SIGNPOSTED)
+    other.refresh_from_db()
+    assert other.email == "someone.else@example.net"
