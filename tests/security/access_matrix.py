@@ -109,6 +109,7 @@ MATRIX: dict[str, Rule] = {
     "helpline:template-edit": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _template(p).pk})),
     "helpline:reports": Rule(STAFF),
     "helpline:reports-csv": Rule(STAFF),
+    "helpline:gaps": Rule(EDITORS_AND_NURSES),
     # ---------------------------------------------------------------- peers
     "peers:index": Rule(PUBLIC),
     "peers:request-start": Rule(PUBLIC, note="signed-in mothers also see their own requests"),

@@ -274,7 +274,7 @@ def test_the_export_includes_her_enquiries_and_peer_requests_but_not_the_volunte
     plant_peers(mother, "exportmark")
     sign_in(client, mother)
     data = json.loads(client.get("/account/data.json").content)
-    assert [e["question"] for e in data["helpline"]["enquiries"]] == ["Broke a vertebra exportmark"]
+    assert [e["question_or_summary"] for e in data["helpline"]["enquiries"]] == ["Broke a vertebra exportmark"]
     [request] = data["peers"]["requests"]
     assert request["about"] == "About exportmark"
     assert request["introductions"][0]["status"] == "Introduced"
