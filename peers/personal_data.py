@@ -18,24 +18,9 @@ from portal.audit import audit_record
 from portal.outbox import email_cancel_about, emails_about
 from portal.personal_data import user_addresses
 
+from . import services
 from .models import Introduction, PeerRequest, VolunteerProfile
-
-_EXPERIENCE_FIELDS = (
-    "fracture_kind",
-    "timing",
-    "pregnancy_number",
-    "breastfed",
-    "heparin",
-    "later_pregnancies",
-    "recovery",
-    "topics",
-    "region",
-    "languages",
-    "first_name",
-    "contact_method",
-    "contact_email",
-    "contact_phone",
-)
+from .services import EXPERIENCE_FIELDS
 
 
 def _her_requests(user):
@@ -44,7 +29,7 @@ def _her_requests(user):
 
 
 def _experience(obj) -> dict:
-    return {name: getattr(obj, name) for name in _EXPERIENCE_FIELDS}
+    return {name: getattr(obj, name) for name in EXPERIENCE_FIELDS}
 
 
 def _introduction(intro: Introduction, *, as_party: str) -> dict:
@@ -112,7 +97,6 @@ def _anonymise_introduction(intro: Introduction) -> None:
 
 
 def peers_erase(user) -> None:
-    from . import services
 
     for request in _her_requests(user):
         services.peer_request_withdraw(by=user, request_id=request.pk)  # ends any introduction; no-op if over
