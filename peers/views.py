@@ -3,7 +3,6 @@
 import json
 from functools import wraps
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from portal.access import role_required
+from portal.access import recent_auth_required, role_required
 from portal.audit import audit_record
 from portal.roles import Role, user_roles
 
@@ -362,6 +361,7 @@ def nurse_request(request, pk: int):
 
 @require_POST
 @role_required(Role.NURSE)
+@recent_auth_required
 def nurse_request_contact(request, pk: int):
     """The explicit "show contact details" action: renders them once, and audits it."""
     return _render_nurse_request(request, get_request_for_nurse(request, pk), reveal=True)
@@ -457,6 +457,7 @@ def nurse_volunteer(request, pk: int):
 
 @require_POST
 @role_required(Role.NURSE)
+@recent_auth_required
 def nurse_volunteer_contact(request, pk: int):
     return _render_nurse_volunteer(request, get_volunteer_for_nurse(request, pk), reveal=True)
 
@@ -510,8 +511,7 @@ def my_data(request):
     return render(request, "peers/my_data.html", {"data": selectors.personal_data(request.user)})
 
 
-@reauthentication_required
-@login_required
+@recent_auth_required
 def my_data_download(request):
     """Her peer-support data as a JSON file; she confirms her password first (a recent sign-in)."""
     data = selectors.personal_data(request.user)
@@ -525,8 +525,7 @@ def my_data_download(request):
 
 
 @require_POST
-@reauthentication_required
-@login_required
+@recent_auth_required
 def my_data_erase(request):
     if request.POST.get("confirm") != "yes":
         messages.error(request, ERASE_NOT_CONFIRMED)

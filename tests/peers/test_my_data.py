@@ -1,9 +1,12 @@
 """A woman downloads what peer support holds about her, and deletes it."""
 
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from peers import services
 from peers.models import NurseTask, PeerRequest, VolunteerProfile
@@ -53,9 +56,10 @@ def test_she_downloads_her_own_data_only(client, mother, introduced):
     assert AuditEntry.objects.filter(action="peers.data_exported", actor=mother).count() == 1
 
 
-def test_download_asks_her_to_confirm_who_she_is_first(client, mother, introduced):
+def test_download_asks_her_to_confirm_who_she_is_when_she_signed_in_over_five_minutes_ago(client, mother, introduced):
     client.force_login(mother)
-    response = client.get(reverse("peers:my-data-download"))
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        response = client.get(reverse("peers:my-data-download"))
     assert response.status_code == 302 and "/accounts/reauthenticate/" in response.url
 
 

@@ -1,9 +1,12 @@
 """No contact detail crosses before acceptance; nurses see them only on an audited, explicit action."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from peers import services
 from portal.models import AuditEntry, OutboundEmail
@@ -122,6 +125,16 @@ def test_showing_contact_details_is_an_explicit_audited_action(client, nurse, pr
         (nurse, "peers.volunteerprofile", str(profile.pk)),
     ]
     assert "zephyrine" not in str(reveals[0].detail).lower()
+
+
+def test_showing_contact_details_asks_a_nurse_to_confirm_who_she_is_after_five_minutes(client, nurse, proposed):
+    request, _, _ = proposed
+    client.force_login(nurse)
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        response = client.post(reverse("peers:nurse-request-contact", args=[request.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert not AuditEntry.objects.filter(action="peers.contact_revealed").exists()
 
 
 def test_the_nurse_volunteer_page_hides_contact_details_and_audits_the_view(client, nurse, proposed):
