@@ -70,6 +70,16 @@ class Worker:
         raise AssertionError(f"expected {count} emails, got {len(self.sent_mail())}\n{self.log()[-3000:]}")
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """Ask a child process to finish (SIGTERM), and kill it if it has not within 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def running_worker(tmp_path: Path, *, concurrency: int = 1, env: dict | None = None, name: str = "w"):
     """Run `celery -A portal worker` until the block ends; the test process publishes to Redis."""
@@ -102,12 +112,7 @@ def running_worker(tmp_path: Path, *, concurrency: int = 1, env: dict | None = N
             time.sleep(0.1)
         yield worker
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @contextmanager

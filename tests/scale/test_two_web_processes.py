@@ -120,12 +120,7 @@ def web_process(static_root: Path, tmp_path: Path, name: str):
                 time.sleep(0.1)
         yield web
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        workers.stop_process(process)
 
 
 @pytest.fixture
