@@ -7,8 +7,9 @@ middleware stack, stores the finished shareable responses and serves them to
 later anonymous readers before sessions, authentication or any view run: no
 database query on a hit. Every cached page is keyed by a content version that
 `content_changed()` bumps after a publish, so one cache write invalidates all
-pages at once. Responses carry an ETag and Last-Modified, so a repeat visit
-gets 304.
+pages at once. Each web process also keeps its own copies (`LocalPages`), so a
+hit usually needs no round trip to Redis either; a publish reaches them within
+a second. Responses carry an ETag and Last-Modified, so a repeat visit gets 304.
 
 "Anonymous reader" means a GET or HEAD with no session or messages cookie:
 anyone signed in has a session cookie, so they can never be served a shared
@@ -26,6 +27,9 @@ from django.utils.cache import add_never_cache_headers, get_conditional_response
 from django.utils.http import http_date, quote_etag
 
 VERSION_KEY = "leaflet:content-version"
+# Pages are stored under this prefix, the content version and a hash of the path; the
+# prefix changes whenever the stored entry's shape does, so a deploy never reads old entries.
+PAGE_KEY_PREFIX = "leaflet:page:2"
 PAGE_TIMEOUT = 24 * 60 * 60
 # How long a browser or shared cache may reuse a page without asking again.
 PUBLIC_MAX_AGE = 300
@@ -50,25 +54,54 @@ def content_version() -> str:
     return version
 
 
-# The version this process saw last: lets a hit fetch the version and the page
-# in one round trip to the cache; a wrong guess costs one more lookup, never staleness.
-_last_version: str | None = None
+class LocalPages:
+    """This web process's own copies of the pages it has served, for one content version.
+
+    A hit then costs no round trip to Redis: the shared version is read at most once every
+    `RECHECK_SECONDS`, so a publish made by another process reaches this one's readers within
+    that second (the publishing process drops its copies at once). Bounded, and every copy
+    still expires when its shared entry would.
+    """
+
+    RECHECK_SECONDS = 1.0
+    MAX_PAGES = 200
+
+    def __init__(self):
+        self.forget()
+
+    def forget(self) -> None:
+        self.version: str | None = None
+        self.checked_at = float("-inf")
+        self.pages: dict[str, dict] = {}
+
+    def current_version(self) -> str:
+        now = time.monotonic()
+        if now - self.checked_at >= self.RECHECK_SECONDS:
+            version = content_version()
+            if version != self.version:
+                self.version, self.pages = version, {}
+            self.checked_at = now
+        return self.version
+
+    def get(self, path_hash: str) -> dict | None:
+        entry = self.pages.get(path_hash)
+        if entry is not None and entry["expires_at"] <= time.time():
+            return None
+        return entry
+
+    def keep(self, path_hash: str, entry: dict) -> None:
+        if len(self.pages) >= self.MAX_PAGES:
+            self.pages = {}
+        self.pages[path_hash] = entry
 
 
-def _lookup(path_hash: str) -> tuple[str, dict | None]:
-    global _last_version
-    guess = _last_version
-    keys = [VERSION_KEY] + ([f"leaflet:page:{guess}:{path_hash}"] if guess else [])
-    found = cache.get_many(keys)
-    version = found.get(VERSION_KEY) or content_version()
-    _last_version = version
-    key = f"leaflet:page:{version}:{path_hash}"
-    return key, found.get(key) if version == guess else cache.get(key)
+local_pages = LocalPages()
 
 
 def content_changed() -> None:
     """Invalidate every cached page (called after a publish commits)."""
     cache.set(VERSION_KEY, str(time.time_ns()), None)
+    local_pages.forget()
 
 
 def is_anonymous_reader(request) -> bool:
@@ -112,20 +145,27 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         cache_path = request.get_full_path() if path.startswith(QUERY_PATH_PREFIXES) else path
-        key, entry = _lookup(hashlib.sha256(cache_path.encode()).hexdigest())
+        path_hash = hashlib.sha256(cache_path.encode()).hexdigest()
+        version = local_pages.current_version()
+        entry = local_pages.get(path_hash)
         if entry is None:
-            response = self.get_response(request)
-            timeout = getattr(response, "leaflet_cache_timeout", None)
-            if timeout is None or response.streaming:
-                return response
-            entry = {
-                "content": response.content,
-                "status": response.status_code,
-                "headers": [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED_HEADERS],
-                "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
-                "last_modified": int(time.time()),
-            }
-            cache.set(key, entry, timeout)
+            key = f"{PAGE_KEY_PREFIX}:{version}:{path_hash}"
+            entry = cache.get(key)
+            if entry is None:
+                response = self.get_response(request)
+                timeout = getattr(response, "leaflet_cache_timeout", None)
+                if timeout is None or response.streaming:
+                    return response
+                entry = {
+                    "content": response.content,
+                    "status": response.status_code,
+                    "headers": [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED_HEADERS],
+                    "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
+                    "last_modified": int(time.time()),
+                    "expires_at": time.time() + timeout,
+                }
+                cache.set(key, entry, timeout)
+            local_pages.keep(path_hash, entry)
 
         response = get_conditional_response(request, etag=entry["etag"], last_modified=entry["last_modified"])
         if response is None:

@@ -54,7 +54,10 @@ def pytest_runtest_setup(item):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from leaflet.cache import local_pages
+
     cache.clear()
+    local_pages.forget()
     yield
 
 

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from leaflet import services
-from leaflet.cache import PUBLIC_MAX_AGE, SHARED_MAX_AGE, content_version
+from leaflet.cache import PAGE_KEY_PREFIX, PUBLIC_MAX_AGE, SHARED_MAX_AGE, LocalPages, content_version, local_pages
 
 from .conftest import draft_fields
 
@@ -83,7 +83,7 @@ def test_a_cached_copy_keeps_the_security_headers(client, leaflet):
 
 
 def _page_key(path):
-    return f"leaflet:page:{content_version()}:{hashlib.sha256(path.encode()).hexdigest()}"
+    return f"{PAGE_KEY_PREFIX}:{content_version()}:{hashlib.sha256(path.encode()).hexdigest()}"
 
 
 def test_only_guidance_pages_are_page_cached(client, leaflet):
@@ -93,12 +93,33 @@ def test_only_guidance_pages_are_page_cached(client, leaflet):
     assert cache.get(_page_key(URL)) is not None
 
 
-def test_a_publish_by_another_process_is_never_served_stale(client, breastfeeding):
-    client.get(URL)  # this process now guesses the current content version
+def test_a_repeat_hit_is_served_from_this_process_without_asking_redis(client, leaflet, monkeypatch):
+    client.get(URL)
+    asked = []
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: asked.append(args))
+    monkeypatch.setattr(cache, "get_many", lambda *args, **kwargs: asked.append(args))
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert b"This is a very personal decision." in response.content
+    assert asked == []
+
+
+def test_a_publish_by_another_process_reaches_readers_within_a_second(client, breastfeeding):
+    client.get(URL)
     Section = type(breastfeeding)
     Section.objects.filter(pk=breastfeeding.pk).update(body_html="<p>Published elsewhere.</p>")
     cache.set("leaflet:content-version", "bumped-by-another-process", None)
+    assert b"Published elsewhere." not in client.get(URL).content  # this process's copy, for now
+
+    local_pages.checked_at -= LocalPages.RECHECK_SECONDS  # a second later
     assert b"Published elsewhere." in client.get(URL).content
+
+
+def test_the_copies_a_process_keeps_are_bounded(client, leaflet, monkeypatch):
+    monkeypatch.setattr(LocalPages, "MAX_PAGES", 3)
+    for query in range(5):
+        assert client.get(f"/search/?q=bone{query}").status_code == 200
+    assert 1 <= len(local_pages.pages) <= 3
 
 
 def test_search_pages_are_cached_briefly(client, leaflet, monkeypatch):
