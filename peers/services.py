@@ -348,20 +348,40 @@ def peer_request_refer(
     return request
 
 
+def _tell_volunteer_withdrawn(intro: Introduction, *, was_live: bool) -> None:
+    """Nothing of the mother's but the date the volunteer already knows. Filed about the volunteer's
+    profile, not the introduction: the mother's erasure blanks the emails about her introductions."""
+    volunteer = intro.volunteer
+    email_queue(
+        to=volunteer.contact_email or volunteer.user.email,
+        template="peers/email/introduction_withdrawn",
+        context={
+            "first_name": volunteer.first_name,
+            "was_live": was_live,
+            "since": intro.responded_at if was_live else intro.proposed_at,
+            "portal_link": _link("peers:volunteer-home"),
+        },
+        about=volunteer,
+    )
+
+
 def peer_request_withdraw(*, by, request_id: int) -> PeerRequest:
-    """She withdraws: pending or live introductions end, and every unsent email about them is cancelled."""
+    """She withdraws: pending or live introductions end, every unsent email about them is cancelled,
+    and the volunteer is told."""
     with transaction.atomic():
         request = PeerRequest.objects.select_for_update().get(pk=request_id)
         if request.status in (PeerRequest.Status.WITHDRAWN, PeerRequest.Status.CLOSED):
             return request  # already over: a second click changes nothing
         now = timezone.now()
-        for intro in request.introductions.select_for_update().filter(status__in=Introduction.HOLDS_PLACE):
+        live = request.introductions.select_for_update(of=("self",)).select_related("volunteer__user")
+        for intro in live.filter(status__in=Introduction.HOLDS_PLACE):
             was_live = intro.status == Introduction.Status.ACCEPTED
             intro.status = Introduction.Status.ENDED if was_live else Introduction.Status.CANCELLED
             intro.ended_at, intro.ended_by = now, by
             intro.save(update_fields=["status", "ended_at", "ended_by"])
             _release_place(intro.volunteer_id, rest=was_live)
             email_cancel_about(about=intro)
+            _tell_volunteer_withdrawn(intro, was_live=was_live)
         email_cancel_about(about=request)
         request.status, request.ended_at = PeerRequest.Status.WITHDRAWN, now
         request.save(update_fields=["status", "ended_at"])
