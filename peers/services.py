@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.models import OutboundEmail
-from portal.outbox import email_cancel_about, email_queue, emails_about
+from portal.outbox import email_cancel_about, email_queue
 from portal.roles import Role, grant_role, has_role, revoke_role, user_roles
 
 from . import matching, selectors, tokens
@@ -673,12 +673,7 @@ def nurse_task_done(*, by, task_id: int) -> NurseTask:
     return task
 
 
-# ---------------------------------------------------------------- her right to erasure
-
-
-def _erase_emails(obj) -> None:
-    # The outbox rows hold rendered bodies with names and contact details: they go too.
-    emails_about(obj).delete()
+# ---------------------------------------------------------------- leaving peer support
 
 
 def _volunteer_left(intro: Introduction, *, by) -> None:
@@ -690,6 +685,7 @@ def _volunteer_left(intro: Introduction, *, by) -> None:
     intro.ended_at, intro.ended_by = now, by
     intro.save(update_fields=["status", "ended_at", "ended_by"])
     _release_place(intro.volunteer_id)
+    email_cancel_about(about=intro)
     request = PeerRequest.objects.get(pk=intro.request_id)  # locked by _lock_introduction
     if request.status in (PeerRequest.Status.PROPOSED, PeerRequest.Status.INTRODUCED):
         request.status = PeerRequest.Status.WAITING
@@ -701,30 +697,25 @@ def _volunteer_left(intro: Introduction, *, by) -> None:
     )
 
 
-def peers_data_erase(*, by) -> None:
-    """She deletes everything peer support holds about her: requests, volunteer profile, their emails.
-
-    Live introductions end first (places freed, scheduled emails cancelled, the nurses
-    told when a mother is left without her volunteer). The audit trail keeps only ids.
-    """
+def volunteer_leave(*, by) -> None:
+    """She stops volunteering: every introduction holding her place ends, and each mother goes back to the nurses."""
     with transaction.atomic():
-        for request in PeerRequest.objects.filter(mother=by):
-            peer_request_withdraw(by=by, request_id=request.pk)
-            for intro in request.introductions.all():
-                _erase_emails(intro)
-            _erase_emails(request)
-            request.delete()
-        profile = VolunteerProfile.objects.filter(user=by).first()
-        if profile is not None:
-            live = profile.introductions.filter(status__in=Introduction.HOLDS_PLACE).order_by("request_id")
-            for intro_id in list(live.values_list("id", flat=True)):
-                intro = _lock_introduction(intro_id)
-                if intro.status in Introduction.HOLDS_PLACE:
-                    _volunteer_left(intro, by=by)
-            for intro in profile.introductions.all():
-                _erase_emails(intro)
-            _erase_emails(profile)
-            profile.delete()
+        live = Introduction.objects.filter(volunteer__user=by, status__in=Introduction.HOLDS_PLACE)
+        for intro_id in list(live.order_by("request_id").values_list("id", flat=True)):
+            intro = _lock_introduction(intro_id)
+            if intro.status in Introduction.HOLDS_PLACE:  # re-checked under the lock
+                _volunteer_left(intro, by=by)
+
+
+def peers_data_erase(*, by) -> None:
+    """From her peer support page: the same erasure as closing her account, and she leaves peer support.
+
+    Her mother and volunteer roles go with her data. The audit trail keeps only ids.
+    """
+    from .personal_data import peers_erase  # it ends what is live through the services above
+
+    with transaction.atomic():
+        peers_erase(by)
         for role in (Role.MOTHER, Role.VOLUNTEER):
             if has_role(by, role):
                 revoke_role(by, role)
