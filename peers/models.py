@@ -86,7 +86,10 @@ class VolunteerProfile(Experience):
         APPROVED = "approved", "Approved"
         DECLINED = "declined", "Declined"
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_profile")
+    # Null once she has erased her data: the anonymised profile stays for the counts, no longer hers.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="volunteer_profile"
+    )
     status = models.CharField(max_length=12, choices=Status, default=Status.APPLIED)
     capacity = models.PositiveSmallIntegerField(default=1)
     # Introductions proposed or accepted right now. Changed only with F() under a row

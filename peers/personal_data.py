@@ -1,75 +1,134 @@
 """What peer support holds about a person: export, erasure and retention.
 
-Registered with `portal.personal_data` from `PeersConfig.ready()`. Erasure
-ends whatever is in progress through the same services a person would use
-(so the other woman and the nurses are told in the usual way), then blanks
-the free text and contact details. Categories (region, fracture kind, dates,
-statuses) stay, without a name, for the anonymous counts.
+One export and one erasure, whichever way she asks: her peer support page
+(`peers:my-data`) and the portal's account pages (registered with
+`portal.personal_data` from `PeersConfig.ready()`) both use them.
+
+Erasure ends whatever is in progress through the same services a person would
+use (so the other woman and the nurses are told in the usual way), blanks the
+free text and contact details, and unlinks the rows from her account.
+Categories (region, fracture kind, dates, statuses) stay, without a name, so
+the anonymous counts (and the wait estimate other mothers see) do not change.
 """
 
 from datetime import timedelta
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from portal.audit import audit_record
+from portal.models import OutboundEmail
 from portal.outbox import email_cancel_about, emails_about
-from portal.personal_data import user_addresses
+from portal.personal_data import verified_addresses
 
 from . import services
-from .models import Introduction, PeerRequest, VolunteerProfile
-from .services import EXPERIENCE_FIELDS
+from .models import CheckIn, Introduction, PeerRequest, VolunteerProfile
 
 
-def _her_requests(user):
-    addresses = user_addresses(user)
-    return PeerRequest.objects.filter(Q(mother=user) | Q(contact_email__in=addresses) if addresses else Q(mother=user))
+def _her_requests(user, addresses: set[str]) -> QuerySet[PeerRequest]:
+    """Her own requests, and those the helpline made for her without an account under one of `addresses`
+    (the ones she confirmed). A request another account made is that account's, whatever address it gives."""
+    # Addresses are stored as typed: match without regard to case.
+    by_address = reduce(or_, (Q(contact_email__iexact=address) for address in addresses), Q(pk__in=[]))
+    return PeerRequest.objects.filter(Q(mother=user) | (Q(mother__isnull=True) & by_address))
+
+
+# ---------------------------------------------------------------- export
 
 
 def _experience(obj) -> dict:
-    return {name: getattr(obj, name) for name in EXPERIENCE_FIELDS}
-
-
-def _introduction(intro: Introduction, *, as_party: str) -> dict:
-    # The other woman's name and details are hers, not this person's: dates and statuses only.
     return {
-        "as": as_party,
+        "first_name": obj.first_name,
+        "fracture_kind": obj.get_fracture_kind_display(),
+        "timing": obj.get_timing_display(),
+        "pregnancy_number": obj.pregnancy_number,
+        "breastfed": obj.breastfed,
+        "heparin": obj.heparin,
+        "later_pregnancies": obj.later_pregnancies,
+        "recovery": obj.recovery,
+        "topics": obj.topic_labels(),
+        "region": obj.get_region_display(),
+        "languages": obj.languages,
+        "contact_method": obj.get_contact_method_display(),
+        "contact_email": obj.contact_email,
+        "contact_phone": obj.contact_phone,
+    }
+
+
+def _introduction(intro: Introduction, *, user, side: str) -> dict:
+    # Of the other woman, only the fact, dates and status of the introduction: the rest is hers.
+    return {
         "status": intro.get_status_display(),
         "proposed_at": intro.proposed_at,
         "responded_at": intro.responded_at,
         "ended_at": intro.ended_at,
+        # Feedback is the words of whoever ended it: hers only if she did.
+        "your_feedback": intro.feedback if intro.ended_by_id == user.pk else "",
+        "check_ins": [
+            {"due_at": c.due_at, "answer": c.get_answer_display(), "answered_at": c.answered_at}
+            for c in intro.check_ins.all()
+            if c.who == side
+        ],
     }
 
 
 def peers_export(user) -> dict:
-    requests = []
-    for request in _her_requests(user).prefetch_related("introductions").order_by("id"):
-        requests.append(
-            {
-                "reference": request.reference,
-                "status": request.get_status_display(),
-                "created_at": request.created_at,
-                "ended_at": request.ended_at,
-                "about": request.about,
-                **_experience(request),
-                "introductions": [_introduction(i, as_party="mother") for i in request.introductions.all()],
-            }
-        )
-    profile = VolunteerProfile.objects.filter(user=user).prefetch_related("introductions").first()
+    """Everything peer support holds about her, for her to download or read."""
+    addresses = verified_addresses(user)
+    requests = list(
+        _her_requests(user, addresses).prefetch_related("introductions__check_ins").order_by("created_at", "id")
+    )
+    profile = VolunteerProfile.objects.filter(user=user).prefetch_related("introductions__check_ins").first()
     volunteer = None
     if profile is not None:
         volunteer = {
             "status": profile.get_status_display(),
             "applied_at": profile.applied_at,
+            "decline_reason": profile.decline_reason,
             "capacity": profile.capacity,
             "briefing_completed_on": profile.briefing_completed_on,
             "briefing_expires_on": profile.briefing_expires_on,
+            "paused": profile.paused,
+            "paused_until": profile.paused_until,
+            "resting_until": profile.resting_until,
             **_experience(profile),
-            "introductions": [_introduction(i, as_party="volunteer") for i in profile.introductions.all()],
+            "introductions": [
+                _introduction(i, user=user, side=CheckIn.Who.VOLUNTEER) for i in profile.introductions.all()
+            ],
         }
-    return {"requests": requests, "volunteer_profile": volunteer}
+    # Peer support writes to the contact address as she typed it, or to her account's.
+    addresses |= {user.email, *(r.contact_email for r in requests), profile.contact_email if profile else ""}
+    emails = OutboundEmail.objects.filter(to__in=addresses - {""}, template__startswith="peers/")
+    return {
+        "requests": [
+            {
+                "reference": r.reference,
+                "status": r.get_status_display(),
+                "created_at": r.created_at,
+                "introduced_at": r.introduced_at,
+                "ended_at": r.ended_at,
+                "about": r.about,
+                "consent_nurses_read": r.consent_nurses_read,
+                "consent_share_details": r.consent_share_details,
+                **_experience(r),
+                "introductions": [_introduction(i, user=user, side=CheckIn.Who.MOTHER) for i in r.introductions.all()],
+            }
+            for r in requests
+        ],
+        "volunteer_profile": volunteer,
+        # Subjects and dates only: a body can carry the other woman's details (an introduction's).
+        "emails": [
+            {"to": m.to, "subject": m.subject, "status": m.get_status_display(), "send_after": m.send_after}
+            for m in emails.order_by("created_at", "id")
+        ],
+    }
+
+
+# ---------------------------------------------------------------- erasure and retention
 
 
 def _blank_experience(obj) -> None:
@@ -97,21 +156,24 @@ def _anonymise_introduction(intro: Introduction) -> None:
 
 
 def peers_erase(user) -> None:
+    """Erase what peer support holds about her; the caller holds the transaction.
 
-    for request in _her_requests(user):
+    Her requests are withdrawn (her volunteer is told) and her introductions as a
+    volunteer end (each mother goes back to the nurses), then the rows are blanked
+    and no longer point at her account: her peer support pages show nothing.
+    """
+    for request in _her_requests(user, verified_addresses(user)).order_by("id"):
         services.peer_request_withdraw(by=user, request_id=request.pk)  # ends any introduction; no-op if over
         _anonymise_request(request)
+        PeerRequest.objects.filter(pk=request.pk).update(mother=None)
     profile = VolunteerProfile.objects.filter(user=user).first()
     if profile is None:
         return
-    for intro in profile.introductions.filter(status__in=Introduction.HOLDS_PLACE):
-        if intro.status == Introduction.Status.ACCEPTED:
-            services.introduction_end(by=user, introduction_id=intro.pk)
-        else:
-            services.introduction_decline(by=user, introduction_id=intro.pk)
-    profile.refresh_from_db()
+    services.volunteer_leave(by=user)
     _blank_experience(profile)
-    VolunteerProfile.objects.filter(pk=profile.pk).update(status=VolunteerProfile.Status.DECLINED, decline_reason="")
+    VolunteerProfile.objects.filter(pk=profile.pk).update(
+        user=None, status=VolunteerProfile.Status.DECLINED, decline_reason=""
+    )
     _blank_emails_about(profile)
     for intro in profile.introductions.all():
         _anonymise_introduction(intro)

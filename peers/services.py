@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.models import OutboundEmail
-from portal.outbox import email_cancel_about, email_queue, emails_about
+from portal.outbox import email_cancel_about, email_queue
 from portal.roles import Role, grant_role, has_role, revoke_role, user_roles
 
 from . import matching, selectors, tokens
@@ -348,20 +348,40 @@ def peer_request_refer(
     return request
 
 
+def _tell_volunteer_withdrawn(intro: Introduction, *, was_live: bool) -> None:
+    """Nothing of the mother's but the date the volunteer already knows. Filed about the volunteer's
+    profile, not the introduction: the mother's erasure blanks the emails about her introductions."""
+    volunteer = intro.volunteer
+    email_queue(
+        to=volunteer.contact_email or volunteer.user.email,
+        template="peers/email/introduction_withdrawn",
+        context={
+            "first_name": volunteer.first_name,
+            "was_live": was_live,
+            "since": intro.responded_at if was_live else intro.proposed_at,
+            "portal_link": _link("peers:volunteer-home"),
+        },
+        about=volunteer,
+    )
+
+
 def peer_request_withdraw(*, by, request_id: int) -> PeerRequest:
-    """She withdraws: pending or live introductions end, and every unsent email about them is cancelled."""
+    """She withdraws: pending or live introductions end, every unsent email about them is cancelled,
+    and the volunteer is told."""
     with transaction.atomic():
         request = PeerRequest.objects.select_for_update().get(pk=request_id)
         if request.status in (PeerRequest.Status.WITHDRAWN, PeerRequest.Status.CLOSED):
             return request  # already over: a second click changes nothing
         now = timezone.now()
-        for intro in request.introductions.select_for_update().filter(status__in=Introduction.HOLDS_PLACE):
+        live = request.introductions.select_for_update(of=("self",)).select_related("volunteer__user")
+        for intro in live.filter(status__in=Introduction.HOLDS_PLACE):
             was_live = intro.status == Introduction.Status.ACCEPTED
             intro.status = Introduction.Status.ENDED if was_live else Introduction.Status.CANCELLED
             intro.ended_at, intro.ended_by = now, by
             intro.save(update_fields=["status", "ended_at", "ended_by"])
             _release_place(intro.volunteer_id, rest=was_live)
             email_cancel_about(about=intro)
+            _tell_volunteer_withdrawn(intro, was_live=was_live)
         email_cancel_about(about=request)
         request.status, request.ended_at = PeerRequest.Status.WITHDRAWN, now
         request.save(update_fields=["status", "ended_at"])
@@ -653,12 +673,7 @@ def nurse_task_done(*, by, task_id: int) -> NurseTask:
     return task
 
 
-# ---------------------------------------------------------------- her right to erasure
-
-
-def _erase_emails(obj) -> None:
-    # The outbox rows hold rendered bodies with names and contact details: they go too.
-    emails_about(obj).delete()
+# ---------------------------------------------------------------- leaving peer support
 
 
 def _volunteer_left(intro: Introduction, *, by) -> None:
@@ -670,6 +685,7 @@ def _volunteer_left(intro: Introduction, *, by) -> None:
     intro.ended_at, intro.ended_by = now, by
     intro.save(update_fields=["status", "ended_at", "ended_by"])
     _release_place(intro.volunteer_id)
+    email_cancel_about(about=intro)
     request = PeerRequest.objects.get(pk=intro.request_id)  # locked by _lock_introduction
     if request.status in (PeerRequest.Status.PROPOSED, PeerRequest.Status.INTRODUCED):
         request.status = PeerRequest.Status.WAITING
@@ -681,30 +697,25 @@ def _volunteer_left(intro: Introduction, *, by) -> None:
     )
 
 
-def peers_data_erase(*, by) -> None:
-    """She deletes everything peer support holds about her: requests, volunteer profile, their emails.
-
-    Live introductions end first (places freed, scheduled emails cancelled, the nurses
-    told when a mother is left without her volunteer). The audit trail keeps only ids.
-    """
+def volunteer_leave(*, by) -> None:
+    """She stops volunteering: every introduction holding her place ends, and each mother goes back to the nurses."""
     with transaction.atomic():
-        for request in PeerRequest.objects.filter(mother=by):
-            peer_request_withdraw(by=by, request_id=request.pk)
-            for intro in request.introductions.all():
-                _erase_emails(intro)
-            _erase_emails(request)
-            request.delete()
-        profile = VolunteerProfile.objects.filter(user=by).first()
-        if profile is not None:
-            live = profile.introductions.filter(status__in=Introduction.HOLDS_PLACE).order_by("request_id")
-            for intro_id in list(live.values_list("id", flat=True)):
-                intro = _lock_introduction(intro_id)
-                if intro.status in Introduction.HOLDS_PLACE:
-                    _volunteer_left(intro, by=by)
-            for intro in profile.introductions.all():
-                _erase_emails(intro)
-            _erase_emails(profile)
-            profile.delete()
+        live = Introduction.objects.filter(volunteer__user=by, status__in=Introduction.HOLDS_PLACE)
+        for intro_id in list(live.order_by("request_id").values_list("id", flat=True)):
+            intro = _lock_introduction(intro_id)
+            if intro.status in Introduction.HOLDS_PLACE:  # re-checked under the lock
+                _volunteer_left(intro, by=by)
+
+
+def peers_data_erase(*, by) -> None:
+    """From her peer support page: the same erasure as closing her account, and she leaves peer support.
+
+    Her mother and volunteer roles go with her data. The audit trail keeps only ids.
+    """
+    from .personal_data import peers_erase  # it ends what is live through the services above
+
+    with transaction.atomic():
+        peers_erase(by)
         for role in (Role.MOTHER, Role.VOLUNTEER):
             if has_role(by, role):
                 revoke_role(by, role)

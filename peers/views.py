@@ -29,10 +29,12 @@ from .forms import (
     VolunteerApplicationForm,
 )
 from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest, VolunteerProfile
+from .personal_data import peers_export
 
 SUGGESTIONS_SHOWN = 10
 ERASE_NOT_CONFIRMED = "Please tick the box to confirm that you want to delete your peer support data."
 ALL_PER_PAGE = 50
+DATA_ERASED = "Your peer support data has been deleted. Only anonymous counts are kept."
 
 
 def mother_or_no_role(view):
@@ -508,13 +510,13 @@ def nurse_volunteer_decline(request, pk: int):
 @login_required
 def my_data(request):
     """What peer support holds about her (object access: only ever her own rows)."""
-    return render(request, "peers/my_data.html", {"data": selectors.personal_data(request.user)})
+    return render(request, "peers/my_data.html", {"data": peers_export(request.user)})
 
 
 @recent_auth_required
 def my_data_download(request):
     """Her peer-support data as a JSON file; she confirms her password first (a recent sign-in)."""
-    data = selectors.personal_data(request.user)
+    data = peers_export(request.user)
     audit_record(action="peers.data_exported", request=request, target=request.user)
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False), content_type="application/json"
@@ -531,5 +533,5 @@ def my_data_erase(request):
         messages.error(request, ERASE_NOT_CONFIRMED)
         return redirect("peers:my-data")
     services.peers_data_erase(by=request.user)
-    messages.success(request, "Everything peer support held about you has been deleted.")
+    messages.success(request, DATA_ERASED)
     return redirect("peers:my-data")

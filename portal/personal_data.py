@@ -56,6 +56,13 @@ def user_addresses(user) -> set[str]:
     return addresses
 
 
+def verified_addresses(user) -> set[str]:
+    """The addresses she has confirmed are hers, lower-cased: anyone can add an unconfirmed one."""
+    from allauth.account.models import EmailAddress
+
+    return {e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
+
+
 def personal_data_export(*, user, request=None) -> dict:
     """Everything the portal holds about `user`, grouped by app; audited."""
     data = {"format": "portal-personal-data/1"}

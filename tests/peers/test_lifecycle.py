@@ -54,6 +54,67 @@ def test_withdrawing_after_introduction_cancels_the_scheduled_check_ins(mother, 
     assert profile.active_count == 0
 
 
+MOTHER_DETAILS = {"first_name": "Zelda", "contact_email": "zelda.mum@example.org", "contact_phone": "07700 900123"}
+
+
+def withdrawal_notices():
+    return OutboundEmail.objects.filter(template="peers/email/introduction_withdrawn")
+
+
+def test_the_volunteer_is_told_when_the_mother_withdraws_after_their_introduction(
+    client, mother, volunteer, nurse, mailoutbox, django_capture_on_commit_callbacks
+):
+    request = make_request(mother, **MOTHER_DETAILS)
+    profile = make_volunteer(volunteer, contact_email="vicky.peer@example.org")
+    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
+    services.introduction_accept(by=volunteer, introduction_id=intro.pk)
+    mailoutbox.clear()
+
+    client.force_login(mother)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("peers:request-withdraw", args=[request.pk]))
+
+    [notice] = withdrawal_notices()
+    assert notice.to == "vicky.peer@example.org"
+    assert notice.subject == "Your peer support introduction has ended"
+    assert "Dear Vicky," in notice.body_text
+    assert "has withdrawn her request, so your introduction has ended" in notice.body_text
+    assert "Please do not contact her again" in notice.body_text
+    for detail in MOTHER_DETAILS.values():
+        assert detail not in notice.body_text + notice.body_html + notice.subject
+    assert [m.to for m in mailoutbox] == [["vicky.peer@example.org"]]
+
+
+def test_the_volunteer_is_told_when_the_mother_withdraws_before_she_answered(mother, volunteer, nurse):
+    request = make_request(mother, **MOTHER_DETAILS)
+    profile = make_volunteer(volunteer, contact_email="")
+    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
+
+    services.peer_request_withdraw(by=mother, request_id=request.pk)
+    services.peer_request_withdraw(by=mother, request_id=request.pk)  # a second click sends nothing more
+
+    [notice] = withdrawal_notices()
+    assert notice.to == volunteer.email  # no contact address on her profile: her account's
+    assert notice.status == OutboundEmail.Status.SCHEDULED
+    assert "there is nothing for you to answer" in notice.body_text
+    assert f"{intro.proposed_at:%-d %B %Y}" in notice.body_text
+    for detail in MOTHER_DETAILS.values():
+        assert detail not in notice.body_text + notice.body_html + notice.subject
+
+
+def test_no_volunteer_is_told_when_nothing_was_pending_or_live(mother, volunteer, nurse):
+    waiting = make_request(mother)
+    services.peer_request_withdraw(by=mother, request_id=waiting.pk)
+    declined = make_request(mother)
+    profile = make_volunteer(volunteer)
+    intro = services.introduction_propose(by=nurse, request_id=declined.pk, volunteer_id=profile.pk)
+    services.introduction_decline(by=volunteer, introduction_id=intro.pk)
+
+    services.peer_request_withdraw(by=mother, request_id=declined.pk)
+
+    assert not withdrawal_notices().exists()
+
+
 def test_no_answer_in_seven_days_frees_the_place_and_tells_the_nurse(mother, volunteer, nurse):
     request = make_request(mother)
     profile = make_volunteer(volunteer)

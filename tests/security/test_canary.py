@@ -52,8 +52,45 @@ def account_flows(client: RecordingClient) -> None:
     client.post("/account/delete/", {"confirm": "on"})
 
 
+def peers_flows(client: RecordingClient) -> None:
+    """A mother asks for support, is introduced, then downloads and erases her data from her peer support page."""
+    from peers import services
+    from peers.models import PeerRequest
+    from portal.roles import Role
+    from tests.conftest import make_user
+    from tests.peers.builders import make_volunteer
+
+    mother = make_user(f"mum.{CANARY_EMAIL}", first_name=f"Mum{CANARY}")
+    volunteer = make_volunteer(
+        make_user(f"vol.{CANARY_EMAIL}", role=Role.VOLUNTEER), first_name=f"Vol{CANARY}", contact_phone=f"0770{CANARY}"
+    )
+    nurse = make_user(f"nurse.{CANARY_EMAIL}", role=Role.NURSE, mfa=True)
+    client.post("/accounts/login/", {"login": mother.email, "password": TEST_PASSWORD})
+    client.post(
+        "/peers/request/new/",
+        {
+            "first_name": f"Mum{CANARY}",
+            "contact_method": "email",
+            "contact_email": f"home.{CANARY_EMAIL}",
+            "contact_phone": f"0770{CANARY}",
+            "about": f"About {CANARY}",
+            "languages": CANARY,
+            "consent_nurses_read": "on",
+            "consent_share_details": "on",
+        },
+    )
+    request = PeerRequest.objects.get(mother=mother)
+    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=volunteer.pk, note=CANARY)
+    services.introduction_accept(by=volunteer.user, introduction_id=intro.pk)
+    client.get("/peers/my-data/")
+    assert client.get("/peers/my-data/download/").status_code == 200
+    assert client.post("/peers/my-data/delete/", {"confirm": "yes"}).status_code == 302
+    assert not PeerRequest.objects.filter(mother=mother).exists()
+    client.post("/accounts/logout/")
+
+
 # Apps append functions taking the client (signed out) and using CANARY in every personal field.
-FLOWS = [account_flows]
+FLOWS = [account_flows, peers_flows]
 
 
 @pytest.fixture

@@ -116,6 +116,57 @@ def tables_containing(marker: str) -> dict[str, int]:
     return hits
 
 
+def plant_peers_both_ways(user, marker):
+    """Her own request, one the helpline made for her under her address, and her volunteer profile, each introduced."""
+    from peers import services
+    from tests.peers.builders import make_request, make_volunteer
+
+    plant_peers(user, marker)
+    nurse = User.objects.get(email__startswith="pnurse-")
+    referred = services.peer_request_refer(
+        by=nurse, enquiry_id=1, first_name=f"Ann{marker}", email=user.email, phone=f"0770{marker}",
+        summary=f"Referred {marker}", topics=[], consent_recorded=True,
+    )  # fmt: skip
+    services.introduction_propose(by=nurse, request_id=referred.pk, volunteer_id=make_volunteer().pk)
+    profile = make_volunteer(
+        user, first_name=f"Ann{marker}", contact_phone=f"0770{marker}", recovery=f"my story {marker}", capacity=2
+    )
+    intro = services.introduction_propose(by=nurse, request_id=make_request().pk, volunteer_id=profile.pk)
+    services.introduction_accept(by=user, introduction_id=intro.pk)
+
+
+def erase_from_the_peers_page(client):
+    assert client.post("/peers/my-data/delete/", {"confirm": "yes"}).status_code == 302
+
+
+def erase_the_account(client):
+    assert client.post("/account/delete/", {"confirm": "on"}).status_code == 302
+
+
+@pytest.mark.parametrize("erase", [erase_from_the_peers_page, erase_the_account], ids=lambda f: f.__name__)
+def test_peer_support_keeps_nothing_of_hers_whichever_way_she_erases(client, erase):
+    from peers.models import Introduction, PeerRequest, VolunteerProfile
+
+    user = make_user(f"{MARKER}@example.org", first_name="Ann")
+    plant_peers_both_ways(user, MARKER)
+    counts = PeerRequest.objects.count(), Introduction.objects.count(), VolunteerProfile.objects.count()
+    assert {"peers_peerrequest.about", "peers_volunteerprofile.recovery", "peers_introduction.note"} <= set(
+        tables_containing(MARKER)
+    )
+    sign_in(client, user)
+
+    erase(client)
+
+    hits = tables_containing(MARKER)
+    # Only her account itself still holds her address, and only if she kept it.
+    kept = {"portal_user.email", "account_emailaddress.email"} if erase is erase_from_the_peers_page else set()
+    assert set(hits) == kept
+    assert (PeerRequest.objects.count(), Introduction.objects.count(), VolunteerProfile.objects.count()) == counts
+    assert not PeerRequest.objects.filter(mother=user).exists()
+    assert not VolunteerProfile.objects.filter(user=user).exists()
+    assert not Introduction.objects.filter(status__in=Introduction.HOLDS_PLACE, request__first_name="").exists()
+
+
 def test_the_marker_search_finds_what_was_planted():
     plant_everywhere()
     hits = tables_containing(MARKER)
@@ -148,7 +199,12 @@ def test_erasure_keeps_an_anonymous_inactive_row_and_the_audit_trail(client):
     assert not Authenticator.objects.filter(user=user).exists()
     assert not UserSession.objects.filter(user=user).exists()
     assert not user.groups.exists()
-    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {OutboundEmail.Status.CANCELLED}
+    # Nothing more goes to her; her volunteer is told the introduction has ended.
+    assert set(
+        OutboundEmail.objects.exclude(template="peers/email/introduction_withdrawn").values_list("status", flat=True)
+    ) == {OutboundEmail.Status.CANCELLED}
+    [notice] = OutboundEmail.objects.filter(template="peers/email/introduction_withdrawn")
+    assert notice.status == OutboundEmail.Status.SCHEDULED and notice.to.startswith("vol")
     [erased] = AuditEntry.objects.filter(action="account.erased")
     assert erased.target_id == str(user.pk)
     assert AuditEntry.objects.filter(action="auth.login", actor_id=user.pk).exists()
