@@ -23,7 +23,7 @@ from django.utils import timezone
 from portal.audit import audit_record
 from portal.models import OutboundEmail
 from portal.outbox import email_cancel_about, emails_about
-from portal.personal_data import verified_addresses
+from portal.personal_data import user_addresses
 
 from . import services
 from .models import CheckIn, Introduction, PeerRequest, VolunteerProfile
@@ -78,7 +78,7 @@ def _introduction(intro: Introduction, *, user, side: str) -> dict:
 
 def peers_export(user) -> dict:
     """Everything peer support holds about her, for her to download or read."""
-    addresses = verified_addresses(user)
+    addresses = user_addresses(user)
     requests = list(
         _her_requests(user, addresses).prefetch_related("introductions__check_ins").order_by("created_at", "id")
     )
@@ -162,7 +162,7 @@ def peers_erase(user) -> None:
     volunteer end (each mother goes back to the nurses), then the rows are blanked
     and no longer point at her account: her peer support pages show nothing.
     """
-    for request in _her_requests(user, verified_addresses(user)).order_by("id"):
+    for request in _her_requests(user, user_addresses(user)).order_by("id"):
         services.peer_request_withdraw(by=user, request_id=request.pk)  # ends any introduction; no-op if over
         _anonymise_request(request)
         PeerRequest.objects.filter(pk=request.pk).update(mother=None)

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
 from .audit import audit_record
 
@@ -48,16 +49,11 @@ def providers() -> list[Provider]:
 
 
 def user_addresses(user) -> set[str]:
-    """Every email address she has used here, lower-cased, for records linked only by address."""
-    from allauth.account.models import EmailAddress
+    """The addresses she has confirmed are hers, lower-cased, for records linked only by address.
 
-    addresses = {user.email.lower()} if user.email else set()
-    addresses.update(e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True))
-    return addresses
-
-
-def verified_addresses(user) -> set[str]:
-    """The addresses she has confirmed are hers, lower-cased: anyone can add an unconfirmed one."""
+    Only confirmed ones: anyone can add an address to their account without owning it, and
+    must not reach another person's records (to download or erase them) that way.
+    """
     from allauth.account.models import EmailAddress
 
     return {e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
@@ -140,7 +136,12 @@ def _account_erase(user) -> None:
     addresses = user_addresses(user)
     for address in addresses:
         suppression_erase(address=address)
-    emails = OutboundEmail.objects.filter(to__in=addresses)
+    # Of mail to an address she added but never confirmed, only the account mail she caused
+    # (the confirmation request) is hers: anything else sent there belongs to its owner.
+    unconfirmed = {e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    emails = OutboundEmail.objects.filter(
+        Q(to__in=addresses) | Q(to__in=unconfirmed - addresses, template__startswith="account/")
+    )
     emails.filter(status=OutboundEmail.Status.SCHEDULED).update(status=OutboundEmail.Status.CANCELLED)
     emails.update(to=f"erased@{ERASED_EMAIL_DOMAIN}", subject="(erased)", body_text="", body_html="", last_error="")
 

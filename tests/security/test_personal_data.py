@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from helpline.models import Enquiry
 from portal import personal_data
 from portal.models import AuditEntry, OutboundEmail, User
 from portal.outbox import email_queue
@@ -37,6 +38,8 @@ def plant_everywhere(marker: str = MARKER) -> User:
     UserSession.objects.create(user=user, ip="10.0.0.1", session_key=f"s{marker}", user_agent=f"Browser {marker}")
     email_queue(to=user.email, template="portal/email/test_message", context={"name": f"Ann{marker}"})
     email_queue(to=f"{marker}.second@example.org", template="portal/email/test_message", context={})
+    # What allauth sends to an address she adds (stored with allauth's template name).
+    OutboundEmail.objects.filter(to=f"{marker}.second@example.org").update(template="account/email/email_confirm")
     OutboundEmail.objects.filter(to__icontains=marker).update(
         subject=f"Hello {marker}", body_text=f"Dear {marker}", body_html=f"<p>Dear {marker}</p>", last_error=marker
     )
@@ -337,3 +340,21 @@ def test_the_export_includes_her_enquiries_and_peer_requests_but_not_the_volunte
     volunteer = User.objects.get(email__startswith="vol")
     assert volunteer.email not in json.dumps(data)
     assert volunteer.first_name not in json.dumps(data)
+
+
+def test_an_address_she_added_but_never_confirmed_reaches_nobody_elses_records(client, mother, other_mother):
+    """Anyone can type another woman's address into their account: that must not hand them her records."""
+    plant_helpline(other_mother, "victimmark")
+    email_queue(to=other_mother.email, template="portal/email/test_message", context={"name": "victimmark"})
+    EmailAddress.objects.create(user=mother, email=other_mother.email.upper(), verified=False, primary=False)
+    sign_in(client, mother)
+
+    export = client.get("/account/data.json").content.decode()
+    assert "victimmark" not in export
+    assert json.loads(export)["account"]["emails_sent_to_you"] == []
+
+    assert client.post("/account/delete/", {"confirm": "on"}).status_code == 302
+    mother.refresh_from_db()
+    assert not mother.is_active
+    assert Enquiry.objects.get().summary == "Broke a vertebra victimmark"
+    assert OutboundEmail.objects.filter(to=other_mother.email, subject="(erased)").count() == 0
