@@ -1,21 +1,26 @@
-"""The points of `matching` in SQL: the bounds the nurse's best suggestions are pre-ranked by.
+"""The nurse's best suggestions, pre-ranked in SQL, are exactly the top of ranking everyone.
 
 Property-style: seeded random volunteers and requests from small sets of facts, so that scores
 tie often and many facts are missing, checked against `matching` on whichever database runs.
 """
 
 import random
+import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from peers import matching, selectors
-from peers.models import VolunteerProfile
+from peers.models import Introduction, VolunteerProfile
 from peers.score_bounds import score_bounds
+from peers.views import SUGGESTIONS_SHOWN
 from portal.models import User
 
-from .builders import make_request
+from .builders import make_request, make_volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +83,26 @@ def random_requests(rng: random.Random, count: int):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
+def test_the_best_suggestions_are_exactly_the_top_of_ranking_everyone(seed):
+    rng = random.Random(seed)
+    volunteers = random_volunteers(rng, 150)
+    for request in random_requests(rng, 6):
+        # She declined this request once, so she is never suggested for it again.
+        Introduction.objects.create(
+            request=request,
+            volunteer=rng.choice(volunteers),
+            status=Introduction.Status.DECLINED,
+            respond_by=timezone.now(),
+        )
+        everyone = selectors.suggestions(request)
+        assert len({s.score for s in everyone}) < len(everyone), "no ties: the facts are too varied"
+        for count in (1, 3, SUGGESTIONS_SHOWN, len(everyone) + 1):
+            best = selectors.best_suggestions(request, count)
+            assert best.best == everyone[:count], (seed, request.pk, count)
+            assert best.eligible_count == len(everyone)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 def test_the_sql_bounds_hold_and_count_only_facts_the_mother_gave(seed):
     rng = random.Random(seed)
     random_volunteers(rng, 100)
@@ -92,3 +117,62 @@ def test_the_sql_bounds_hold_and_count_only_facts_the_mother_gave(seed):
             if isinstance(volunteer.topics, list) and not scorer.languages:
                 # Everything else SQL works out exactly, so a blank answer matching a blank never scores.
                 assert volunteer.fewest == score == volunteer.most, (seed, request.pk, volunteer.pk)
+
+
+def test_two_queries_however_many_volunteers():
+    request = make_request(None, fracture_kind="spinal", topics=["pain"], languages=["Welsh"])
+    rng = random.Random(1)
+    counts = []
+    for more in (5, 60):
+        random_volunteers(rng, more)
+        with CaptureQueriesContext(connection) as queries:
+            selectors.best_suggestions(request, SUGGESTIONS_SHOWN)
+        counts.append(len(queries))
+    assert counts == [2, 2]
+
+
+def test_a_volunteer_taken_between_the_two_queries_leaves_no_gap():
+    """Another nurse fills the best volunteer's last place while this page is counting."""
+    request = make_request(None, fracture_kind="hip", region="wales")
+    best = make_volunteer(fracture_kind="hip", region="wales")
+    for _ in range(3):
+        make_volunteer(fracture_kind="hip")
+    make_volunteer(region="wales")
+    state = {"taken": False}
+
+    def take_the_best_after_the_count(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not state["taken"]:
+            state["taken"] = True
+            VolunteerProfile.objects.filter(pk=best.pk).update(active_count=1)
+        return result
+
+    with connection.execute_wrapper(take_the_best_after_the_count):
+        found = selectors.best_suggestions(request, 4)
+
+    everyone = selectors.suggestions(request)
+    assert best.pk not in [s.volunteer.pk for s in everyone]
+    assert found.best == everyone[:4]
+    assert found.eligible_count == len(everyone) == 4
+
+
+def test_the_nurse_sees_the_best_ten_and_how_many_could_be_asked(client, nurse):
+    rng = random.Random(7)
+    random_volunteers(rng, 80)
+    request = make_request(None, fracture_kind="spinal", timing="during", topics=["pain", "emotional"])
+    client.force_login(nurse)
+    url = reverse("peers:nurse-request", args=[request.pk])
+    client.get(url)  # the first request of a session does one-off work
+
+    everyone = selectors.suggestions(request)
+    with CaptureQueriesContext(connection) as before:
+        page = client.get(url).text
+    shown = [int(pk) for pk in re.findall(r'name="volunteer_id" value="(\d+)"', page)]
+    assert shown == [s.volunteer.pk for s in everyone[:SUGGESTIONS_SHOWN]]
+    assert f"{len(everyone)} volunteers can be asked now" in page
+    assert f"Show all {len(everyone)}" in page
+
+    random_volunteers(rng, 40)
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) == len(before)
