@@ -20,6 +20,11 @@ Only facts the mother gave count: an unanswered question never scores. Ties are
 broken by fewer active introductions, then by the volunteer's id, so the order is
 stable. Eligibility (approved, not paused, briefing in date, ...) is not decided
 here; `peers.selectors.eligible_volunteers` filters that in SQL first.
+
+`peers.score_bounds` writes these points in SQL, as the fewest and the most each
+volunteer can score, so the nurse's page scores here only those who can make its top
+ten. A new kind of point must be added there too; tests/peers/test_best_suggestions.py
+checks that the two agree.
 """
 
 from typing import Any, NamedTuple

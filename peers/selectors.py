@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from . import matching
 from .models import Introduction, NurseTask, PeerRequest, VolunteerProfile
+from .score_bounds import score_bounds
 
 # The columns scoring needs, read as plain values so 10,000 volunteers score in one quick pass.
 # The two JSON lists come as text and are parsed once per distinct value: volunteers share a
@@ -76,13 +77,7 @@ def eligible_volunteers(*, request: PeerRequest | None = None, now=None) -> Quer
     return qs
 
 
-def suggestions(request: PeerRequest, *, now=None) -> list[matching.Suggestion]:
-    """Every eligible volunteer for `request`, ranked best first, with the reasons for each score."""
-    rows = (
-        eligible_volunteers(request=request, now=now)
-        .annotate(topics_json=Cast("topics", TextField()), languages_json=Cast("languages", TextField()))
-        .values_list(*FACT_FIELDS)
-    )
+def _facts(rows) -> list[VolunteerFacts]:
     parsed: dict[str, tuple] = {}
 
     def parse(text: str) -> tuple:
@@ -91,8 +86,49 @@ def suggestions(request: PeerRequest, *, now=None) -> list[matching.Suggestion]:
             value = parsed[text] = tuple(json.loads(text or "[]"))
         return value
 
-    facts = (VolunteerFacts(*row[:7], parse(row[7]), row[8], parse(row[9]), row[10], row[11]) for row in rows)
-    return matching.rank(request, facts)
+    return [VolunteerFacts(*row[:7], parse(row[7]), row[8], parse(row[9]), row[10], row[11]) for row in rows]
+
+
+def _with_json_texts(volunteers: QuerySet[VolunteerProfile]) -> QuerySet[VolunteerProfile]:
+    return volunteers.annotate(topics_json=Cast("topics", TextField()), languages_json=Cast("languages", TextField()))
+
+
+def suggestions(request: PeerRequest, *, now=None) -> list[matching.Suggestion]:
+    """Every eligible volunteer for `request`, ranked best first, with the reasons for each score."""
+    eligible = _with_json_texts(eligible_volunteers(request=request, now=now))
+    return matching.rank(request, _facts(eligible.values_list(*FACT_FIELDS)))
+
+
+class BestSuggestions(NamedTuple):
+    best: list[matching.Suggestion]
+    eligible_count: int
+
+
+def best_suggestions(request: PeerRequest, count: int, *, now=None) -> BestSuggestions:
+    """The first `count` of `suggestions(request)`, exactly, and how many volunteers are eligible.
+
+    Two queries, however many volunteers there are. The first counts the eligible by the fewest
+    points each can score (see `peers.score_bounds`), which gives a bar: the `count`-th highest of
+    those. The second fetches only the volunteers whose most points reach the bar, and `matching`
+    scores just them. If `count` of them really score the bar, nobody left out could beat them.
+    """
+    bounds = score_bounds(matching.Scorer(request))
+    eligible = eligible_volunteers(request=request, now=now)
+    by_fewest = eligible.annotate(fewest=bounds.fewest).values("fewest").annotate(volunteers=Count("id"))
+    eligible_count, bar = 0, None
+    for fewest, volunteers in sorted(by_fewest.values_list("fewest", "volunteers"), reverse=True):
+        eligible_count += volunteers
+        if bar is None and eligible_count >= count:
+            bar = fewest
+    candidates = _with_json_texts(eligible)
+    if bar is not None:
+        candidates = candidates.alias(most=bounds.most).filter(most__gte=bar)
+    ranked = matching.rank(request, _facts(candidates.values_list(*FACT_FIELDS)))
+    if bar is not None and (len(ranked) < count or ranked[count - 1].score < bar):
+        # Volunteers changed between the two queries, so the bar proves nothing: rank everyone.
+        ranked = suggestions(request, now=now)
+        eligible_count = len(ranked)
+    return BestSuggestions(ranked[:count], eligible_count)
 
 
 def nurse_queue() -> QuerySet[PeerRequest]:

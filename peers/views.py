@@ -326,12 +326,14 @@ def nurse_queue(request):
 
 def _render_nurse_request(request, peer_request, *, reveal=False, propose_error="", status=200):
     show_all = request.GET.get("all") == "1"
-    ranked = selectors.suggestions(peer_request) if peer_request.status == PeerRequest.Status.WAITING else []
+    waiting = peer_request.status == PeerRequest.Status.WAITING
+    page, shown, eligible_count = None, [], 0
     if show_all:
+        ranked = selectors.suggestions(peer_request) if waiting else []
         page = Paginator(ranked, ALL_PER_PAGE).get_page(request.GET.get("page"))
-        shown = page.object_list
-    else:
-        page, shown = None, ranked[:SUGGESTIONS_SHOWN]
+        shown, eligible_count = page.object_list, len(ranked)
+    elif waiting:
+        shown, eligible_count = selectors.best_suggestions(peer_request, SUGGESTIONS_SHOWN)
     audit_record(
         action="peers.contact_revealed" if reveal else "peers.request_viewed", request=request, target=peer_request
     )
@@ -344,7 +346,7 @@ def _render_nurse_request(request, peer_request, *, reveal=False, propose_error=
             "intros": peer_request.introductions.select_related("volunteer").order_by("proposed_at"),
             "tasks": peer_request.tasks.filter(done_at__isnull=True).order_by("created_at"),
             "suggestions": shown,
-            "eligible_count": len(ranked),
+            "eligible_count": eligible_count,
             "show_all": show_all,
             "page": page,
             "propose_error": propose_error,
