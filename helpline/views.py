@@ -144,12 +144,14 @@ def queue(request):
     nurses = list(selectors.helpline_nurses())
     filter_form = QueueFilterForm(request.GET or None, nurses=nurses)
     filters = filter_form.filters() if request.GET else {}
-    enquiries = selectors.enquiry_queue(user=request.user, **filters)
+    now = timezone.now()
+    enquiries = selectors.enquiry_queue(user=request.user, now=now, **filters)
     page = Paginator(enquiries, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.queue_rows(page.object_list, now=now)
     if filters.get("q"):
         # The search term may be a name or an address: record that a search happened, not what it was.
         audit_record(action="enquiry.searched", request=request, results=page.paginator.count)
-    return render(request, "helpline/queue.html", {"filter_form": filter_form, "page": page, "now": timezone.now()})
+    return render(request, "helpline/queue.html", {"filter_form": filter_form, "page": page})
 
 
 @require_http_methods(["GET", "POST"])
