@@ -45,6 +45,12 @@ def helpline_nurses() -> QuerySet[User]:
     )
 
 
+def helpline_nurse_names() -> list[tuple[int, str]]:
+    """(id, name) of everyone helpline_nurses() lists, in its order; the email stands in for a missing name."""
+    nurses = helpline_nurses().values_list("pk", "first_name", "last_name", "email")
+    return [(pk, f"{first} {last}".strip() or email) for pk, first, last, email in nurses]
+
+
 def enquiry_queue(
     *,
     user: User,

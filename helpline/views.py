@@ -141,8 +141,7 @@ def ask_thanks(request):
 @require_GET
 @nurse_view
 def queue(request):
-    nurses = list(selectors.helpline_nurses())
-    filter_form = QueueFilterForm(request.GET or None, nurses=nurses)
+    filter_form = QueueFilterForm(request.GET or None, nurses=selectors.helpline_nurse_names())
     filters = filter_form.filters() if request.GET else {}
     now = timezone.now()
     enquiries = selectors.enquiry_queue(user=request.user, now=now, **filters)
