@@ -61,10 +61,16 @@ def enquiry_queue(
     overdue: bool = False,
     q: str = "",
     now: datetime | None = None,
+    for_counting: bool = False,
 ) -> QuerySet[Enquiry]:
     """The triage queue: most urgent first, then oldest first, with its filters applied.
 
-    Count it and slice a page from it, then turn the page into rows with `queue_rows`.
+    Slice a page from it and turn the page into rows with `queue_rows`. Count it with
+    `for_counting=True`: open enquiries with a topic are then found through the links
+    flagged open (a couple of milliseconds), where a join with all the topic's links
+    took twenty or more. A page is cheaper the other way, walking the open enquiries
+    in order and stopping at a page's worth, which PostgreSQL does not choose when the
+    flag is in the query (it cannot know that flagged links are the open enquiries').
     """
     now = now or timezone.now()
     enquiries = Enquiry.objects.all()
@@ -73,7 +79,10 @@ def enquiry_queue(
     elif status in Status.values:
         enquiries = enquiries.filter(status=status)
     if topic in Topic.values:
-        enquiries = enquiries.filter(topic_links__topic=topic)
+        if for_counting and (status == OPEN or status in OPEN_STATUSES or overdue):
+            enquiries = enquiries.filter(topic_links__topic=topic, topic_links__enquiry_open=True)
+        else:
+            enquiries = enquiries.filter(topic_links__topic=topic)
     if channel in Channel.values:
         enquiries = enquiries.filter(channel=channel)
     if assignee == ASSIGNEE_ME:

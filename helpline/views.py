@@ -144,8 +144,9 @@ def queue(request):
     filter_form = QueueFilterForm(request.GET or None, nurses=selectors.helpline_nurse_names())
     filters = filter_form.filters() if request.GET else {}
     now = timezone.now()
-    enquiries = selectors.enquiry_queue(user=request.user, now=now, **filters)
-    page = Paginator(enquiries, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(selectors.enquiry_queue(user=request.user, now=now, **filters), QUEUE_PAGE_SIZE)
+    paginator.count = selectors.enquiry_queue(user=request.user, now=now, for_counting=True, **filters).count()
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.queue_rows(page.object_list, now=now)
     if filters.get("q"):
         # The search term may be a name or an address: record that a search happened, not what it was.

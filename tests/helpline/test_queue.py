@@ -253,3 +253,22 @@ def test_the_filters_show_what_was_chosen(nurse_client, nurse):
     assert '<option value="me" selected>Me</option>' in page
     assert f'<option value="{nurse.pk}">Nora</option>' in page
     assert 'id="id_overdue" checked' in page
+
+
+def test_the_open_queue_topic_filter_follows_an_enquiry_closing_and_reopening(nurse_client, nurse):
+    reopened = make_enquiry(nurse, topics=[Topic.PAIN])
+    other = make_enquiry(nurse, topics=[Topic.PAIN, Topic.HEPARIN])
+    services.enquiry_transition(enquiry=reopened, by=nurse, action="close", outcome="signposted")
+
+    response = nurse_client.get(URL, {"topic": "pain"})
+    assert refs(response) == [other.reference]
+    assert "1 enquiry, most urgent first" in response.content.decode()
+    assert refs(nurse_client.get(URL, {"topic": "pain", "status": Status.CLOSED})) == [reopened.reference]
+
+    services.enquiry_transition(enquiry=reopened, by=nurse, action="reopen")
+
+    response = nurse_client.get(URL, {"topic": "pain"})
+    assert refs(response) == [reopened.reference, other.reference]
+    assert "2 enquiries, most urgent first" in response.content.decode()
+    assert refs(nurse_client.get(URL, {"topic": "pain", "status": Status.IN_PROGRESS})) == [reopened.reference]
+    assert refs(nurse_client.get(URL, {"topic": "pain", "status": Status.CLOSED})) == []
