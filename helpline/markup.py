@@ -17,6 +17,8 @@ def escape(value) -> str:
 
 def html_attrs(attrs: dict) -> SafeString:
     """Attributes as Django's widget templates write them: in order, True as the bare name, False left out."""
+    if not attrs:
+        return mark_safe("")
     return mark_safe(  # noqa: S308 (names and values escaped)
         "".join(
             f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'

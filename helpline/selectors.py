@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.timesince import TIME_STRINGS, timesince
 
 from portal.models import User
@@ -181,6 +182,14 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime) -> list[QueueRow]
     url = _enquiry_url_maker()
     local = timezone.get_current_timezone()
     age_strings = {name: _TranslatedOnce(unit) for name, unit in TIME_STRINGS.items()}
+    month_names = {}
+
+    def short_date(moment: datetime) -> str:
+        """As the date filter writes "j M H:i" (24 Nov 14:30), each month's name translated once."""
+        if moment.month not in month_names:
+            month_names[moment.month] = MONTHS_3[moment.month].title()
+        return f"{moment.day} {month_names[moment.month]} {moment:%H:%M}"
+
     rows = []
     for (
         pk,
@@ -210,9 +219,7 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime) -> list[QueueRow]
                 channel=CHANNEL_LABELS.get(channel, channel),
                 created_at=created_at.astimezone(local).isoformat(),
                 age=timesince(created_at, now, time_strings=age_strings),
-                callback_at=dateformat.format(callback_at.astimezone(local), "j M H:i")
-                if callback_at and is_open
-                else "",
+                callback_at=short_date(callback_at.astimezone(local)) if callback_at and is_open else "",
                 overdue=bool(is_open and callback_at and callback_at < now),
                 nurse=(f"{first} {last}".strip() or email) if nurse_id else "",
             )
