@@ -206,10 +206,20 @@ class EnquiryTopic(models.Model):
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="topic_links")
     topic = models.CharField(max_length=32, choices=Topic)
+    # Whether the enquiry is open, kept by the services whenever it closes or reopens, so the
+    # open queue's topic filter reads the few links of open enquiries by index instead of every
+    # link the topic has had in years (65,000 for "pain" at 200,000 enquiries). The queue still
+    # checks the enquiry's status: all that must hold is that an open enquiry's links say so.
+    enquiry_open = models.BooleanField(default=True, db_default=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["enquiry", "topic"], name="hl_enquiry_topic_unique")]
-        indexes = [models.Index(fields=["topic", "enquiry"], name="hl_topic_enquiry_idx")]
+        indexes = [
+            models.Index(fields=["topic", "enquiry"], name="hl_topic_enquiry_idx"),
+            models.Index(
+                fields=["topic", "enquiry"], condition=models.Q(enquiry_open=True), name="hl_topic_open_enquiry_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_topic_display()

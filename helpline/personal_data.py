@@ -56,14 +56,17 @@ def helpline_erase(user) -> None:
 
     Runs inside the portal's erasure transaction.
     """
-    from .services import _anonymise
+    from .services import _anonymise, _topic_links_follow_status
 
     now = timezone.now()
     for enquiry in _hers(user).select_for_update():
-        if enquiry.status != Status.CLOSED:
+        closing = enquiry.status != Status.CLOSED
+        if closing:
             enquiry.status, enquiry.outcome, enquiry.closed_at = Status.CLOSED, Outcome.NO_FURTHER_ACTION, now
         enquiry.next_callback_at = None
         enquiry.save(update_fields=["status", "outcome", "closed_at", "next_callback_at"])
+        if closing:
+            _topic_links_follow_status(enquiry)
         enquiry.callbacks.filter(done_at__isnull=True).update(done_at=now)
         _anonymise(enquiry, now=now)
 

@@ -21,6 +21,7 @@ from portal.outbox import email_cancel_about, email_queue, emails_about
 from portal.roles import Role, has_role, is_admin
 
 from .models import (
+    OPEN_STATUSES,
     TRANSITIONS_BY_ACTION,
     Callback,
     CallerType,
@@ -204,6 +205,11 @@ def enquiry_ask(
     return enquiry
 
 
+def _topic_links_follow_status(enquiry: Enquiry) -> None:
+    """Call when an enquiry closes or reopens: the queue's topic filter reads EnquiryTopic.enquiry_open."""
+    EnquiryTopic.objects.filter(enquiry=enquiry).update(enquiry_open=enquiry.is_open)
+
+
 def _guard_changeable(enquiry: Enquiry, *, allow_closed: bool = False) -> None:
     if enquiry.anonymised_at:
         raise ValidationError(ENQUIRY_ANONYMISED)
@@ -235,6 +241,8 @@ def enquiry_transition(*, enquiry: Enquiry, by: User, action: str, outcome: str 
             enquiry.outcome, enquiry.closed_at = "", None
             fields += ["outcome", "closed_at"]
         enquiry.save(update_fields=fields)
+        if (old in OPEN_STATUSES) != enquiry.is_open:
+            _topic_links_follow_status(enquiry)
         text = enquiry.get_outcome_display() if transition.target == Status.CLOSED else ""
         _record(enquiry, by=by, kind=EnquiryEvent.Kind.STATUS, from_status=old, to_status=enquiry.status, text=text)
     return enquiry

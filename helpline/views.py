@@ -141,15 +141,18 @@ def ask_thanks(request):
 @require_GET
 @nurse_view
 def queue(request):
-    nurses = list(selectors.helpline_nurses())
-    filter_form = QueueFilterForm(request.GET or None, nurses=nurses)
+    filter_form = QueueFilterForm(request.GET or None, nurses=selectors.helpline_nurse_names())
     filters = filter_form.filters() if request.GET else {}
-    enquiries = selectors.enquiry_queue(user=request.user, **filters)
-    page = Paginator(enquiries, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    paginator = Paginator(selectors.enquiry_queue(user=request.user, now=now, **filters), QUEUE_PAGE_SIZE)
+    # Counted by a query of its own, written the way that counts cheapest (see enquiry_queue).
+    paginator.count = selectors.enquiry_queue(user=request.user, now=now, for_counting=True, **filters).count()
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.queue_rows(page.object_list, now=now)
     if filters.get("q"):
         # The search term may be a name or an address: record that a search happened, not what it was.
         audit_record(action="enquiry.searched", request=request, results=page.paginator.count)
-    return render(request, "helpline/queue.html", {"filter_form": filter_form, "page": page, "now": timezone.now()})
+    return render(request, "helpline/queue.html", {"filter_form": filter_form, "page": page})
 
 
 @require_http_methods(["GET", "POST"])

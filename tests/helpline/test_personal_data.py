@@ -40,6 +40,7 @@ def test_erasing_her_account_anonymises_her_enquiries_and_keeps_the_counts(mothe
         assert enquiry.anonymised_at is not None
         assert enquiry.status == Status.CLOSED
         assert enquiry.topic_links.count() == 1
+        assert not enquiry.topic_links.filter(enquiry_open=True).exists()  # out of the open queue's topic index
     open_one.refresh_from_db()
     closed.refresh_from_db()
     assert (open_one.outcome, closed.outcome) == (Outcome.NO_FURTHER_ACTION, Outcome.SIGNPOSTED)

@@ -187,3 +187,88 @@ def test_junk_filters_are_ignored_not_errors(nurse_client, nurse):
     make_enquiry(nurse)
     response = nurse_client.get(URL, {"status": "bogus", "topic": "x", "assignee": "abc", "page": "zz"})
     assert response.status_code == 200
+
+
+def row_of(page: str, reference: str) -> str:
+    start = page.index(f">{reference}</a>")
+    return page[page.rindex("<tr>", 0, start) : page.index("</tr>", start)]
+
+
+def test_each_row_shows_its_link_labels_topics_and_nurse(nurse_client, nurse):
+    nameless = make_user("nameless@example.org", role="nurse", mfa=True)
+    flagged = make_enquiry(nurse, urgency=Urgency.SOON, channel=Channel.LETTER, topics=[Topic.PAIN, Topic.DIAGNOSIS])
+    Enquiry.objects.filter(pk=flagged.pk).update(red_flag=True, assigned_to=nurse)
+    by_email = make_enquiry(nurse, urgency=Urgency.URGENT, channel=Channel.WEB)
+    services.enquiry_assign(enquiry=by_email, by=nurse, to=nameless)
+    unassigned = make_enquiry(nurse)
+    services.enquiry_assign(enquiry=unassigned, by=nurse, to=None)
+
+    page = nurse_client.get(URL).content.decode()
+
+    row = row_of(page, flagged.reference)
+    assert f'<a href="/helpline/enquiries/{flagged.pk}/">{flagged.reference}</a>' in row
+    assert '<span class="tag tag--urgent">Red flag</span>' in row
+    assert '<span class="tag tag--soon">Soon</span>' in row
+    assert "<td>New</td>" in row and "<td>Letter</td>" in row
+    assert "<td>Diagnosis and tests, Pain</td>" in row
+    assert "<td>Nora</td>" in row
+    row = row_of(page, by_email.reference)
+    assert "Red flag" not in row and '<span class="tag tag--urgent">Urgent</span>' in row
+    assert "<td>Web form</td>" in row and "<td>nameless@example.org</td>" in row
+    assert '<span class="meta">Nobody yet</span>' in row_of(page, unassigned.reference)
+
+
+def test_the_callback_column_shows_when_it_is_due_in_local_time(nurse_client, nurse):
+    enquiry = make_enquiry(nurse)
+    due = timezone.now() + timedelta(days=2)
+    services.callback_schedule(enquiry=enquiry, by=nurse, due_at=due, assigned_to=nurse)
+    created = Enquiry.objects.get(pk=enquiry.pk).created_at
+
+    row = row_of(nurse_client.get(URL).content.decode(), enquiry.reference)
+
+    local = timezone.localtime(due)
+    assert f"<td>{local.day} {local:%b %H:%M}</td>" in row
+    assert f'<time datetime="{timezone.localtime(created).isoformat()}">0\xa0minutes</time>' in row
+
+
+def test_names_in_the_rows_and_the_nurse_filter_are_escaped(nurse_client, nurse):
+    odd = make_user("odd@example.org", role="nurse", mfa=True, first_name="<b>Bold</b>")
+    enquiry = make_enquiry(nurse)
+    services.enquiry_assign(enquiry=enquiry, by=nurse, to=odd)
+
+    page = nurse_client.get(URL).content.decode()
+
+    assert "<b>Bold</b>" not in page
+    assert "<td>&lt;b&gt;Bold&lt;/b&gt;</td>" in row_of(page, enquiry.reference)
+    assert f'<option value="{odd.pk}">&lt;b&gt;Bold&lt;/b&gt;</option>' in page
+
+
+def test_the_filters_show_what_was_chosen(nurse_client, nurse):
+    page = nurse_client.get(URL, {"status": "all", "topic": "pain", "assignee": "me", "overdue": "on"}).content.decode()
+
+    assert '<option value="all" selected>All</option>' in page
+    assert '<option value="open">Open (not closed)</option>' in page
+    assert '<option value="pain" selected>Pain</option>' in page
+    assert '<option value="" selected>Any channel</option>' in page
+    assert '<option value="me" selected>Me</option>' in page
+    assert f'<option value="{nurse.pk}">Nora</option>' in page
+    assert 'id="id_overdue" checked' in page
+
+
+def test_the_open_queue_topic_filter_follows_an_enquiry_closing_and_reopening(nurse_client, nurse):
+    reopened = make_enquiry(nurse, topics=[Topic.PAIN])
+    other = make_enquiry(nurse, topics=[Topic.PAIN, Topic.HEPARIN])
+    services.enquiry_transition(enquiry=reopened, by=nurse, action="close", outcome="signposted")
+
+    response = nurse_client.get(URL, {"topic": "pain"})
+    assert refs(response) == [other.reference]
+    assert "1 enquiry, most urgent first" in response.content.decode()
+    assert refs(nurse_client.get(URL, {"topic": "pain", "status": Status.CLOSED})) == [reopened.reference]
+
+    services.enquiry_transition(enquiry=reopened, by=nurse, action="reopen")
+
+    response = nurse_client.get(URL, {"topic": "pain"})
+    assert refs(response) == [reopened.reference, other.reference]
+    assert "2 enquiries, most urgent first" in response.content.decode()
+    assert refs(nurse_client.get(URL, {"topic": "pain", "status": Status.IN_PROGRESS})) == [reopened.reference]
+    assert refs(nurse_client.get(URL, {"topic": "pain", "status": Status.CLOSED})) == []

@@ -50,6 +50,9 @@ def test_enquiries_are_consistent_open_ones_recent_and_old_ones_anonymised(seede
 
     open_enquiries = Enquiry.objects.filter(status__in=OPEN_STATUSES)
     assert open_enquiries.exists()
+    # The open queue's topic filter relies on each link knowing whether its enquiry is open.
+    assert not EnquiryTopic.objects.filter(enquiry__in=open_enquiries, enquiry_open=False).exists()
+    assert not EnquiryTopic.objects.filter(enquiry__in=closed, enquiry_open=True).exists()
     assert Enquiry.objects.filter(created_at__lt=open_enquiries.order_by("created_at").first().created_at).exists()
 
     anonymised = Enquiry.objects.filter(anonymised_at__isnull=False)

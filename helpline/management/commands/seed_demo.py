@@ -354,7 +354,7 @@ class Command(BaseCommand):
                 batch = Enquiry.objects.bulk_create(batch, batch_size=BATCH)
                 EnquiryTopic.objects.bulk_create(
                     [
-                        EnquiryTopic(enquiry=e, topic=t)
+                        EnquiryTopic(enquiry=e, topic=t, enquiry_open=e.is_open)
                         for e, topics in zip(batch, topics_of, strict=True)
                         for t in topics
                     ],
