@@ -36,14 +36,13 @@ ASSIGNEE_NONE = "none"
 
 def helpline_nurses() -> QuerySet[User]:
     """Everyone who can be given an enquiry: nurses and site administrators."""
-    # A subquery rather than a join with DISTINCT: the join made PostgreSQL read and sort
-    # every user (65 ms with 30,000 accounts); this reads the nurse group's rows by index.
-    nurse_ids = User.groups.through.objects.filter(group__name=Role.NURSE).values("user_id")
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(pk__in=nurse_ids) | Q(is_superuser=True))
-        .order_by("first_name", "email")
-    )
+    # Their ids first (a UNION of two index reads), then the accounts by primary key. With
+    # 30,000 accounts, one query with a join, an OR or an IN made PostgreSQL read every user
+    # (5 to 65 ms): it cannot tell from its statistics that the nurse group is a dozen people.
+    nurse_ids = User.groups.through.objects.filter(group__name=Role.NURSE).values_list("user_id", flat=True)
+    admin_ids = User.objects.filter(is_superuser=True).values_list("pk", flat=True)
+    ids = list(nurse_ids.union(admin_ids))
+    return User.objects.filter(is_active=True, pk__in=ids).order_by("first_name", "email")
 
 
 def helpline_nurse_names() -> list[tuple[int, str]]:

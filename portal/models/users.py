@@ -39,6 +39,8 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("email"), name="portal_user_email_ci_unique")]
+        # Lists of staff (nurses and administrators) find the few administrators by index.
+        indexes = [models.Index(fields=["id"], condition=models.Q(is_superuser=True), name="portal_user_superuser_idx")]
 
     def __str__(self) -> str:
         return f"user #{self.pk}"
