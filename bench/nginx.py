@@ -19,7 +19,7 @@ SITE_CONF = BASE_DIR / "docs" / "nginx-portal.conf"
 
 MAIN_CONF = """\
 {user}
-worker_processes 1;
+worker_processes auto;  # as Debian's nginx.conf: one per core
 daemon off;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;

@@ -154,10 +154,12 @@ def measured(run, pid: int | None) -> dict:
     return result
 
 
-def wrk(url: str, *, duration: float, connections: int, headers: dict | None = None, paths=()) -> dict:
+def wrk(
+    url: str, *, duration: float, connections: int, threads: int = 1, headers: dict | None = None, paths=()
+) -> dict:
     """Load `url` (or, with `paths`, each of them in turn on that host) and return the results."""
     command = [
-        need("wrk", "apt-get install -y wrk"), "-t1", f"-c{connections}", f"-d{duration:g}s",
+        need("wrk", "apt-get install -y wrk"), f"-t{threads}", f"-c{connections}", f"-d{duration:g}s",
         "--timeout", "5s", "-s", str(BENCH_DIR / "report.lua"),
     ]  # fmt: skip
     for name, value in (headers or {}).items():
@@ -223,14 +225,14 @@ def benchmark(**kwargs):
     return register
 
 
-def run_benchmark(bench: Benchmark, *, rounds: int, duration: float, connections: int) -> bool:
+def run_benchmark(bench: Benchmark, *, rounds: int, duration: float, connections: int, threads: int = 1) -> bool:
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     need("wrk", "apt-get install -y wrk")
     collectstatic()
     setup_django()
     loads = bench.loads()
     print(f"== {bench.name}: {bench.describe}")
-    print(f"   {rounds} interleaved rounds of {duration:g} s each, wrk -t1 -c{connections}, loopback")
+    print(f"   {rounds} interleaved rounds of {duration:g} s each, wrk -t{threads} -c{connections}, loopback")
     with ExitStack() as stack:
         bare_port, bare = gunicorn(
             "bench.bare.wsgi", env={"DJANGO_SETTINGS_MODULE": "bench.bare.settings"}, name="bare"
@@ -248,12 +250,21 @@ def run_benchmark(bench: Benchmark, *, rounds: int, duration: float, connections
 
         results = {"bare": []} | {load.label: [] for load in loads}
         for load in loads:  # warm up every worker's caches and connections
-            wrk(base + load.path, duration=1, connections=connections, headers=load.headers, paths=load.paths)
-        wrk(bare_url, duration=1, connections=connections)
+            wrk(
+                base + load.path,
+                duration=1,
+                connections=connections,
+                threads=threads,
+                headers=load.headers,
+                paths=load.paths,
+            )
+        wrk(bare_url, duration=1, connections=connections, threads=threads)
         for round_number in range(1, rounds + 1):
             for load in loads:
                 results["bare"].append(
-                    measured(lambda: wrk(bare_url, duration=duration, connections=connections), bare_pid)
+                    measured(
+                        lambda: wrk(bare_url, duration=duration, connections=connections, threads=threads), bare_pid
+                    )
                 )
                 results[load.label].append(
                     measured(
@@ -261,6 +272,7 @@ def run_benchmark(bench: Benchmark, *, rounds: int, duration: float, connections
                             base + load.path,
                             duration=duration,
                             connections=connections,
+                            threads=threads,
                             headers=load.headers,
                             paths=load.paths,
                         ),
@@ -322,12 +334,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections (wrk -c)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="wrk threads (wrk -t); one thread tops out near 25,000/s"
+    )
     args = parser.parse_args()
     if args.list or not args.name:
         for bench in BENCHMARKS.values():
             print(f"{bench.name:<12} {bench.describe}")
         return
-    ok = run_benchmark(BENCHMARKS[args.name], rounds=args.rounds, duration=args.duration, connections=args.connections)
+    ok = run_benchmark(
+        BENCHMARKS[args.name],
+        rounds=args.rounds,
+        duration=args.duration,
+        connections=args.connections,
+        threads=args.threads,
+    )
     sys.exit(0 if ok else 1)
 
 
