@@ -183,10 +183,17 @@ def test_it_paginates(nurse_client, nurse, monkeypatch):
     assert "?channel=&amp;page=2" in first.content.decode()
 
 
-def test_junk_filters_are_ignored_not_errors(nurse_client, nurse):
+def test_junk_filters_are_ignored_and_the_nurse_is_told_why(nurse_client, nurse):
     make_enquiry(nurse)
     response = nurse_client.get(URL, {"status": "bogus", "topic": "x", "assignee": "abc", "page": "zz"})
     assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 enquiry" in page
+    for field in ("status", "topic", "assignee"):
+        # Each select's aria-describedby points at a message that is on the page.
+        assert f'aria-describedby="id_{field}_error"' in page
+        assert f'<p class="error-message" id="id_{field}_error">' in page
+    assert "The filters were not applied." in page
 
 
 def row_of(page: str, reference: str) -> str:
