@@ -677,19 +677,27 @@ def nurse_task_done(*, by, task_id: int) -> NurseTask:
 
 
 def _volunteer_left(intro: Introduction, *, by) -> None:
-    """Her introduction ends because she left: the place is freed and the nurses choose again."""
+    """Her introduction ends because she left: the place is freed, the nurses choose again, and a
+    mother who had been introduced to her is told (nothing of the volunteer's but the date)."""
     now = timezone.now()
-    intro.status = (
-        Introduction.Status.ENDED if intro.status == Introduction.Status.ACCEPTED else Introduction.Status.CANCELLED
-    )
+    was_live = intro.status == Introduction.Status.ACCEPTED
+    intro.status = Introduction.Status.ENDED if was_live else Introduction.Status.CANCELLED
     intro.ended_at, intro.ended_by = now, by
     intro.save(update_fields=["status", "ended_at", "ended_by"])
     _release_place(intro.volunteer_id)
     email_cancel_about(about=intro)
-    request = PeerRequest.objects.get(pk=intro.request_id)  # locked by _lock_introduction
+    request = PeerRequest.objects.select_related("mother").get(pk=intro.request_id)  # locked by _lock_introduction
     if request.status in (PeerRequest.Status.PROPOSED, PeerRequest.Status.INTRODUCED):
         request.status = PeerRequest.Status.WAITING
         request.save(update_fields=["status"])
+    mother_email = request.contact_email or (request.mother.email if request.mother else "")
+    if was_live and mother_email:
+        email_queue(
+            to=mother_email,
+            template="peers/email/volunteer_left",
+            context={"first_name": request.first_name, "since": intro.responded_at},
+            about=request,
+        )
     _tell_nurses(
         notice=f"The volunteer for request {request.reference} has left peer support.",
         request=request,

@@ -202,3 +202,33 @@ def test_the_propose_view_shows_why_a_volunteer_cannot_be_asked_and_keeps_the_pa
     assert response.status_code == 400
     assert "This volunteer can&#x27;t be asked at the moment" in response.text
     assert VolunteerProfile.objects.get(pk=paused.pk).active_count == 0
+
+
+def test_an_introduced_mother_is_told_when_her_volunteer_leaves(mother, volunteer, nurse):
+    request = make_request(mother, **MOTHER_DETAILS)
+    profile = make_volunteer(volunteer, first_name="Vicky", contact_email="vicky.peer@example.org")
+    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
+    services.introduction_accept(by=volunteer, introduction_id=intro.pk)
+
+    services.volunteer_leave(by=volunteer)
+
+    [notice] = OutboundEmail.objects.filter(template="peers/email/volunteer_left")
+    assert (notice.to, notice.status) == ("zelda.mum@example.org", OutboundEmail.Status.SCHEDULED)
+    assert "Dear Zelda" in notice.body_text
+    assert "nurses, who will look for another volunteer" in notice.body_text
+    for leak in ("Vicky", "vicky.peer@example.org"):
+        assert leak not in notice.subject + notice.body_text + notice.body_html
+    request.refresh_from_db()
+    assert request.status == PeerRequest.Status.WAITING
+
+
+def test_a_mother_whose_volunteer_was_only_asked_is_not_emailed_when_she_leaves(mother, volunteer, nurse):
+    request = make_request(mother, **MOTHER_DETAILS)
+    profile = make_volunteer(volunteer)
+    services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
+
+    services.volunteer_leave(by=volunteer)
+
+    assert not OutboundEmail.objects.filter(template="peers/email/volunteer_left").exists()
+    request.refresh_from_db()
+    assert request.status == PeerRequest.Status.WAITING
