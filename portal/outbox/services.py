@@ -353,10 +353,14 @@ def email_cancel(*, message: OutboundEmail, by=None, reason: str = "") -> bool:
     return bool(cancelled)
 
 
-def email_cancel_about(*, about: models.Model, reason: str = CANCELLED_NO_LONGER_NEEDED) -> int:
-    """Cancel every unsent message about one record (an introduction that ended, a withdrawn request)."""
-    return (
-        OutboundEmail.objects.filter(about_type=about._meta.label_lower, about_id=str(about.pk))
-        .filter(status=Status.SCHEDULED)
-        .update(status=Status.CANCELLED, last_error=reason)
+def email_cancel_about(*, about: models.Model, reason: str = CANCELLED_NO_LONGER_NEEDED, to: str = "") -> int:
+    """Cancel every unsent message about one record (an introduction that ended, a withdrawn request).
+
+    With `to`, only those addressed to it: staff reminders about the same record still go.
+    """
+    unsent = OutboundEmail.objects.filter(
+        about_type=about._meta.label_lower, about_id=str(about.pk), status=Status.SCHEDULED
     )
+    if to:
+        unsent = unsent.filter(to__iexact=to)
+    return unsent.update(status=Status.CANCELLED, last_error=reason)
