@@ -148,6 +148,18 @@ class EnquiryLogForm(forms.Form):
         return _clean_phone(self.cleaned_data["phone"])
 
 
+class EnquiryEditForm(EnquiryLogForm):
+    """Correcting what was typed when the enquiry was logged. Urgency moves only with red flags, never here."""
+
+    urgency = None
+
+    @classmethod
+    def for_enquiry(cls, enquiry, data=None):
+        initial = {name: getattr(enquiry, name) for name in cls.base_fields if name != "topics"}
+        initial["topics"] = list(enquiry.topic_links.values_list("topic", flat=True))
+        return cls(data, initial=initial)
+
+
 class QuickSelect(forms.Select):
     """A <select> written out in Python: the same markup as Django's, without a template include per option.
 

@@ -234,6 +234,7 @@ class EnquiryEvent(models.Model):
 
     class Kind(models.TextChoices):
         CREATED = "created", "Logged"
+        DETAILS_CORRECTED = "details_corrected", "Details corrected"
         STATUS = "status", "Status changed"
         ASSIGNED = "assigned", "Assigned"
         NOTE = "note", "Note"

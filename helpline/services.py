@@ -6,6 +6,7 @@ the admin call these; nothing else writes enquiries.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -59,6 +60,9 @@ PEER_NO_CONTACT = (
 )
 PEER_NO_NAME = "Add her first name before referring her to peer support: the volunteer needs to know who to ask for."
 NOTE_EMPTY = "Write the note before saving it."
+TOPICS_REQUIRED = "Choose at least one topic."
+CANCELLED_EMAIL_CORRECTED = "Cancelled: her email address was corrected on the enquiry."
+CANCELLED_NO_LONGER_EMAILABLE = "Cancelled: she no longer agrees to email, or it is no longer safe to email her."
 
 
 def _is_nurse(user) -> bool:
@@ -77,7 +81,9 @@ def _record(
     event = EnquiryEvent.objects.create(
         enquiry=enquiry, actor=by, kind=kind, text=text, from_status=from_status, to_status=to_status, at=now
     )
-    if enquiry.first_response_at is None and by is not None and kind != EnquiryEvent.Kind.CREATED:
+    # Correcting a typo in her details is not answering her.
+    responds = kind not in (EnquiryEvent.Kind.CREATED, EnquiryEvent.Kind.DETAILS_CORRECTED)
+    if enquiry.first_response_at is None and by is not None and responds:
         enquiry.first_response_at = now
         enquiry.save(update_fields=["first_response_at"])
     return event
@@ -215,6 +221,105 @@ def _guard_changeable(enquiry: Enquiry, *, allow_closed: bool = False) -> None:
         raise ValidationError(ENQUIRY_ANONYMISED)
     if not allow_closed and enquiry.status == Status.CLOSED:
         raise ValidationError(ENQUIRY_CLOSED)
+
+
+# What a nurse may correct after logging, named as the enquiry page names them. Never status,
+# outcome or urgency: those move only through the workflow (and red flags, below).
+CORRECTABLE_FIELDS = {
+    "channel": "channel",
+    "caller_type": "who is calling",
+    "name": "name",
+    "email": "email",
+    "phone": "phone",
+    "topics": "topics",
+    "summary": "summary",
+    "consent_email": "agrees to follow-up by email",
+    "consent_phone": "agrees to follow-up by phone",
+    "safe_to_email": "safe to email",
+    "safe_to_leave_message": "safe to leave a message",
+    "preferred_times": "times that suit her",
+}
+
+
+@dataclass(frozen=True)
+class EnquiryCorrection:
+    enquiry: Enquiry
+    changed: tuple[str, ...]  # field names, in CORRECTABLE_FIELDS order
+    emails_cancelled: int
+    became_urgent: bool
+
+
+def enquiry_update(*, enquiry: Enquiry, by: User, **fields) -> EnquiryCorrection:
+    """Correct the details a nurse typed when logging: her contact details, consents, topics, summary.
+
+    The timeline and the audit log name the fields that changed, never their old
+    or new values. Red-flag words or topics the correction adds make the enquiry
+    urgent, as on the web form; a correction never lowers urgency or clears a red
+    flag. Emails not yet sent to her old address (or to any address, once she may
+    no longer be emailed) are cancelled so they cannot reach the wrong inbox.
+    """
+    unknown = set(fields) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"enquiry_update() cannot change {', '.join(sorted(unknown))}")
+    new_topics = fields.pop("topics", None)
+    if new_topics is not None:
+        new_topics = list(dict.fromkeys(new_topics))
+        if not new_topics:
+            raise ValidationError({"topics": TOPICS_REQUIRED})
+        if any(t not in Topic.values for t in new_topics):
+            raise ValidationError({"topics": "Choose topics from the list."})
+    with transaction.atomic():
+        enquiry = _lock(enquiry)
+        _guard_changeable(enquiry, allow_closed=True)
+        old_email, could_email = enquiry.email, enquiry.can_email
+        old_topics = set(enquiry.topic_links.values_list("topic", flat=True))
+        old_reasons = set(red_flags(enquiry.summary, sorted(old_topics)))
+
+        changed = {name for name, value in fields.items() if getattr(enquiry, name) != value}
+        if new_topics is not None and set(new_topics) != old_topics:
+            changed.add("topics")
+        if not changed:
+            return EnquiryCorrection(enquiry, (), 0, False)
+        for name in changed - {"topics"}:
+            setattr(enquiry, name, fields[name])
+        topics = new_topics if "topics" in changed else sorted(old_topics)
+
+        added_reasons = [r for r in red_flags(enquiry.summary, topics) if r not in old_reasons]
+        became_urgent = bool(added_reasons) and enquiry.urgency != Urgency.URGENT
+        if added_reasons:
+            enquiry.red_flag = True
+            enquiry.urgency = Urgency.URGENT
+        enquiry.full_clean(exclude=["reference"])
+        enquiry.save(update_fields=sorted((changed - {"topics"}) | {"red_flag", "urgency"}))
+
+        if "topics" in changed:
+            enquiry.topic_links.exclude(topic__in=topics).delete()
+            EnquiryTopic.objects.bulk_create(
+                [
+                    EnquiryTopic(enquiry=enquiry, topic=t, enquiry_open=enquiry.is_open)
+                    for t in topics
+                    if t not in old_topics
+                ]
+            )
+
+        cancelled, to_whom = 0, "her"
+        if old_email and old_email.casefold() != enquiry.email.casefold():
+            cancelled = email_cancel_about(about=enquiry, to=old_email, reason=CANCELLED_EMAIL_CORRECTED)
+            to_whom = "her old address"
+        elif could_email and not enquiry.can_email:
+            cancelled = email_cancel_about(about=enquiry, to=old_email, reason=CANCELLED_NO_LONGER_EMAILABLE)
+
+        names = tuple(name for name in CORRECTABLE_FIELDS if name in changed)
+        lines = ["Corrected: " + ", ".join(CORRECTABLE_FIELDS[name] for name in names) + "."]
+        if cancelled:
+            lines.append(f"{cancelled} unsent email{'s' if cancelled != 1 else ''} to {to_whom} cancelled.")
+        if added_reasons:
+            lines.append("Red flags: " + "; ".join(added_reasons))
+        _record(enquiry, by=by, kind=EnquiryEvent.Kind.DETAILS_CORRECTED, text="\n".join(lines))
+        audit_record(
+            action="enquiry.details_corrected", actor=by, target=enquiry, fields=list(names), emails_cancelled=cancelled
+        )
+    return EnquiryCorrection(enquiry, names, cancelled, became_urgent)
 
 
 def enquiry_transition(*, enquiry: Enquiry, by: User, action: str, outcome: str = "") -> Enquiry:

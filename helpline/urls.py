@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("enquiries/new/", views.enquiry_new, name="enquiry-new"),
     path("enquiries/<int:pk>/", views.enquiry_detail, name="enquiry-detail"),
+    path("enquiries/<int:pk>/edit/", views.enquiry_edit, name="enquiry-edit"),
     path("enquiries/<int:pk>/claim/", views.enquiry_claim, name="enquiry-claim"),
     path("enquiries/<int:pk>/assign/", views.enquiry_assign, name="enquiry-assign"),
     path("enquiries/<int:pk>/status/", views.enquiry_transition, name="enquiry-transition"),

@@ -25,6 +25,7 @@ from .forms import (
     AssignForm,
     CallbackDoneForm,
     CallbackForm,
+    EnquiryEditForm,
     EnquiryLogForm,
     FollowUpForm,
     FollowUpTemplateForm,
@@ -204,6 +205,41 @@ def _detail_page(request, enquiry: Enquiry, *, status: int = 200, **bound_forms)
 @nurse_view
 def enquiry_detail(request, pk: int):
     return _detail_page(request, get_enquiry_for_user(request, pk))
+
+
+@require_http_methods(["GET", "POST"])
+@nurse_view
+def enquiry_edit(request, pk: int):
+    enquiry = get_enquiry_for_user(request, pk)
+    if enquiry.anonymised_at:
+        messages.error(request, services.ENQUIRY_ANONYMISED)
+        return redirect(enquiry)
+    form = EnquiryEditForm.for_enquiry(enquiry, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.enquiry_update(enquiry=enquiry, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _done(request, enquiry, _correction_message(correction))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "helpline/enquiry_edit.html", {"enquiry": enquiry, "form": form}, status=status)
+
+
+def _correction_message(correction: services.EnquiryCorrection) -> str:
+    if not correction.changed:
+        return "Nothing was changed."
+    parts = ["Details corrected."]
+    if correction.emails_cancelled:
+        n = correction.emails_cancelled
+        whom = "her old address" if "email" in correction.changed else "her"
+        parts.append(
+            f"{n} unsent email{'s' if n != 1 else ''} to {whom} {'were' if n != 1 else 'was'} cancelled;"
+            " send again if she still needs them."
+        )
+    if correction.became_urgent:
+        parts.append("The correction has red-flag words or topics, so the enquiry is now urgent.")
+    return " ".join(parts)
 
 
 def _done(request, enquiry: Enquiry, message: str):

@@ -18,6 +18,7 @@ def nurse_urls(enquiry, callback, template):
     """Every helpline URL except the public ones, with the method it answers to."""
     args = {
         "enquiry-detail": [enquiry.pk],
+        "enquiry-edit": [enquiry.pk],
         "enquiry-claim": [enquiry.pk],
         "enquiry-assign": [enquiry.pk],
         "enquiry-transition": [enquiry.pk],

@@ -94,6 +94,7 @@ MATRIX: dict[str, Rule] = {
     "helpline:queue": Rule(STAFF),
     "helpline:enquiry-new": Rule(STAFF),
     "helpline:enquiry-detail": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:enquiry-edit": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
     "helpline:enquiry-claim": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
     "helpline:enquiry-assign": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
     "helpline:enquiry-transition": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
