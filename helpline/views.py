@@ -222,6 +222,8 @@ def enquiry_edit(request, pk: int):
             form.add_error(None, exc)
         else:
             return _done(request, enquiry, _correction_message(correction))
+    # The form shows everything the enquiry page does, so opening it is a view like any other.
+    audit_record(action="enquiry.viewed", request=request, target=enquiry)
     status = 400 if request.method == "POST" else 200
     return render(request, "helpline/enquiry_edit.html", {"enquiry": enquiry, "form": form}, status=status)
 

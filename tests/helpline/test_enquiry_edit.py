@@ -59,6 +59,13 @@ def test_the_form_opens_filled_in_with_what_was_logged(nurse_client, enquiry):
     assert 'name="status"' not in page
 
 
+def test_opening_the_form_is_audited_as_a_view_of_the_enquiry(nurse, nurse_client, enquiry):
+    nurse_client.get(url(enquiry))
+
+    entry = AuditEntry.objects.get(action="enquiry.viewed")
+    assert (entry.actor, entry.target_id) == (nurse, str(enquiry.pk))
+
+
 def test_the_enquiry_page_links_to_the_edit_form(nurse_client, enquiry):
     page = nurse_client.get(detail_url(enquiry)).content.decode()
 
