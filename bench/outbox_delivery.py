@@ -25,6 +25,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.run import stop  # noqa: E402
+
 
 def bench_database_url(url: str) -> str:
     parts = urlsplit(url)
@@ -62,12 +64,7 @@ def process(command: list[str], env: dict, log_path: Path, ready: str | None = N
             time.sleep(0.1)
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 def wait_for_port(port: int, timeout: float = 10) -> None:

@@ -86,12 +86,17 @@ def process(command: list[str], *, env: dict, name: str, port: int):
         wait_for_port(port, proc, log)
         yield proc
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Ask a process to finish (SIGTERM), and kill it if it has not within 20 s."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def gunicorn(app: str, *, env: dict, name: str, workers: int = 2):
