@@ -80,13 +80,23 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production")
     SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdef"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+# Where `make run` serves the portal in development (its HOST and PORT).
+DEV_HOST = env_str("HOST", "127.0.0.1")
+DEV_PORT = env_int("PORT", 8000)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else f"127.0.0.1,localhost,testserver,{DEV_HOST}")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_ENV=production")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+
+def _development_site_url() -> str:
+    # A server listening on every interface is still reached from this machine on loopback.
+    host = "127.0.0.1" if DEV_HOST in ("0.0.0.0", "::") else DEV_HOST
+    return f"http://[{host}]:{DEV_PORT}" if ":" in host else f"http://{host}:{DEV_PORT}"
+
+
 # Absolute links in emails are built from this; requests are not available in tasks.
-SITE_URL = (env_str("SITE_URL") or ("https://" + ALLOWED_HOSTS[0] if PRODUCTION else "http://127.0.0.1:8000")).rstrip(
+SITE_URL = (env_str("SITE_URL") or ("https://" + ALLOWED_HOSTS[0] if PRODUCTION else _development_site_url())).rstrip(
     "/"
 )
 SITE_NAME = "Pregnancy and osteoporosis support"
