@@ -91,7 +91,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 def _development_site_url() -> str:
     # A server listening on every interface is still reached from this machine on loopback.
-    host = "127.0.0.1" if DEV_HOST in ("0.0.0.0", "::") else DEV_HOST
+    host = "127.0.0.1" if DEV_HOST in ("0.0.0.0", "::") else DEV_HOST  # noqa: S104 - not a bind
     return f"http://[{host}]:{DEV_PORT}" if ":" in host else f"http://{host}:{DEV_PORT}"
 
 
@@ -122,6 +122,11 @@ INSTALLED_APPS = [
     "helpline",
     "peers",
 ]
+# Demo accounts and data (`make run`), and the bulk seeder: never part of production.
+if not PRODUCTION:
+    INSTALLED_APPS.append("demo")
+# `make run` loads the demo data on first start unless this is off (DEMO_DATA=0).
+DEMO_DATA = env_bool("DEMO_DATA", True) and not PRODUCTION
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -217,7 +222,8 @@ else:
     _processed_dir = VAR_DIR / "celery" / "processed"
     _broker_dir.mkdir(parents=True, exist_ok=True)
     _processed_dir.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name, although the transport ignores it, spares a warning on every connection.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
