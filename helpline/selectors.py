@@ -13,9 +13,9 @@ from django.utils.dates import MONTHS_3
 from django.utils.timesince import TIME_STRINGS, timesince
 
 from portal.models import User
-from portal.templatetags.portal_time import html_datetime
 from portal.outbox import emails_about
 from portal.roles import Role
+from portal.templatetags.portal_time import html_datetime
 
 from .models import (
     OPEN_STATUSES,
