@@ -343,6 +343,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Account mail (verification, password reset) goes through the outbox as transactional mail.
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "portal.adapters.user_display"
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_PERIOD = 30
