@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint totp clean
+.PHONY: run test install lint totp vnu clean
 
 # HOST and PORT reach the portal too: links in its emails point where it is served.
 export HOST PORT
@@ -52,6 +52,14 @@ run: $(VENV)/.installed-run
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The Nu HTML Checker, pinned, into a folder git ignores; it runs on the system's Java (apt-get install
+# default-jre-headless). The tests that use it (marked vnu) skip without it, and fail without it in CI.
+VNU_VERSION := 26.9.27
+VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU_JAR)
+$(VNU_JAR):
+	npm install --prefix .tools --no-save --ignore-scripts --no-audit --no-fund vnu-jar@$(VNU_VERSION)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -62,4 +70,4 @@ totp:
 	@$(PYTHON) demo/totp.py $(EMAIL)
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles .tools
