@@ -25,8 +25,8 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("mother@example.org", "Amy", Role.MOTHER, "a mother, introduced to a peer volunteer", False),
-    DemoAccount("volunteer@example.org", "Beth", Role.VOLUNTEER, "a peer volunteer, talking with Amy", False),
+    DemoAccount("mother@example.org", "Amy", Role.MOTHER, "a mother: guidance, asking a nurse, peer support", False),
+    DemoAccount("volunteer@example.org", "Beth", Role.VOLUNTEER, "a peer volunteer: her introductions", False),
     DemoAccount("nurse@example.org", "Carol", Role.NURSE, "a helpline nurse: the queue, peer requests", True),
     DemoAccount("editor@example.org", "Dee", Role.EDITOR, "a content editor: the guidance pages", True),
     DemoAccount("admin@example.org", "Erin", None, "the site administrator: /admin/", True),
