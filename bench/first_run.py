@@ -55,7 +55,9 @@ def main() -> None:
     server = None
     start = time.monotonic()
     try:
-        subprocess.run(["git", "clone", "--quiet", args.source, str(clone)], check=True)
+        subprocess.run(
+            ["git", "-c", "advice.detachedHead=false", "clone", "--quiet", args.source, str(clone)], check=True
+        )
         with log.open("w") as out:
             server = subprocess.Popen(
                 ["make", "run", f"PORT={args.port}"],
