@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Substr, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
@@ -15,6 +15,7 @@ from django.utils.timesince import TIME_STRINGS, timesince
 from portal.models import User
 from portal.outbox import emails_about
 from portal.roles import Role
+from portal.templatetags.portal_time import html_datetime
 
 from .models import (
     OPEN_STATUSES,
@@ -114,11 +115,13 @@ class QueueRow:
     status: str
     topics: str
     channel: str
-    created_at: str  # ISO 8601, local time
+    created_at: str  # an HTML datetime value, local time
     age: str
     callback_at: str  # "24 Nov 14:30", or "" when no callback is due
     overdue: bool
     nurse: str  # "" when nobody is assigned
+    who: str  # her first name or "anonymous"; "" for viewers who may not see it
+    question: str  # the start of what she asked; "" likewise
 
 
 URGENCY_KEYS = {u.value: u.name.lower() for u in Urgency}
@@ -139,7 +142,10 @@ QUEUE_ROW_FIELDS = (
     "assigned_to__first_name",
     "assigned_to__last_name",
     "assigned_to__email",
+    "name",
 )
+# Characters of the question a queue row shows: enough to triage by, short enough to scan.
+QUESTION_START = 90
 
 
 def _enquiry_url_maker():
@@ -166,14 +172,21 @@ class _TranslatedOnce:
         return self.texts[number]
 
 
-def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime) -> list[QueueRow]:
+def _question_start(summary: str) -> str:
+    words = " ".join(summary.split())
+    if len(words) <= QUESTION_START:
+        return words
+    return words[:QUESTION_START].rsplit(" ", 1)[0] + "\u2026"
+
+
+def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime, people: bool) -> list[QueueRow]:
     """One page of the queue as rows, in two queries (the page with its nurses, then its topics).
 
     Labels, ages and links are worked out here once per row: done per row in the
     template (get_*_display, {% url %}, timesince and date filters) they were most
-    of the page's cost.
+    of the page's cost. With `people`, each row also says who asked and the start of her question.
     """
-    page = list(enquiries.values_list(*QUEUE_ROW_FIELDS))
+    page = list(enquiries.values_list(*QUEUE_ROW_FIELDS, Substr("summary", 1, QUESTION_START + 40)))
     topics = defaultdict(list)
     links = EnquiryTopic.objects.filter(enquiry_id__in=[row[0] for row in page]).order_by("topic")
     for enquiry_id, topic in links.values_list("enquiry_id", "topic"):
@@ -203,6 +216,8 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime) -> list[QueueRow]
         first,
         last,
         email,
+        name,
+        summary,
     ) in page:
         is_open = status in OPEN_STATUSES
         rows.append(
@@ -216,11 +231,13 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime) -> list[QueueRow]
                 status=STATUS_LABELS.get(status, status),
                 topics=", ".join(topics[pk]),
                 channel=CHANNEL_LABELS.get(channel, channel),
-                created_at=created_at.astimezone(local).isoformat(),
+                created_at=html_datetime(created_at.astimezone(local)),
                 age=timesince(created_at, now, time_strings=age_strings),
                 callback_at=short_date(callback_at.astimezone(local)) if callback_at and is_open else "",
                 overdue=bool(is_open and callback_at and callback_at < now),
                 nurse=(f"{first} {last}".strip() or email) if nurse_id else "",
+                who=(name.split()[0] if name.strip() else "anonymous") if people else "",
+                question=_question_start(summary) if people else "",
             )
         )
     return rows

@@ -149,7 +149,8 @@ def queue(request):
     # Counted by a query of its own, written the way that counts cheapest (see enquiry_queue).
     paginator.count = selectors.enquiry_queue(user=request.user, now=now, for_counting=True, **filters).count()
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.queue_rows(page.object_list, now=now)
+    # Who asked and what: for nurses, who triage from it; a site admin sees references only.
+    page.object_list = selectors.queue_rows(page.object_list, now=now, people=has_role(request.user, Role.NURSE))
     if filters.get("q"):
         # The search term may be a name or an address: record that a search happened, not what it was.
         audit_record(action="enquiry.searched", request=request, results=page.paginator.count)

@@ -31,8 +31,10 @@ VERSION_KEY = "leaflet:content-version"
 # prefix changes whenever the stored entry's shape does, so a deploy never reads old entries.
 PAGE_KEY_PREFIX = "leaflet:page:2"
 PAGE_TIMEOUT = 24 * 60 * 60
-# How long a browser or shared cache may reuse a page without asking again.
-PUBLIC_MAX_AGE = 300
+# How long a browser may reuse a page without asking again: not at all, so a reader who
+# reloads a page she has open gets a published correction as soon as the shared cache
+# has it (a 304 when nothing changed, so asking costs little).
+PUBLIC_MAX_AGE = 0
 # How long a shared cache (nginx's proxy cache, docs/nginx-portal.conf) may serve a page
 # without asking again. A copy refreshed just before a publish lives this long, and the
 # next refresh takes a moment more: 50 s keeps a publish visible to every reader within a minute.

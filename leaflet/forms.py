@@ -1,5 +1,7 @@
 from django import forms
 
+from portal.forms import DateInput
+
 from .models import Section
 
 MAX_BODY = 100_000
@@ -26,7 +28,7 @@ class SectionDraftForm(forms.Form):
     )
     next_review_due = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave blank for a year after approval.",
         error_messages={"invalid": "Enter the review date as a real date, for example 2027-06-30."},
     )

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from portal.forms import DateInput
+
 from .models import ContactMethod, FractureKind, Region, Timing, Topic
 
 NOT_SAID = [("", "Prefer not to say / not sure")]
@@ -11,10 +13,6 @@ EMAIL_NEEDED = "Please give an email address, or choose phone."
 CONSENT_NEEDED = "We need this consent to pass your request on. You can withdraw it at any time."
 DATE_IN_PAST = "Please choose a date in the future."
 EXPIRY_BEFORE_COMPLETED = "The expiry date must be after the day the briefing was completed."
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ExperienceForm(forms.Form):

@@ -134,6 +134,8 @@ def request_detail(request, pk: int):
             # Her volunteer's details exist on this page only once the volunteer accepted.
             "partner": intro.volunteer if intro and intro.status == Introduction.Status.ACCEPTED else None,
             "estimate": selectors.wait_estimate(peer_request) if peer_request.is_open else None,
+            # Once she is introduced, ending the introduction is what she can do; withdrawing is for before.
+            "can_withdraw": peer_request.is_open,
             "summary": services.anonymised_summary(peer_request),
             "end_form": EndForm(),
         },

@@ -1,6 +1,10 @@
-"""allauth customisation: account mail goes through the outbox like every other email."""
+"""allauth customisation: account mail goes through the outbox like every other email, in the
+portal's voice, and the confirmation link keeps where she was going."""
+
+from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import get_next_redirect_url
 from allauth.core import context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
@@ -10,7 +14,24 @@ from .models import OutboundEmail
 from .outbox import email_record
 
 
+def user_display(user) -> str:
+    """How allauth names an account on its pages and in its emails (ACCOUNT_USER_DISPLAY)."""
+    return user.first_name or user.email
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def format_email_subject(self, subject: str) -> str:
+        """allauth's subjects are in title case ("Please Confirm Your Email Address"); ours are in sentence case."""
+        subject = super().format_email_subject(subject).strip()
+        return subject[:1].upper() + subject[1:].lower()
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The link carries where she was going when she signed up (a path on this site, checked by
+        allauth), so that confirming and signing in take her there rather than to her account page."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        next_url = get_next_redirect_url(request) if request is not None else None
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
     def send_mail(self, template_prefix: str, email: str, context_: dict) -> None:
         """Render allauth's message as allauth would, then record it as transactional outbox mail.
 

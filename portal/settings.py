@@ -80,13 +80,23 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DJANGO_ENV=production")
     SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdef"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+# Where `make run` serves the portal in development (its HOST and PORT).
+DEV_HOST = env_str("HOST", "127.0.0.1")
+DEV_PORT = env_int("PORT", 8000)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else f"127.0.0.1,localhost,testserver,{DEV_HOST}")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_ENV=production")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+
+def _development_site_url() -> str:
+    # A server listening on every interface is still reached from this machine on loopback.
+    host = "127.0.0.1" if DEV_HOST in ("0.0.0.0", "::") else DEV_HOST  # noqa: S104 - not a bind
+    return f"http://[{host}]:{DEV_PORT}" if ":" in host else f"http://{host}:{DEV_PORT}"
+
+
 # Absolute links in emails are built from this; requests are not available in tasks.
-SITE_URL = (env_str("SITE_URL") or ("https://" + ALLOWED_HOSTS[0] if PRODUCTION else "http://127.0.0.1:8000")).rstrip(
+SITE_URL = (env_str("SITE_URL") or ("https://" + ALLOWED_HOSTS[0] if PRODUCTION else _development_site_url())).rstrip(
     "/"
 )
 SITE_NAME = "Pregnancy and osteoporosis support"
@@ -112,6 +122,11 @@ INSTALLED_APPS = [
     "helpline",
     "peers",
 ]
+# Demo accounts and data (`make run`), and the bulk seeder: never part of production.
+if not PRODUCTION:
+    INSTALLED_APPS.append("demo")
+# `make run` loads the demo data on first start unless this is off (DEMO_DATA=0).
+DEMO_DATA = env_bool("DEMO_DATA", True) and not PRODUCTION
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -207,7 +222,8 @@ else:
     _processed_dir = VAR_DIR / "celery" / "processed"
     _broker_dir.mkdir(parents=True, exist_ok=True)
     _processed_dir.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name, although the transport ignores it, spares a warning on every connection.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
@@ -327,6 +343,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Account mail (verification, password reset) goes through the outbox as transactional mail.
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "portal.adapters.user_display"
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_PERIOD = 30
@@ -387,6 +404,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -16,7 +16,7 @@ register = template.Library()
 
 ROW = """
     <tr>
-      <td><a href="{url}">{reference}</a>{red_flag}</td>
+      <td><a href="{url}">{reference}</a>{red_flag}{who}</td>
       <td><span class="tag tag--{urgency_key}">{urgency}</span></td>
       <td>{status}</td>
       <td>{topics}</td>
@@ -50,6 +50,9 @@ def _row(row) -> str:
         "age": row.age,
         "callback": _callback(row),
         "nurse": row.nurse or NOBODY,
+        "who": format_html('<br><span class="queue-who">{}: \u201c{}\u201d</span>', row.who, row.question)
+        if row.who
+        else "",
     }
     return ROW.format_map({name: escape(value) for name, value in values.items()})
 

@@ -164,10 +164,25 @@ def test_rows_show_age_and_overdue_callbacks_and_the_overdue_filter(nurse_client
     assert refs(nurse_client.get(URL, {"overdue": "on"})) == [overdue.reference]
 
 
-def test_the_queue_shows_no_names_or_contact_details(nurse_client, nurse):
-    make_enquiry(nurse, name="Harriet Jones", email="hj@example.net", phone="07700 900111")
+def test_a_nurse_sees_who_asked_and_the_start_of_the_question_but_no_contact_details(nurse_client, nurse):
+    question = "Severe back pain since the birth six weeks ago; finding it hard to lift the baby " + "and more " * 20
+    named = make_enquiry(nurse, name="Harriet Jones", email="hj@example.net", phone="07700 900111", summary=question)
+    nameless = make_enquiry(nurse, name="", summary="Is it <safe> to breastfeed?")
     page = nurse_client.get(URL).content.decode()
-    assert "Harriet" not in page and "hj@example.net" not in page and "900111" not in page
+
+    row = row_of(page, named.reference)
+    assert "Harriet: \u201cSevere back pain since the birth six weeks ago; finding it hard to lift the baby and" in row
+    assert "\u2026\u201d" in row and "more more more more more more more more" not in row
+    assert "Jones" not in page and "hj@example.net" not in page and "900111" not in page
+    assert "anonymous: \u201cIs it &lt;safe&gt; to breastfeed?\u201d" in row_of(page, nameless.reference)
+
+
+def test_a_site_admin_sees_references_but_not_who_asked(client, admin_user, nurse):
+    enquiry = make_enquiry(nurse, name="Harriet Jones")
+    client.force_login(admin_user)
+    page = client.get(URL).content.decode()
+    assert enquiry.reference in page
+    assert "Harriet" not in page and "Broke two vertebrae" not in page
 
 
 def test_it_paginates(nurse_client, nurse, monkeypatch):
@@ -235,7 +250,8 @@ def test_the_callback_column_shows_when_it_is_due_in_local_time(nurse_client, nu
 
     local = timezone.localtime(due)
     assert f"<td>{local.day} {local:%b %H:%M}</td>" in row
-    assert f'<time datetime="{timezone.localtime(created).isoformat()}">0\xa0minutes</time>' in row
+    moment = timezone.localtime(created).replace(microsecond=0).isoformat()
+    assert f'<time datetime="{moment}">0\xa0minutes</time>' in row
 
 
 def test_names_in_the_rows_and_the_nurse_filter_are_escaped(nurse_client, nurse):

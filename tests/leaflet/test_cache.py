@@ -24,6 +24,14 @@ def test_anonymous_pages_are_public_with_validators(client, leaflet):
     assert f"s-maxage={SHARED_MAX_AGE}" in response["Cache-Control"]
 
 
+def test_a_reader_with_the_page_open_sees_a_correction_within_a_minute(client, leaflet):
+    """Her browser asks again before reusing the page (max-age=0), and a shared cache keeps
+    it under a minute, so a published correction reaches her on her next reload."""
+    directives = dict((part.strip().split("=") + [""])[:2] for part in client.get(URL)["Cache-Control"].split(","))
+    assert directives["max-age"] == "0"
+    assert int(directives["max-age"]) + int(directives["s-maxage"]) < 60
+
+
 def test_a_repeat_visit_gets_304(client, leaflet):
     first = client.get(URL)
     by_etag = client.get(URL, HTTP_IF_NONE_MATCH=first["ETag"])

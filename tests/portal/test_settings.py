@@ -41,3 +41,33 @@ def test_production_passes_the_deployment_checks():
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def site_url(env):
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.SITE_URL)", env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_links_in_development_emails_follow_the_address_make_run_serves_on():
+    assert site_url({"SITE_URL": "", "HOST": "localhost", "PORT": "8765"}) == "http://localhost:8765"
+    assert site_url({"SITE_URL": "", "HOST": "0.0.0.0", "PORT": "9000"}) == "http://127.0.0.1:9000"
+    assert site_url({"SITE_URL": "https://portal.example.org/", "PORT": "9000"}) == "https://portal.example.org"
+
+
+def test_production_links_ignore_the_development_port():
+    env = {"DJANGO_ENV": "production", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "portal.example.org", "PORT": "9000"}
+    assert site_url({**env, "SITE_URL": ""}) == "https://portal.example.org"
+
+
+def test_the_embedded_broker_connects_without_a_warning_on_every_connection(tmp_path):
+    """`make run`'s worker used to log "No hostname was supplied" on each connection to the file broker."""
+    code = (
+        "from django.conf import settings; from kombu import Connection; "
+        "c = Connection(settings.CELERY_BROKER_URL, transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS); "
+        "c.connect(); print(c.as_uri()); c.release()"
+    )
+    result = run_manage("shell", "-c", code, env={"REDIS_URL": "", "PORTAL_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("filesystem://")
+    assert "No hostname was supplied" not in result.stderr

@@ -4,7 +4,7 @@ from leaflet.loader import ContentError, content_load
 
 
 class Command(BaseCommand):
-    help = "Load the leaflet's content files into the database. Safe to re-run."
+    help = "Load the leaflet's content files into the database. Safe to re-run (-v 2 lists each change)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -18,9 +18,10 @@ class Command(BaseCommand):
             report = content_load(force=force)
         except ContentError as exc:
             raise CommandError(str(exc)) from exc
-        for label, items in (("created", report.created), ("updated", report.updated)):
-            for item in items:
-                self.stdout.write(f"{label}: {item}")
+        if options["verbosity"] > 1:
+            for label, items in (("created", report.created), ("updated", report.updated)):
+                for item in items:
+                    self.stdout.write(f"{label}: {item}")
         for item in report.kept:
             self.stdout.write(self.style.WARNING(f"kept the editors' revision of {item} (use --force to overwrite)"))
         self.stdout.write(
