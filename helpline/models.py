@@ -214,7 +214,7 @@ class Enquiry(models.Model):
     @property
     def status_for_her(self) -> str:
         """Where her question has got to, in her words rather than the nurses' workflow."""
-        if self.status == Status.NEW:
+        if self.status == Status.NEW and self.first_response_at is None:
             return "Waiting for a nurse"
         return "Closed" if self.status == Status.CLOSED else "A nurse is looking after it"
 
