@@ -202,3 +202,19 @@ def test_her_data_export_holds_the_conversation(mother, nurse):
 
     assert [e["reference"] for e in exported] == [enquiry.reference]
     assert exported[0]["conversation"][0]["text"] == "My message"
+
+
+def test_erasing_her_account_erases_her_conversation_and_any_unsent_draft(mother, nurse):
+    from helpline.models import ReplyDraft
+    from portal.personal_data import account_erase
+
+    enquiry = hers(mother, nurse, email="someone-else@example.net")
+    services.enquiry_message_receive(enquiry=enquiry, by=mother, text="My canary words")
+    services.reply_draft_save(enquiry=enquiry, by=nurse, subject="S", body="Draft canary", links=[])
+
+    account_erase(user=mother, by=mother)
+
+    enquiry.refresh_from_db()
+    assert enquiry.anonymised_at is not None
+    assert not ReplyDraft.objects.exists()
+    assert not EnquiryEvent.objects.filter(text__contains="canary").exists()
