@@ -39,15 +39,27 @@ def fill_placeholders(text: str, *, enquiry: Enquiry, nurse) -> str:
     return text
 
 
-def starting_point(template: FollowUpTemplate, *, enquiry: Enquiry, nurse) -> dict:
-    """What a template puts in the reply box: a greeting, its text with placeholders filled, and its links."""
-    name = first_name(enquiry.name)
-    greeting = f"Dear {name}," if name else "Hello,"
+def starting_point(template: FollowUpTemplate, *, enquiry: Enquiry, nurse, typed: dict | None = None) -> dict:
+    """What a template puts in the reply box: a greeting, its text with placeholders filled, and its links.
+
+    What the nurse had already `typed` (subject, body, links) is kept: the template's
+    text goes below hers rather than over it.
+    """
+    typed = typed or {}
+    text = fill_placeholders(template.body, enquiry=enquiry, nurse=nurse).strip()
+    if typed.get("body", "").strip():
+        body = typed["body"].rstrip() + "\n\n" + text
+    else:
+        name = first_name(enquiry.name)
+        body = (f"Dear {name}," if name else "Hello,") + "\n\n" + text
+    links = [f"section:{slug}" for slug in template.section_slugs] + [
+        f"organisation:{slug}" for slug in template.organisation_slugs
+    ]
     return {
-        "subject": fill_placeholders(template.subject, enquiry=enquiry, nurse=nurse),
-        "body": greeting + "\n\n" + fill_placeholders(template.body, enquiry=enquiry, nurse=nurse).strip(),
-        "links": [f"section:{slug}" for slug in template.section_slugs]
-        + [f"organisation:{slug}" for slug in template.organisation_slugs],
+        "subject": typed.get("subject", "").strip()
+        or fill_placeholders(template.subject, enquiry=enquiry, nurse=nurse),
+        "body": body,
+        "links": list(dict.fromkeys([*typed.get("links", []), *links])),
     }
 
 

@@ -353,8 +353,10 @@ def reply(request, pk: int):
         if template is None:
             form.add_error("template", REPLY_TEMPLATE_REQUIRED)
             return _detail_page(request, enquiry, reply_form=form, status=400)
-        start = replies.starting_point(template, enquiry=enquiry, nurse=request.user)
-        services.reply_draft_save(enquiry=enquiry, by=request.user, **start)
+        start = replies.starting_point(template, enquiry=enquiry, nurse=request.user, typed=form.draft_fields())
+        services.reply_draft_save(
+            enquiry=enquiry, by=request.user, **start, send_after=form.draft_fields()["send_after"]
+        )
         return _reply_done(request, enquiry, REPLY_STARTED.format(name=template.name))
     if not _attempt(form, services.reply_draft_save, enquiry=enquiry, by=request.user, **form.draft_fields()):
         return _detail_page(request, enquiry, reply_form=form, status=400)

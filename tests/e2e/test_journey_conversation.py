@@ -35,6 +35,7 @@ def test_the_nurse_and_the_mother_hold_a_conversation_by_email_and_in_her_accoun
     page.get_by_label("Your reply").fill(FIRST_REPLY)
     page.locator("summary", has_text="Links to guidance").click()
     page.get_by_label(section.title, exact=True).first.check()
+    screenshot(page, "conversation-reply-box")
     page.get_by_role("button", name="Preview").click()
     page.get_by_role("heading", level=1, name="Preview your reply").wait_for()
     browse.check(public=False)

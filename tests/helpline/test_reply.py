@@ -91,6 +91,16 @@ def test_a_template_only_fills_the_box_with_placeholders_filled_and_sends_nothin
     assert "Read it and change it to fit her before you send it." in followed
 
 
+def test_a_template_goes_below_what_she_had_typed_instead_of_over_it(nurse_client, enquiry):
+    template = FollowUpTemplate.objects.get(name="Information you asked for")
+
+    post(nurse_client, enquiry, "start", template=template.pk, subject="", body="My own first paragraph.")
+
+    draft = ReplyDraft.objects.get(enquiry=enquiry)
+    assert draft.body.startswith("My own first paragraph.\n\nThank you for talking to the helpline.")
+    assert draft.subject == "The information you asked for"
+
+
 def test_the_week_check_in_can_no_longer_go_out_unread_on_a_new_enquiry(nurse_client, enquiry):
     template = FollowUpTemplate.objects.get(name="Check-in after a week")
 
