@@ -125,6 +125,7 @@ def ask(request):
                 "reference": enquiry.reference,
                 "red_flag": enquiry.red_flag,
                 "emailed": bool(data["email"]),
+                "account": enquiry.user_id is not None,
             }
             return redirect("helpline:ask-thanks")
     warn = bool(

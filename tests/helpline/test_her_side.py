@@ -33,10 +33,11 @@ def hers(mother, nurse, **overrides) -> Enquiry:
 
 def test_a_question_asked_while_signed_in_is_linked_to_her_account(client, mother):
     client.force_login(mother)
-    client.post("/helpline/ask/", ASK)
+    thanks = client.post("/helpline/ask/", ASK, follow=True).content.decode()
 
     enquiry = Enquiry.objects.get()
     assert enquiry.user == mother
+    assert "read the nurse's answer and reply in your account" in thanks
     listing = client.get("/helpline/my-enquiries/").content.decode()
     assert enquiry.reference in listing
     assert "Waiting for a nurse" in listing
