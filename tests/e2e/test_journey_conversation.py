@@ -90,3 +90,21 @@ def test_the_nurse_and_the_mother_hold_a_conversation_by_email_and_in_her_accoun
 
     her.page.reload()
     assert "Do ask again whenever you need to." in her.page.locator(".conversation").inner_text()
+
+
+def test_without_javascript_a_nurse_keeps_a_draft_across_pages_and_previews_it(open_tab, nurse, mother):
+    enquiry = services.enquiry_ask(question=QUESTION, topics=["pain"], name="Alice", email=mother.email, user=mother)
+    tab = open_tab(java_script_enabled=False)
+    page = tab.page
+    sign_in(tab, nurse.email, TEST_PASSWORD, totp_secret=totp_secret(nurse), public=False)
+    tab.goto(f"/helpline/enquiries/{enquiry.pk}/")
+    page.get_by_label("Your reply").fill(FIRST_REPLY)
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("Draft saved.").wait_for()
+
+    tab.goto("/helpline/")
+    tab.goto(f"/helpline/enquiries/{enquiry.pk}/")
+    assert page.get_by_label("Your reply").input_value() == FIRST_REPLY
+    assert "Draft last saved by you" in page.locator(".reply-compose__draft").inner_text()
+    page.get_by_role("button", name="Preview").click()
+    assert "Thank you for asking." in page.locator(".reply-preview__text").inner_text()
