@@ -337,6 +337,11 @@ def callback_done(request, pk: int, callback_pk: int):
     return redirect(enquiry)
 
 
+REPLY_TEMPLATE_REQUIRED = "Choose a template to start from."
+REPLY_STARTED = "“{name}” is in the reply box. Read it and change it to fit her before you send it."
+DRAFT_CHANGED = "The draft changed after you previewed it. Check the preview again before sending."
+
+
 @require_POST
 @nurse_view
 def reply(request, pk: int):
@@ -354,10 +359,12 @@ def reply(request, pk: int):
         if template is None:
             form.add_error("template", REPLY_TEMPLATE_REQUIRED)
             return _detail_page(request, enquiry, reply_form=form, status=400)
-        start = replies.starting_point(template, enquiry=enquiry, nurse=request.user, typed=form.draft_fields())
-        services.reply_draft_save(
-            enquiry=enquiry, by=request.user, **start, send_after=form.draft_fields()["send_after"]
-        )
+        typed = form.draft_fields()
+        start = replies.starting_point(template, enquiry=enquiry, nurse=request.user, typed=typed)
+        if not _attempt(
+            form, services.reply_draft_save, enquiry=enquiry, by=request.user, **start, send_after=typed["send_after"]
+        ):
+            return _detail_page(request, enquiry, reply_form=form, status=400)
         return _reply_done(request, enquiry, REPLY_STARTED.format(name=template.name))
     if not _attempt(form, services.reply_draft_save, enquiry=enquiry, by=request.user, **form.draft_fields()):
         return _detail_page(request, enquiry, reply_form=form, status=400)
@@ -374,11 +381,6 @@ def reply(request, pk: int):
     ):
         return _done(request, enquiry, _sent_message(enquiry, form.cleaned_data["send_after"]))
     return _detail_page(request, enquiry, reply_form=form, status=400)
-
-
-REPLY_TEMPLATE_REQUIRED = "Choose a template to start from."
-REPLY_STARTED = "“{name}” is in the reply box. Read it and change it to fit her before you send it."
-DRAFT_CHANGED = "The draft changed after you previewed it. Check the preview again before sending."
 
 
 def _reply_fields(data: dict) -> dict:

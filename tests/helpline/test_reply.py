@@ -310,3 +310,17 @@ def test_the_reply_views_refuse_non_nurses_and_the_wrong_method(client, nurse_cl
     for path in (url(enquiry, "preview/"), url(enquiry, "preview/email.html")):
         assert client.get(path).status_code == 403
         assert nurse_client.post(path).status_code == 405
+
+
+@pytest.mark.parametrize("action", ["start", "save", "send"])
+def test_an_anonymised_enquiry_takes_no_reply_or_draft(nurse_client, enquiry, action):
+    from helpline.models import Enquiry
+
+    Enquiry.objects.filter(pk=enquiry.pk).update(anonymised_at=timezone.now())
+    template = FollowUpTemplate.objects.first()
+
+    response = post(nurse_client, enquiry, action, template=template.pk)
+
+    assert response.status_code == 400
+    assert "This enquiry was anonymised" in response.content.decode()
+    assert not ReplyDraft.objects.exists() and not OutboundEmail.objects.exists()
