@@ -1,6 +1,7 @@
 """Forms check the shape of what was typed; the services check the rules."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from .markup import escape, html_attrs
@@ -21,8 +22,11 @@ LOG_EMAIL_INVALID = "Enter an email address in the right format, like name@examp
 DUE_AT_REQUIRED = "Enter the date and time of the callback."
 DATETIME_INVALID = "Enter a date and time, like 24/11/2026 14:30."
 OUTCOME_CHOICE_REQUIRED = "Choose an outcome before closing the enquiry."
+REPLY_TOO_LONG = "A reply must be 10,000 characters or fewer."
+MESSAGE_REQUIRED = "Write your message before sending it."
 
 QUESTION_MAX = 4000
+REPLY_MAX = 10000
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
 
 
@@ -265,16 +269,63 @@ class CallbackDoneForm(forms.Form):
     note = forms.CharField(label="What happened (optional)", max_length=1000, required=False)
 
 
-class FollowUpForm(forms.Form):
+class ReplyForm(forms.Form):
+    """A nurse's reply to her, in her own words. `template` only fills the box (the "start" button)."""
+
     template = forms.ModelChoiceField(
-        label="Email", queryset=FollowUpTemplate.objects.filter(is_active=True), empty_label=None
+        label="Start from a template (optional)",
+        queryset=FollowUpTemplate.objects.filter(is_active=True),
+        required=False,
+        empty_label="Choose a starting point",
     )
+    subject = forms.CharField(label="Subject", max_length=150, required=False)
+    body = forms.CharField(
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=REPLY_MAX,
+        required=False,
+        error_messages={"max_length": REPLY_TOO_LONG},
+    )
+    links = forms.MultipleChoiceField(label="Links to guidance", widget=forms.CheckboxSelectMultiple, required=False)
     send_after = forms.DateTimeField(
         label="Send at (leave empty to send now)",
         input_formats=DATETIME_INPUT_FORMATS,
         widget=DateTimeLocalInput(),
         required=False,
         error_messages={"invalid": DATETIME_INVALID},
+    )
+
+    def __init__(self, *args, link_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["links"].choices = link_choices
+
+    def draft_fields(self) -> dict:
+        """What was typed, valid or not, for keeping as the draft (an invalid send time is dropped)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        valid_links = {key for _, group in self.fields["links"].choices for key, _ in group}
+        return {
+            "subject": self.data.get("subject", "")[:150],
+            "body": self.data.get("body", ""),
+            "links": [key for key in self.data.getlist("links") if key in valid_links],
+            "send_after": data.get("send_after"),
+        }
+
+    @classmethod
+    def initial_from(cls, draft) -> dict:
+        if draft is None:
+            return {}
+        when = timezone.localtime(draft.send_after) if draft.send_after else None
+        return {"subject": draft.subject, "body": draft.body, "links": draft.links, "send_after": when}
+
+
+class MessageForm(forms.Form):
+    """Her reply to the nurses, written in her account."""
+
+    text = forms.CharField(
+        label="Your message",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=QUESTION_MAX,
+        error_messages={"required": MESSAGE_REQUIRED, "max_length": ASK_QUESTION_TOO_LONG},
     )
 
 

@@ -138,6 +138,12 @@ class Enquiry(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Her account, when she asked while signed in: she reads the conversation and replies there.
+    # Never inferred from a matching email address: whoever can read an inbox could then open an
+    # account with it and read enquiries she may have said were not safe to email.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="helpline_enquiries"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     first_response_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -164,6 +170,7 @@ class Enquiry(models.Model):
             models.Index(fields=["next_callback_at"], name="hl_enquiry_callback_idx"),
             models.Index(fields=["status", "closed_at", "anonymised_at"], name="hl_enquiry_retention_idx"),
             models.Index(fields=["created_at"], name="hl_enquiry_created_idx"),
+            models.Index(fields=["user", "created_at"], name="hl_enquiry_user_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -194,6 +201,22 @@ class Enquiry(models.Model):
     def can_email(self) -> bool:
         """Follow-up email needs consent, an address, and a confirmed-safe inbox."""
         return bool(self.consent_email and self.safe_to_email and self.email and not self.anonymised_at)
+
+    @property
+    def reply_route(self) -> str:
+        """How a nurse's reply reaches her: "email", "account" (she reads it signed in), or "" (it cannot)."""
+        if self.anonymised_at:
+            return ""
+        if self.can_email:
+            return "email"
+        return "account" if self.user_id is not None else ""
+
+    @property
+    def status_for_her(self) -> str:
+        """Where her question has got to, in her words rather than the nurses' workflow."""
+        if self.status == Status.NEW and self.first_response_at is None:
+            return "Waiting for a nurse"
+        return "Closed" if self.status == Status.CLOSED else "A nurse is looking after it"
 
     def allowed_transitions(self) -> list[Transition]:
         if self.anonymised_at:
@@ -241,6 +264,10 @@ class EnquiryEvent(models.Model):
         CALLBACK_SCHEDULED = "callback_scheduled", "Callback scheduled"
         CALLBACK_DONE = "callback_done", "Callback made"
         FOLLOW_UP = "follow_up", "Follow-up email"
+        # The conversation: what a nurse wrote to her (by email and in her account), and what she
+        # wrote back (in her account, or by replying to an email).
+        MESSAGE_OUT = "message_out", "Reply to her"
+        MESSAGE_IN = "message_in", "Message from her"
         REFERRED = "referred", "Referred to peer support"
         ANONYMISED = "anonymised", "Anonymised"
 
@@ -253,6 +280,14 @@ class EnquiryEvent(models.Model):
     from_status = models.CharField(max_length=20, choices=Status, blank=True)
     to_status = models.CharField(max_length=20, choices=Status, blank=True)
     text = models.TextField(blank=True)
+    # A reply's email, whose outbox row is the one source of its delivery state (queued, sent,
+    # failed, bounced); empty when she reads replies only in her account.
+    email = models.ForeignKey(
+        "portal.OutboundEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # When a reply shows in her account: its send time, so a reply scheduled for later is not
+    # read there first.
+    shown_from = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -293,7 +328,11 @@ class FollowUpTemplate(models.Model):
     name = models.CharField(max_length=100, unique=True)
     subject = models.CharField(max_length=150)
     body = models.TextField(
-        help_text="Plain text. Start without a greeting: the email adds \u201cDear …\u201d for you."
+        help_text=(
+            "A starting point nurses read and change before sending. Plain text; start without a greeting "
+            "(\u201cDear\u201d and her first name are added). You may write {first_name}, {reference} and "
+            "{nurse_first_name}: they are filled in."
+        )
     )
     # Slugs of leaflet sections and organisations to link, kept loose (no foreign key into the
     # leaflet's tables): a section withdrawn later simply drops out of the links.
@@ -307,3 +346,24 @@ class FollowUpTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReplyDraft(models.Model):
+    """The reply a nurse is writing to an enquiry and has not sent: one per enquiry, shared by the nurses.
+
+    Kept on the server so it survives an error, leaving the page, and a colleague
+    opening the enquiry (she sees it, and who wrote it last). Deleted when sent.
+    """
+
+    enquiry = models.OneToOneField(Enquiry, on_delete=models.CASCADE, related_name="reply_draft")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.CharField(max_length=150, blank=True)
+    body = models.TextField(blank=True)
+    # Keys of the guidance pages to link ("section:<slug>", "question:<section slug>#<anchor>",
+    # "organisation:<slug>"), kept loose like a template's: what is withdrawn later drops out..
+    links = models.JSONField(default=list, blank=True)
+    send_after = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"reply draft for {self.enquiry_id}"

@@ -12,19 +12,16 @@ from django.utils import timezone
 
 from portal.personal_data import register, user_addresses
 
-from .models import Enquiry, Outcome, Status
+from .models import Enquiry, EnquiryEvent, Outcome, Status
+
+CONVERSATION_KINDS = (EnquiryEvent.Kind.MESSAGE_IN, EnquiryEvent.Kind.MESSAGE_OUT)
 
 
 def _hers(user) -> QuerySet[Enquiry]:
-    addresses = user_addresses(user)
-    if not addresses:
-        return Enquiry.objects.none()
-    # Addresses are stored as typed: match without regard to case.
-    return (
-        Enquiry.objects.filter(anonymised_at__isnull=True)
-        .filter(reduce(or_, (Q(email__iexact=address) for address in addresses)))
-        .order_by("created_at", "id")
-    )
+    # Asked while signed in, or (without an account) from one of her addresses, stored as typed:
+    # matched without regard to case.
+    hers = reduce(or_, (Q(email__iexact=address) for address in user_addresses(user)), Q(user=user))
+    return Enquiry.objects.filter(anonymised_at__isnull=True).filter(hers).order_by("created_at", "id")
 
 
 def helpline_export(user) -> dict:
@@ -45,8 +42,17 @@ def helpline_export(user) -> dict:
                 "agreed_to_phone": e.consent_phone,
                 "status": e.get_status_display(),
                 "outcome": e.get_outcome_display(),
+                "conversation": [
+                    {
+                        "at": event.at.isoformat(),
+                        "from": "you" if event.kind == EnquiryEvent.Kind.MESSAGE_IN else "helpline nurse",
+                        "text": event.text,
+                    }
+                    for event in e.events.all()
+                    if event.kind in CONVERSATION_KINDS
+                ],
             }
-            for e in _hers(user).prefetch_related("topic_links")
+            for e in _hers(user).prefetch_related("topic_links", "events")
         ]
     }
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.timesince import TIME_STRINGS, timesince
 
-from portal.models import User
+from portal.models import OutboundEmail, User
 from portal.outbox import emails_about
+from portal.outbox.services import CANCELLED_BY_STAFF
 from portal.roles import Role
 from portal.templatetags.portal_time import html_datetime
 
@@ -245,7 +246,30 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime, people: bool) -> 
 
 def enquiry_timeline(enquiry: Enquiry) -> QuerySet[EnquiryEvent]:
     """The enquiry's events, oldest first, with who did each."""
-    return EnquiryEvent.objects.filter(enquiry=enquiry).select_related("actor").order_by("at", "id")
+    return EnquiryEvent.objects.filter(enquiry=enquiry).select_related("actor", "email").order_by("at", "id")
+
+
+def enquiries_of(user: User) -> QuerySet[Enquiry]:
+    """The enquiries she asked while signed in, newest first, as her account lists them."""
+    return Enquiry.objects.filter(user=user, anonymised_at__isnull=True).order_by("-created_at", "-id")
+
+
+def enquiry_conversation(enquiry: Enquiry, *, now: datetime) -> list[EnquiryEvent]:
+    """What she sees of the timeline: her messages and the nurses' replies, oldest first.
+
+    Never the nurses' notes or workflow. A reply appears once its send time has
+    come, and not at all if a nurse cancelled its email before it went (one the
+    outbox did not send because she unsubscribed still shows here).
+    """
+    return list(
+        EnquiryEvent.objects.filter(
+            enquiry=enquiry, kind__in=(EnquiryEvent.Kind.MESSAGE_IN, EnquiryEvent.Kind.MESSAGE_OUT)
+        )
+        .exclude(kind=EnquiryEvent.Kind.MESSAGE_OUT, shown_from__gt=now)
+        .exclude(email__status=OutboundEmail.Status.CANCELLED, email__last_error=CANCELLED_BY_STAFF)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
 
 
 def enquiry_emails(enquiry: Enquiry) -> list:

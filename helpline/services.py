@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.models import OutboundEmail, User
-from portal.outbox import email_cancel_about, email_queue, emails_about
+from portal.outbox import email_cancel_about, email_queue, email_record, emails_about
 from portal.roles import Role, has_role, is_admin
 
+from . import replies
 from .models import (
     OPEN_STATUSES,
     TRANSITIONS_BY_ACTION,
@@ -32,6 +33,7 @@ from .models import (
     EnquiryTopic,
     FollowUpTemplate,
     Outcome,
+    ReplyDraft,
     Status,
     Topic,
     Urgency,
@@ -46,10 +48,12 @@ OUTCOME_REQUIRED = "Choose an outcome before closing the enquiry."
 ENQUIRY_ANONYMISED = "This enquiry has been anonymised and can no longer be changed."
 ENQUIRY_CLOSED = "Reopen the enquiry before changing it."
 ASSIGNEE_NOT_NURSE = "Choose a helpline nurse."
-NO_EMAIL_CONSENT = (
-    "She has not agreed to follow-up by email, or it is not safe to email her, so no follow-up email can be sent."
+REPLY_EMPTY = "Write your reply before sending it."
+MESSAGE_EMPTY = "Write your message before sending it."
+NO_REPLY_ROUTE = (
+    "She has not agreed to email, or it is not safe to email her, and she has no account to read replies in, "
+    "so a reply cannot reach her. Phone her if she agreed to that."
 )
-TEMPLATE_INACTIVE = "That follow-up template is switched off. Choose another."
 SEND_TIME_IN_PAST = "Choose a time in the future, or leave it empty to send now."
 CALLBACK_IN_PAST = "Choose a time in the future for the callback."
 CALLBACK_ALREADY_DONE = "That callback has already been made."
@@ -74,15 +78,19 @@ def _lock(enquiry: Enquiry) -> Enquiry:
 
 
 def _record(
-    enquiry: Enquiry, *, by, kind: str, text: str = "", from_status: str = "", to_status: str = ""
+    enquiry: Enquiry, *, by, kind: str, text: str = "", from_status: str = "", to_status: str = "", **extra
 ) -> EnquiryEvent:
     """Append one timeline event; the first thing a nurse does to a new enquiry is its first response."""
     now = timezone.now()
     event = EnquiryEvent.objects.create(
-        enquiry=enquiry, actor=by, kind=kind, text=text, from_status=from_status, to_status=to_status, at=now
+        enquiry=enquiry, actor=by, kind=kind, text=text, from_status=from_status, to_status=to_status, at=now, **extra
     )
-    # Correcting a typo in her details is not answering her.
-    responds = kind not in (EnquiryEvent.Kind.CREATED, EnquiryEvent.Kind.DETAILS_CORRECTED)
+    # Correcting a typo in her details is not answering her, and her own message is not a response.
+    responds = kind not in (
+        EnquiryEvent.Kind.CREATED,
+        EnquiryEvent.Kind.DETAILS_CORRECTED,
+        EnquiryEvent.Kind.MESSAGE_IN,
+    )
     if enquiry.first_response_at is None and by is not None and responds:
         enquiry.first_response_at = now
         enquiry.save(update_fields=["first_response_at"])
@@ -167,11 +175,13 @@ def enquiry_ask(
     phone: str = "",
     safe_to_leave_message: bool = False,
     preferred_times: str = "",
+    user: User | None = None,
 ) -> Enquiry:
     """A member of the public asks a nurse through the web form.
 
-    Giving an address on a form that promises a reply is consent to be contacted
-    that way. Red-flag words or topics put the enquiry at the top of the queue.
+    Asked while signed in (`user`), the enquiry is hers: she reads the nurses'
+    replies and answers them in her account. Giving an address on a form that
+    promises a reply is consent to be contacted that way. Red-flag words or topics put the enquiry at the top of the queue.
     The acknowledgement email carries the reference only, never the question.
     """
     reasons = red_flags(question, topics)
@@ -191,6 +201,7 @@ def enquiry_ask(
             safe_to_leave_message=safe_to_leave_message,
             preferred_times=preferred_times,
             red_flag=bool(reasons),
+            user=user,
         )
         _record(
             enquiry,
@@ -463,71 +474,107 @@ def callback_reminders_send_due(*, now: datetime | None = None) -> int:
     return sent
 
 
-def follow_up_send(
-    *, enquiry: Enquiry, by: User, template: FollowUpTemplate, send_after: datetime | None = None
-) -> OutboundEmail:
-    """Queue a follow-up email from a template, now or later, only where she agreed to email."""
-    if not template.is_active:
-        raise ValidationError({"template": TEMPLATE_INACTIVE})
+def reply_draft_save(
+    *, enquiry: Enquiry, by: User, subject: str, body: str, links: list[str], send_after: datetime | None = None
+) -> ReplyDraft:
+    """Keep the reply a nurse is writing, as typed, so nothing she wrote is lost; she becomes its author."""
+    with transaction.atomic():
+        enquiry = _lock(enquiry)
+        _guard_changeable(enquiry, allow_closed=True)
+        draft, _ = ReplyDraft.objects.update_or_create(
+            enquiry=enquiry,
+            defaults={
+                "author": by,
+                "subject": subject[:150],
+                "body": body,
+                "links": list(dict.fromkeys(links)),
+                "send_after": send_after,
+                "updated_at": timezone.now(),
+            },
+        )
+    return draft
+
+
+def enquiry_reply_send(
+    *,
+    enquiry: Enquiry,
+    by: User,
+    subject: str,
+    body: str,
+    links: list[str],
+    send_after: datetime | None = None,
+) -> EnquiryEvent:
+    """Send her a nurse's reply, now or at `send_after`, by the route she allows (see `Enquiry.reply_route`).
+
+    By email only where she agreed to email and said it is safe: the outbox sends
+    it (after any unsubscribe check) and its row is the reply's delivery state. A
+    woman with an account reads every reply there too; where email is not safe,
+    that is the only place, and no email mentions it. The draft is discarded.
+    """
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": REPLY_EMPTY})
     if send_after is not None and send_after <= timezone.now():
         raise ValidationError({"send_after": SEND_TIME_IN_PAST})
     with transaction.atomic():
         enquiry = _lock(enquiry)
         if enquiry.anonymised_at:
             raise ValidationError(ENQUIRY_ANONYMISED)
-        if not enquiry.can_email:
-            raise ValidationError(NO_EMAIL_CONSENT)
-        message = email_queue(
-            to=enquiry.email,
-            template="helpline/email/follow_up",
-            context={
-                "subject": template.subject,
-                "body": template.body,
-                "name": enquiry.name,
-                "reference": enquiry.reference,
-                "links": follow_up_links(template),
-            },
-            about=enquiry,
-            send_after=send_after,
-            kind=OutboundEmail.Kind.FOLLOW_UP,
+        route = enquiry.reply_route
+        if not route:
+            raise ValidationError(NO_REPLY_ROUTE)
+        links_shown = replies.links_for(links)
+        message = None
+        if route == "email":
+            message = email_record(
+                to=enquiry.email,
+                template=replies.REPLY_TEMPLATE,
+                **replies.render_email(enquiry=enquiry, nurse=by, subject=subject, body=body, links=links_shown),
+                about=enquiry,
+                send_after=send_after,
+                kind=OutboundEmail.Kind.FOLLOW_UP,
+            )
+        event = _record(
+            enquiry,
+            by=by,
+            kind=EnquiryEvent.Kind.MESSAGE_OUT,
+            text=replies.text_with_links(body, links_shown),
+            email=message,
+            shown_from=send_after or timezone.now(),
         )
-        if message.status == OutboundEmail.Status.CANCELLED:
-            # She unsubscribed from follow-up email: the outbox keeps the row, marked with why it never went.
-            text = f"\u201c{template.name}\u201d: {message.last_error}"
-        else:
-            when = "now" if send_after is None else f"on {timezone.localtime(send_after):%a %d %b %Y %H:%M}"
-            text = f"\u201c{template.name}\u201d to send {when}"
-        _record(enquiry, by=by, kind=EnquiryEvent.Kind.FOLLOW_UP, text=text)
-    return message
+        ReplyDraft.objects.filter(enquiry=enquiry).delete()
+    return event
 
 
-def follow_up_links(template: FollowUpTemplate) -> list[dict]:
-    """The leaflet sections and organisations a template links, as titles and absolute URLs, in the template's order.
+def enquiry_message_receive(*, enquiry: Enquiry, text: str, by: User | None = None) -> EnquiryEvent:
+    """A message from her lands on the enquiry's timeline: written in her account (`by` is her), or a reply by email.
 
-    Only published sections are linked; a slug that no longer matches anything is skipped.
+    A closed enquiry reopens, so her message cannot sit unread; the nurse looking
+    after it is told through the outbox, with the reference only, never her words.
     """
-    from leaflet.selectors import organisations, published_sections
-
-    links = []
-    if template.section_slugs:
-        sections = {s.slug: s for s in published_sections().filter(slug__in=template.section_slugs)}
-        links += [
-            {"title": sections[slug].title, "url": settings.SITE_URL + sections[slug].get_absolute_url(), "note": ""}
-            for slug in template.section_slugs
-            if slug in sections
-        ]
-    if template.organisation_slugs:
-        orgs = {o.slug: o for o in organisations().filter(slug__in=template.organisation_slugs)}
-        links += [
-            {
-                "title": orgs[slug].name,
-                "url": orgs[slug].website or settings.SITE_URL + orgs[slug].get_absolute_url(),
-                "note": orgs[slug].phone,
-            }
-            for slug in template.organisation_slugs
-            if slug in orgs
-        ]
-    return links
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": MESSAGE_EMPTY})
+    with transaction.atomic():
+        enquiry = _lock(enquiry)
+        if enquiry.anonymised_at:
+            raise ValidationError(ENQUIRY_ANONYMISED)
+        event = _record(enquiry, by=by, kind=EnquiryEvent.Kind.MESSAGE_IN, text=text)
+        if enquiry.status == Status.CLOSED:
+            reopen = TRANSITIONS_BY_ACTION["reopen"]
+            enquiry.status, enquiry.outcome, enquiry.closed_at = reopen.target, "", None
+            enquiry.save(update_fields=["status", "outcome", "closed_at"])
+            _topic_links_follow_status(enquiry)
+            _record(enquiry, by=None, kind=EnquiryEvent.Kind.STATUS, from_status=Status.CLOSED, to_status=reopen.target)
+        if enquiry.assigned_to is not None and enquiry.assigned_to.is_active:
+            email_queue(
+                to=enquiry.assigned_to.email,
+                template="helpline/email/message_received",
+                context={"reference": enquiry.reference, "path": enquiry.get_absolute_url()},
+                about=enquiry,
+                kind=OutboundEmail.Kind.TRANSACTIONAL,
+            )
+    return event
 
 
 # The peers app's own topic codes (its matching vocabulary), for the topics both apps share.
@@ -623,6 +670,7 @@ def _anonymise(enquiry: Enquiry, *, now: datetime) -> None:
     # delivery history) without the address or the words.
     email_cancel_about(about=enquiry)
     emails_about(enquiry).update(to="", body_text="", body_html="")
+    ReplyDraft.objects.filter(enquiry=enquiry).delete()
     EnquiryEvent.objects.create(enquiry=enquiry, kind=EnquiryEvent.Kind.ANONYMISED, at=now)
     audit_record(action="enquiry.anonymised", target=enquiry)
 

@@ -4,21 +4,25 @@ import csv
 import logging
 from datetime import timedelta
 
+from csp.constants import NONE, SELF
+from csp.decorators import csp
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.access import role_required
 from portal.audit import audit_record
 from portal.roles import Role, has_role, is_admin
 
-from . import ratelimit, selectors, services
+from . import ratelimit, replies, selectors, services
 from .charts import horizontal_bars, vertical_bars
 from .forms import (
     AskForm,
@@ -27,15 +31,16 @@ from .forms import (
     CallbackForm,
     EnquiryEditForm,
     EnquiryLogForm,
-    FollowUpForm,
     FollowUpTemplateForm,
+    MessageForm,
     NoteForm,
     QueueFilterForm,
     ReferForm,
+    ReplyForm,
     ReportForm,
     TransitionForm,
 )
-from .models import Callback, Enquiry, FollowUpTemplate
+from .models import Callback, Enquiry, FollowUpTemplate, ReplyDraft
 from .redflags import RED_FLAG_ADVICE, red_flags
 
 logger = logging.getLogger(__name__)
@@ -113,12 +118,14 @@ def ask(request):
                 phone=data["phone"],
                 safe_to_leave_message=data["safe_to_leave_message"],
                 preferred_times=data["preferred_times"],
+                user=request.user if request.user.is_authenticated else None,
             )
             # The reference travels in the session, not the URL.
             request.session[ASK_SESSION_KEY] = {
                 "reference": enquiry.reference,
                 "red_flag": enquiry.red_flag,
                 "emailed": bool(data["email"]),
+                "account": enquiry.user_id is not None,
             }
             return redirect("helpline:ask-thanks")
     warn = bool(
@@ -179,10 +186,12 @@ def _detail_page(request, enquiry: Enquiry, *, status: int = 200, **bound_forms)
         "transition_form": TransitionForm(),
         "note_form": NoteForm(),
         "callback_form": CallbackForm(user=request.user),
-        "follow_up_form": FollowUpForm(),
         "refer_form": ReferForm(),
         **bound_forms,
     }
+    draft = ReplyDraft.objects.filter(enquiry=enquiry).select_related("author").first()
+    if "reply_form" not in forms:
+        forms["reply_form"] = ReplyForm(initial=ReplyForm.initial_from(draft), link_choices=replies.link_choices())
     return render(
         request,
         "helpline/enquiry_detail.html",
@@ -196,6 +205,7 @@ def _detail_page(request, enquiry: Enquiry, *, status: int = 200, **bound_forms)
             "transitions": enquiry.allowed_transitions(),
             "callback_done_form": CallbackDoneForm(),
             "has_templates": FollowUpTemplate.objects.filter(is_active=True).exists(),
+            "draft": draft,
             **forms,
         },
         status=status,
@@ -328,27 +338,146 @@ def callback_done(request, pk: int, callback_pk: int):
     return redirect(enquiry)
 
 
+REPLY_TEMPLATE_REQUIRED = "Choose a template to start from."
+REPLY_STARTED = "“{name}” is in the reply box. Read it and change it to fit her before you send it."
+DRAFT_CHANGED = "The draft changed after you previewed it. Check the preview again before sending."
+
+
 @require_POST
 @nurse_view
-def follow_up(request, pk: int):
+def reply(request, pk: int):
+    """The reply box's buttons: start from a template, save the draft, preview, or send.
+
+    Whatever was typed is kept as the draft first, so an error, a colleague or
+    leaving the page loses nothing; sending discards it.
+    """
     enquiry = get_enquiry_for_user(request, pk)
-    form = FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            message = services.follow_up_send(
-                enquiry=enquiry,
-                by=request.user,
-                template=form.cleaned_data["template"],
-                send_after=form.cleaned_data["send_after"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if message.status == message.Status.CANCELLED:
-                messages.error(request, message.last_error)
-                return redirect(enquiry)
-            return _done(request, enquiry, "Follow-up email queued.")
-    return _detail_page(request, enquiry, follow_up_form=form, status=400)
+    form = ReplyForm(request.POST, link_choices=replies.link_choices())
+    action = request.POST.get("action")
+    valid = form.is_valid()
+    if action == "start":
+        template = form.cleaned_data.get("template") if valid else None
+        if template is None:
+            form.add_error("template", REPLY_TEMPLATE_REQUIRED)
+            return _detail_page(request, enquiry, reply_form=form, status=400)
+        typed = form.draft_fields()
+        start = replies.starting_point(template, enquiry=enquiry, nurse=request.user, typed=typed)
+        if not _attempt(
+            form, services.reply_draft_save, enquiry=enquiry, by=request.user, **start, send_after=typed["send_after"]
+        ):
+            return _detail_page(request, enquiry, reply_form=form, status=400)
+        return _reply_done(request, enquiry, REPLY_STARTED.format(name=template.name))
+    if not _attempt(form, services.reply_draft_save, enquiry=enquiry, by=request.user, **form.draft_fields()):
+        return _detail_page(request, enquiry, reply_form=form, status=400)
+    if action == "save":
+        return _reply_done(request, enquiry, "Draft saved.")
+    if action == "preview" and valid:
+        return redirect("helpline:reply-preview", pk=enquiry.pk)
+    if (
+        action == "send"
+        and valid
+        and _attempt(
+            form, services.enquiry_reply_send, enquiry=enquiry, by=request.user, **_reply_fields(form.cleaned_data)
+        )
+    ):
+        return _done(request, enquiry, _sent_message(enquiry, form.cleaned_data["send_after"]))
+    return _detail_page(request, enquiry, reply_form=form, status=400)
+
+
+def _reply_fields(data: dict) -> dict:
+    return {key: data[key] for key in ("subject", "body", "links", "send_after")}
+
+
+def _reply_done(request, enquiry: Enquiry, message: str):
+    messages.success(request, message)
+    return redirect(enquiry.get_absolute_url() + "#reply")
+
+
+def _sent_message(enquiry: Enquiry, send_after) -> str:
+    where = "by email" if enquiry.reply_route == "email" else "to her account (no email)"
+    if send_after:
+        return f"Reply scheduled for {timezone.localtime(send_after):%a %d %b %Y %H:%M}, {where}."
+    return f"Reply sent {where}."
+
+
+def _draft_or_none(enquiry: Enquiry) -> ReplyDraft | None:
+    return ReplyDraft.objects.filter(enquiry=enquiry).select_related("author").first()
+
+
+def _draft_email(enquiry: Enquiry, draft: ReplyDraft, nurse) -> dict:
+    links = replies.links_for(draft.links)
+    return replies.render_email(enquiry=enquiry, nurse=nurse, subject=draft.subject, body=draft.body, links=links)
+
+
+@require_GET
+@nurse_view
+def reply_preview(request, pk: int):
+    """The saved draft exactly as she will get it: the email's subject, plain text and HTML, or her account's view."""
+    enquiry = get_enquiry_for_user(request, pk)
+    draft = _draft_or_none(enquiry)
+    if draft is None:
+        return redirect(enquiry)
+    audit_record(action="enquiry.viewed", request=request, target=enquiry)
+    links = replies.links_for(draft.links)
+    return render(
+        request,
+        "helpline/reply_preview.html",
+        {
+            "enquiry": enquiry,
+            "draft": draft,
+            "route": enquiry.reply_route,
+            "email": _draft_email(enquiry, draft, request.user) if enquiry.reply_route == "email" else None,
+            "account_text": replies.text_with_links(draft.body, links),
+            "nurse_role": replies.nurse_role(request.user),
+        },
+    )
+
+
+# The email's own HTML, shown in a sandboxed frame of the preview page: it carries inline styles,
+# which the site's policy forbids, so this one response allows them and nothing else.
+@require_GET
+@nurse_view
+@xframe_options_sameorigin
+@csp(
+    {
+        "default-src": [NONE],
+        "style-src": ["'unsafe-inline'"],
+        "img-src": ["data:"],
+        "base-uri": [NONE],
+        "form-action": [NONE],
+        "frame-ancestors": [SELF],
+    }
+)
+def reply_preview_html(request, pk: int):
+    enquiry = get_enquiry_for_user(request, pk)
+    draft = _draft_or_none(enquiry)
+    if draft is None or enquiry.reply_route != "email":
+        raise Http404
+    return HttpResponse(_draft_email(enquiry, draft, request.user)["body_html"])
+
+
+@require_POST
+@nurse_view
+def reply_send_draft(request, pk: int):
+    """Send the draft as previewed; refused if anyone changed it since the preview was drawn."""
+    enquiry = get_enquiry_for_user(request, pk)
+    draft = _draft_or_none(enquiry)
+    if draft is None or request.POST.get("draft_saved_at") != draft.updated_at.isoformat():
+        messages.error(request, DRAFT_CHANGED)
+        return redirect(enquiry.get_absolute_url() + "#reply")
+    try:
+        services.enquiry_reply_send(
+            enquiry=enquiry,
+            by=request.user,
+            subject=draft.subject,
+            body=draft.body,
+            links=draft.links,
+            send_after=draft.send_after,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(enquiry.get_absolute_url() + "#reply")
+    return _done(request, enquiry, _sent_message(enquiry, draft.send_after))
 
 
 @require_POST
@@ -365,6 +494,52 @@ def refer(request, pk: int):
     ):
         return _done(request, enquiry, "Referred to peer support.")
     return _detail_page(request, enquiry, refer_form=form, status=400)
+
+
+# ---------------------------------------------------------------- her side
+
+
+def get_own_enquiry(request, pk: int) -> Enquiry:
+    """The one way her pages load an enquiry: 404 unless she asked it from this account (and it still exists)."""
+    return get_object_or_404(Enquiry, pk=pk, user=request.user, anonymised_at__isnull=True)
+
+
+@require_GET
+@login_required
+@never_cache
+def my_enquiries(request):
+    enquiries = list(selectors.enquiries_of(request.user))
+    audit_record(action="enquiry.listed_by_her", request=request, count=len(enquiries))
+    return render(request, "helpline/my_enquiries.html", {"enquiries": enquiries})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@never_cache
+def my_enquiry(request, pk: int):
+    """Her question and the conversation with the nurses, where she can write back."""
+    enquiry = get_own_enquiry(request, pk)
+    form = MessageForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            form, services.enquiry_message_receive, enquiry=enquiry, by=request.user, text=form.cleaned_data["text"]
+        )
+    ):
+        messages.success(request, "Your message has been sent to the helpline nurses.")
+        return redirect("helpline:my-enquiry", pk=enquiry.pk)
+    audit_record(action="enquiry.viewed_by_her", request=request, target=enquiry)
+    return render(
+        request,
+        "helpline/my_enquiry.html",
+        {
+            "enquiry": enquiry,
+            "conversation": selectors.enquiry_conversation(enquiry, now=timezone.now()),
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # ---------------------------------------------------------------- follow-up templates

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import search
-from .models import Organisation, Section
+from .models import Organisation, Question, Section
 
 
 def published_sections() -> QuerySet[Section]:
@@ -37,3 +37,14 @@ def review_dates_summary() -> dict:
         "last_reviewed": min(reviewed) if len(reviewed) == len(sections) and reviewed else None,
         "next_review_due": min(due) if due else None,
     }
+
+
+def published_questions() -> QuerySet[Question]:
+    """Questions answered under a heading of a live section, in leaflet order: `title`, `anchor`,
+    `section.slug`, `get_absolute_url()`. Rebuilt on publish, so link them by section slug and anchor."""
+    return (
+        Question.objects.filter(section__published_at__isnull=False)
+        .exclude(anchor="")
+        .select_related("section")
+        .order_by("section__order", "order")
+    )

@@ -1,5 +1,15 @@
+import secrets
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+
+def new_message_id() -> str:
+    """An unguessable RFC 5322 Message-ID: replies quote it, so it must not be derivable from a row number."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{secrets.token_urlsafe(24)}@{domain}>"
 
 
 class OutboundEmail(models.Model):
@@ -41,6 +51,9 @@ class OutboundEmail(models.Model):
     # When a delivery task for this row was last published. The sweeper re-publishes
     # due rows whose publish never happened (broker down) or was lost a while ago.
     enqueued_at = models.DateTimeField(null=True, blank=True)
+    # Sent as the Message-ID header, angle brackets included, and the same on every retry. Replies
+    # name it in In-Reply-To/References; being random, it also proves a reply saw our message.
+    message_id = models.CharField(max_length=200, unique=True, default=new_message_id, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,6 +1,6 @@
 """The email outbox. Other apps import from here:
 
-from portal.outbox import email_queue, email_cancel, email_cancel_about, emails_about
+from portal.outbox import email_queue, email_render, email_cancel, email_cancel_about, emails_about
 """
 
 from .consent import is_suppressed, suppression_add, suppression_erase, unsubscribe_url
@@ -11,6 +11,7 @@ from .services import (
     email_deliver,
     email_queue,
     email_record,
+    email_render,
     email_retry,
     emails_sweep,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "email_deliver",
     "email_queue",
     "email_record",
+    "email_render",
     "email_retry",
     "emails_about",
     "emails_sweep",

@@ -17,7 +17,7 @@ the row SENDING and leaves it: it cannot know whether the SMTP server already
 took the message. The sweeper puts such a row back to SCHEDULED once its claim
 is older than any task may run (OUTBOX_STALE_SENDING_SECONDS, 10 minutes,
 against a 2-minute hard time limit), so it is sent again: nothing is lost, and
-a crash causes at most one duplicate, carrying the same deterministic
+a crash causes at most one duplicate, carrying the same stored
 Message-ID so mail systems and people can recognise it.
 
 The sweeper (`emails_sweep`, on beat every minute) publishes due rows that have
@@ -30,7 +30,6 @@ import random
 import smtplib
 import time
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -78,6 +77,20 @@ def email_queue(
     prints it); one to an address that has unsubscribed is recorded as
     CANCELLED with the reason, so staff can see why it never went.
     """
+    return email_record(
+        to=to,
+        template=template,
+        **email_render(to=to, template=template, context=context, kind=kind),
+        about=about,
+        send_after=send_after,
+        kind=kind,
+    )
+
+
+def email_render(
+    *, to: str, template: str, context: dict | None = None, kind: str = OutboundEmail.Kind.TRANSACTIONAL
+) -> dict[str, str]:
+    """The subject, plain text and HTML `email_queue` would record: for previews that must match what is sent."""
     ctx = {
         "site_url": settings.SITE_URL,
         "site_name": settings.SITE_NAME,
@@ -86,16 +99,11 @@ def email_queue(
     }
     if kind == OutboundEmail.Kind.FOLLOW_UP:
         ctx["unsubscribe_url"] = unsubscribe_url(to)
-    return email_record(
-        to=to,
-        template=template,
-        subject=render_to_string(f"{template}_subject.txt", ctx),
-        body_text=render_to_string(f"{template}.txt", ctx),
-        body_html=render_to_string(f"{template}.html", ctx),
-        about=about,
-        send_after=send_after,
-        kind=kind,
-    )
+    return {
+        "subject": " ".join(render_to_string(f"{template}_subject.txt", ctx).split())[:200],
+        "body_text": render_to_string(f"{template}.txt", ctx),
+        "body_html": render_to_string(f"{template}.html", ctx),
+    }
 
 
 def email_record(
@@ -200,8 +208,7 @@ def _finish(message: OutboundEmail, **fields) -> None:
 
 
 def _build(message: OutboundEmail) -> EmailMultiAlternatives:
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    headers = {"Message-ID": f"<outbox-{message.pk}@{domain}>"}
+    headers = {"Message-ID": message.message_id}
     if message.kind == OutboundEmail.Kind.FOLLOW_UP:
         # RFC 8058 one-click unsubscribe: mail clients POST "List-Unsubscribe=One-Click" to the URL.
         headers["List-Unsubscribe"] = f"<{unsubscribe_url(message.to)}>"

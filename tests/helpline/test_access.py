@@ -3,6 +3,7 @@
 import pytest
 from django.urls import get_resolver, reverse
 
+from helpline import services
 from helpline.models import Callback, Enquiry, FollowUpTemplate
 
 from .conftest import make_enquiry
@@ -10,6 +11,8 @@ from .conftest import make_enquiry
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"helpline:ask", "helpline:ask-thanks"}
+# A mother's own enquiries: swept in tests/helpline/test_her_side.py and the security access matrix.
+HER_PAGES = {"helpline:my-enquiries", "helpline:my-enquiry"}
 # Counts only, so content editors may see it too: they decide what to write next.
 EDITORS_TOO = {"gaps"}
 
@@ -25,7 +28,10 @@ def nurse_urls(enquiry, callback, template):
         "enquiry-note": [enquiry.pk],
         "callback-schedule": [enquiry.pk],
         "callback-done": [enquiry.pk, callback.pk],
-        "follow-up": [enquiry.pk],
+        "reply": [enquiry.pk],
+        "reply-preview": [enquiry.pk],
+        "reply-preview-html": [enquiry.pk],
+        "reply-send-draft": [enquiry.pk],
         "refer": [enquiry.pk],
         "template-edit": [template.pk],
     }
@@ -36,12 +42,13 @@ def nurse_urls(enquiry, callback, template):
         "enquiry-note",
         "callback-schedule",
         "callback-done",
-        "follow-up",
+        "reply",
+        "reply-send-draft",
         "refer",
     }
     urls = []
     for name in helpline_url_names():
-        if f"helpline:{name}" in PUBLIC:
+        if f"helpline:{name}" in PUBLIC | HER_PAGES:
             continue
         urls.append(
             (name, reverse(f"helpline:{name}", args=args.get(name, [])), "post" if name in post_only else "get")
@@ -60,13 +67,15 @@ def objects(nurse):
     enquiry = make_enquiry(nurse)
     callback = Callback.objects.create(enquiry=enquiry, due_at=enquiry.created_at, assigned_to=nurse)
     template = FollowUpTemplate.objects.first()
+    # So the reply preview pages have a draft to show.
+    services.reply_draft_save(enquiry=enquiry, by=nurse, subject="S", body="A reply", links=[])
     return enquiry, callback, template
 
 
 def test_every_helpline_url_is_either_public_or_in_this_sweep(objects):
     names = {f"helpline:{name}" for name in helpline_url_names()}
     swept = {f"helpline:{name}" for name, _, _ in nurse_urls(*objects)}
-    assert names == swept | PUBLIC
+    assert names == swept | PUBLIC | HER_PAGES
     assert "helpline:queue" in swept
 
 

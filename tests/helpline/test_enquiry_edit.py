@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from helpline import services
-from helpline.models import EnquiryEvent, EnquiryTopic, FollowUpTemplate, Outcome, Status, Topic, Urgency
+from helpline.models import EnquiryEvent, EnquiryTopic, Outcome, Status, Topic, Urgency
 from portal.models import AuditEntry, OutboundEmail
 
 from .conftest import make_enquiry
@@ -43,10 +43,14 @@ def as_posted(enquiry, **changes):
 
 
 def schedule_follow_up(enquiry, nurse):
-    template = FollowUpTemplate.objects.get(name="Check-in after a week")
-    return services.follow_up_send(
-        enquiry=enquiry, by=nurse, template=template, send_after=timezone.now() + timedelta(days=7)
-    )
+    return services.enquiry_reply_send(
+        enquiry=enquiry,
+        by=nurse,
+        subject="Checking in",
+        body="How are you?",
+        links=[],
+        send_after=timezone.now() + timedelta(days=7),
+    ).email
 
 
 def test_the_form_opens_filled_in_with_what_was_logged(nurse_client, enquiry):

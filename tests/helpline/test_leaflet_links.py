@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from helpline import selectors, services
+from helpline import replies, selectors, services
 from helpline.models import FollowUpTemplate, Topic
 from leaflet.loader import content_load
 from leaflet.models import Organisation, Section
@@ -31,11 +31,12 @@ def template(leaflet):
     return template
 
 
-def test_a_follow_up_links_the_chosen_sections_and_organisations(
+def test_a_reply_started_from_a_template_links_its_sections_and_organisations(
     nurse, enquiry, template, django_capture_on_commit_callbacks
 ):
+    start = replies.starting_point(template, enquiry=enquiry, nurse=nurse)
     with django_capture_on_commit_callbacks(execute=True):
-        services.follow_up_send(enquiry=enquiry, by=nurse, template=template)
+        services.enquiry_reply_send(enquiry=enquiry, by=nurse, **start)
 
     body = mail.outbox[0].body
     section = Section.objects.get(slug="breastfeeding")
@@ -49,10 +50,11 @@ def test_a_follow_up_links_the_chosen_sections_and_organisations(
 
 
 def test_only_published_sections_are_linked(template):
-    assert len(services.follow_up_links(template)) == 3
+    keys = ["section:breastfeeding", "section:no-such-section", "organisation:nct", "organisation:citizens-advice"]
+    assert len(replies.links_for(keys)) == 3
     Section.objects.filter(slug="breastfeeding").update(published_at=None)
 
-    links = services.follow_up_links(template)
+    links = replies.links_for(keys)
 
     assert len(links) == 2
     assert all("/breastfeeding" not in link["url"] for link in links)

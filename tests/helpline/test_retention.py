@@ -102,16 +102,19 @@ def test_it_leaves_recently_closed_and_open_enquiries_alone(nurse, settings):
 
 
 def test_unsent_follow_ups_are_cancelled_and_stripped(nurse, settings):
-    from helpline.models import FollowUpTemplate
+    from helpline.models import ReplyDraft
 
     settings.HELPLINE_RETENTION_DAYS = 1
     enquiry = make_enquiry(nurse)
-    services.follow_up_send(
+    services.enquiry_reply_send(
         enquiry=enquiry,
         by=nurse,
-        template=FollowUpTemplate.objects.first(),
+        subject="Later",
+        body="Her words",
+        links=[],
         send_after=timezone.now() + timedelta(days=30),
     )
+    services.reply_draft_save(enquiry=enquiry, by=nurse, subject="Draft", body="Unsent words", links=[])
     services.enquiry_transition(enquiry=enquiry, by=nurse, action="close", outcome=Outcome.INFORMATION_GIVEN)
 
     with time_machine.travel(timezone.now() + timedelta(days=2)):
@@ -119,6 +122,7 @@ def test_unsent_follow_ups_are_cancelled_and_stripped(nurse, settings):
 
     message = OutboundEmail.objects.get()
     assert (message.status, message.to, message.body_text) == (OutboundEmail.Status.CANCELLED, "", "")
+    assert not ReplyDraft.objects.exists()
 
 
 def test_an_anonymised_enquiry_cannot_be_reopened_or_changed(nurse, settings):

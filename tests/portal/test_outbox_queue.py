@@ -1,5 +1,6 @@
 """Queueing email in the same transaction as the action, and delivering it after commit (eager Celery)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -77,7 +78,11 @@ def test_every_email_has_text_and_html_parts_with_the_footer_and_an_absolute_lin
     for part in (sent.body, html.content):
         assert f"This email was sent by the helpline of {settings.CHARITY_NAME}" in part
         assert "https://portal.example.org/" in part
-    assert sent.extra_headers["Message-ID"] == f"<outbox-{OutboundEmail.objects.get().pk}@portal.example.org>"
+    # Random, so a reply that quotes it proves it saw our message; stored so the inbound side can match it.
+    message_id = OutboundEmail.objects.get().message_id
+    assert sent.extra_headers["Message-ID"] == message_id
+    assert re.fullmatch(r"<[A-Za-z0-9_-]{32}@portal\.example\.org>", message_id)
+    assert str(OutboundEmail.objects.get().pk) not in message_id.split("@")[0]
     # Transactional mail carries no unsubscribe link or header.
     assert "List-Unsubscribe" not in sent.extra_headers
     assert "unsubscribe" not in sent.body.lower()

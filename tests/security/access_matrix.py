@@ -103,7 +103,15 @@ MATRIX: dict[str, Rule] = {
     "helpline:callback-done": Rule(
         STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk, "callback_pk": _callback(p).pk})
     ),
-    "helpline:follow-up": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:reply": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:reply-preview": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry_with_draft(p).pk})),
+    "helpline:reply-preview-html": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry_with_draft(p).pk})),
+    "helpline:reply-send-draft": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:my-enquiries": Rule(SIGNED_IN, note="lists only the enquiries she asked while signed in"),
+    # Nurses work enquiries on their own pages: this one is hers alone, even for staff.
+    "helpline:my-enquiry": Rule(
+        frozenset({MOTHER}), objects=lambda p: (frozenset({MOTHER}), {"pk": _her_enquiry(p).pk})
+    ),
     "helpline:refer": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
     "helpline:template-list": Rule(STAFF),
     "helpline:template-new": Rule(STAFF),
@@ -189,6 +197,29 @@ def _enquiry(p):
     from tests.helpline.conftest import make_enquiry
 
     return _once(p, "enquiry", lambda: make_enquiry(p[NURSE]))
+
+
+def _enquiry_with_draft(p):
+    from helpline.services import reply_draft_save
+
+    def build():
+        enquiry = _enquiry(p)
+        reply_draft_save(enquiry=enquiry, by=p[NURSE], subject="S", body="A reply", links=[])
+        return enquiry
+
+    return _once(p, "enquiry_with_draft", build)
+
+
+def _her_enquiry(p):
+    from helpline.models import Enquiry
+    from tests.helpline.conftest import make_enquiry
+
+    def build():
+        enquiry = make_enquiry(p[NURSE])
+        Enquiry.objects.filter(pk=enquiry.pk).update(user=p[MOTHER])
+        return enquiry
+
+    return _once(p, "her_enquiry", build)
 
 
 def _callback(p):

@@ -43,12 +43,15 @@ def test_a_question_from_the_public_form_is_escaped_on_the_nurses_pages(client, 
     assert_escaped(client.get(f"/helpline/enquiries/{enquiry.pk}/").content.decode(), "enquiry detail")
 
 
-def test_a_follow_up_email_escapes_her_name_in_html(nurse, django_capture_on_commit_callbacks):
+def test_a_reply_email_escapes_her_name_and_the_nurse_s_words_in_html(nurse, django_capture_on_commit_callbacks):
+    from helpline.replies import starting_point
+
     enquiry = make_enquiry(nurse, name=PAYLOAD)
     template = FollowUpTemplate.objects.create(name="T", subject="About your call", body=f"Body {PAYLOAD}")
-    helpline_services.follow_up_send(enquiry=enquiry, by=nurse, template=template)
+    start = starting_point(template, enquiry=enquiry, nurse=nurse)
+    helpline_services.enquiry_reply_send(enquiry=enquiry, by=nurse, **start)
     message = OutboundEmail.objects.get(to=enquiry.email)
-    assert_escaped(message.body_html, "follow-up email html")
+    assert_escaped(message.body_html, "reply email html")
     assert "\n" not in message.subject
 
 
@@ -75,6 +78,8 @@ def test_a_search_for_script_is_shown_escaped(client):
 
 def test_a_header_injection_in_a_name_does_not_reach_the_mail_headers(nurse):
     enquiry = make_enquiry(nurse, name="Ann\r\nBcc: victim@example.org")
-    template = FollowUpTemplate.objects.create(name="T2", subject="Hello\r\nBcc: victim@example.org", body="Hi")
-    message = helpline_services.follow_up_send(enquiry=enquiry, by=nurse, template=template)
+    event = helpline_services.enquiry_reply_send(
+        enquiry=enquiry, by=nurse, subject="Hello\r\nBcc: victim@example.org", body="Hi", links=[]
+    )
+    message = event.email
     assert "\n" not in message.subject and "\r" not in message.subject
