@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit import audit_record
-from portal.models import OutboundEmail, User
+from portal.inbound import inbound_erase_about
+from portal.models import InboundEmail, OutboundEmail, User
 from portal.outbox import email_cancel_about, email_queue, emails_about
 from portal.roles import Role, has_role, is_admin
 
@@ -35,6 +36,7 @@ from .models import (
     Status,
     Topic,
     Urgency,
+    find_reference,
 )
 from .redflags import red_flags
 
@@ -74,18 +76,42 @@ def _lock(enquiry: Enquiry) -> Enquiry:
 
 
 def _record(
-    enquiry: Enquiry, *, by, kind: str, text: str = "", from_status: str = "", to_status: str = ""
+    enquiry: Enquiry,
+    *,
+    by,
+    kind: str,
+    text: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    inbound: InboundEmail | None = None,
 ) -> EnquiryEvent:
-    """Append one timeline event; the first thing a nurse does to a new enquiry is its first response."""
+    """Append one timeline event.
+
+    The first thing a nurse does to a new enquiry is its first response, and
+    whatever she does after an email from her has arrived deals with "reply received".
+    """
     now = timezone.now()
     event = EnquiryEvent.objects.create(
-        enquiry=enquiry, actor=by, kind=kind, text=text, from_status=from_status, to_status=to_status, at=now
+        enquiry=enquiry,
+        actor=by,
+        kind=kind,
+        text=text,
+        from_status=from_status,
+        to_status=to_status,
+        at=now,
+        inbound=inbound,
     )
     # Correcting a typo in her details is not answering her.
-    responds = kind not in (EnquiryEvent.Kind.CREATED, EnquiryEvent.Kind.DETAILS_CORRECTED)
-    if enquiry.first_response_at is None and by is not None and responds:
+    responds = by is not None and kind not in (EnquiryEvent.Kind.CREATED, EnquiryEvent.Kind.DETAILS_CORRECTED)
+    fields = []
+    if enquiry.first_response_at is None and responds:
         enquiry.first_response_at = now
-        enquiry.save(update_fields=["first_response_at"])
+        fields.append("first_response_at")
+    if enquiry.reply_received_at is not None and responds:
+        enquiry.reply_received_at = None
+        fields.append("reply_received_at")
+    if fields:
+        enquiry.save(update_fields=fields)
     return event
 
 
@@ -167,18 +193,19 @@ def enquiry_ask(
     phone: str = "",
     safe_to_leave_message: bool = False,
     preferred_times: str = "",
+    channel: str = Channel.WEB,
 ) -> Enquiry:
-    """A member of the public asks a nurse through the web form.
+    """A member of the public asks a nurse through the web form (or by emailing the helpline).
 
-    Giving an address on a form that promises a reply is consent to be contacted
-    that way. Red-flag words or topics put the enquiry at the top of the queue.
+    Giving an address on a form that promises a reply, or writing from it, is
+    consent to be contacted that way. Red-flag words or topics put the enquiry at the top of the queue.
     The acknowledgement email carries the reference only, never the question.
     """
     reasons = red_flags(question, topics)
     with transaction.atomic():
         enquiry = _create_enquiry(
             topics=topics,
-            channel=Channel.WEB,
+            channel=channel,
             caller_type=CallerType.SELF,
             name=name,
             email=email,
@@ -207,7 +234,7 @@ def enquiry_ask(
                 about=enquiry,
                 kind=OutboundEmail.Kind.TRANSACTIONAL,
             )
-    logger.info("web enquiry %s received (red flag: %s)", enquiry.pk, bool(reasons))
+    logger.info("%s enquiry %s received (red flag: %s)", channel, enquiry.pk, bool(reasons))
     return enquiry
 
 
@@ -623,6 +650,7 @@ def _anonymise(enquiry: Enquiry, *, now: datetime) -> None:
     # delivery history) without the address or the words.
     email_cancel_about(about=enquiry)
     emails_about(enquiry).update(to="", body_text="", body_html="")
+    inbound_erase_about(about=enquiry)
     EnquiryEvent.objects.create(enquiry=enquiry, kind=EnquiryEvent.Kind.ANONYMISED, at=now)
     audit_record(action="enquiry.anonymised", target=enquiry)
 
@@ -633,3 +661,101 @@ def follow_up_template_save(*, form, by: User) -> FollowUpTemplate:
         template = form.save()
         audit_record(action="helpline.template_saved", actor=by, target=template)
     return template
+
+
+# ---------------------------------------------------------------- email from her
+
+SENDER_WARNING = (
+    "Sent from {address}, not the address on this enquiry. Check who wrote it before you answer; "
+    "her contact details have not been changed."
+)
+NO_TEXT = "(The email had no text.)"
+
+
+def enquiry_reply_receive(email: InboundEmail, enquiry_id: str) -> Enquiry | None:
+    """Her reply to one of our emails about an enquiry (called by the inbound mail reader, in its transaction).
+
+    Returns None (so the reader treats it as new mail) if the enquiry is gone or anonymised.
+    """
+    enquiry = Enquiry.objects.select_for_update().filter(pk=enquiry_id).first()
+    if enquiry is None or enquiry.anonymised_at:
+        return None
+    _reply_take(enquiry, email)
+    return enquiry
+
+
+def enquiry_email_receive(email: InboundEmail) -> Enquiry:
+    """An email that answers none of ours: a reply quoting her reference, or a new enquiry.
+
+    A new one goes through the web form's own path (`enquiry_ask`): the same
+    safety triage and the same acknowledgement with its reference. Past the
+    form's daily limit for one address, further emails from it join her latest
+    enquiry instead, so a flood (or a mail loop) cannot open hundreds.
+    """
+    reference = find_reference(email.subject)
+    if reference:
+        enquiry = Enquiry.objects.select_for_update().filter(reference=reference, anonymised_at__isnull=True).first()
+        if enquiry is not None:
+            email.kind = InboundEmail.Kind.REPLY
+            _reply_take(enquiry, email)
+            return enquiry
+    since = timezone.now() - timedelta(days=1)
+    recent = Enquiry.objects.filter(
+        created_at__gte=since, channel=Channel.EMAIL, email__iexact=email.from_address, anonymised_at__isnull=True
+    ).order_by("-created_at", "-id")
+    if len(recent[: settings.HELPLINE_ASK_LIMIT_PER_ADDRESS]) >= settings.HELPLINE_ASK_LIMIT_PER_ADDRESS:
+        enquiry = _lock(recent[0])
+        _reply_take(enquiry, email)
+        return enquiry
+    enquiry = enquiry_ask(
+        question=email.new_text or email.subject or NO_TEXT,
+        topics=[],
+        name=email.from_name[:120],
+        email=email.from_address,
+        channel=Channel.EMAIL,
+    )
+    _record(enquiry, by=None, kind=EnquiryEvent.Kind.MESSAGE_IN, text=email.new_text, inbound=email)
+    return enquiry
+
+
+def _reply_take(enquiry: Enquiry, email: InboundEmail) -> None:
+    """Put her email on the timeline, mark "reply received" and tell the assigned nurse.
+
+    A closed enquiry reopens: she is still writing to us. Red-flag words make it
+    urgent, as on the web form. A different sender address is flagged, never
+    copied into her details. The nurse's alert carries the reference and a link only.
+    """
+    now = timezone.now()
+    if not enquiry.email or enquiry.email.casefold() != email.from_address.casefold():
+        email.sender_warning = SENDER_WARNING.format(address=email.from_address)[:300]
+    if enquiry.status == Status.CLOSED:
+        enquiry.status, enquiry.outcome, enquiry.closed_at = Status.IN_PROGRESS, "", None
+        enquiry.save(update_fields=["status", "outcome", "closed_at"])
+        _topic_links_follow_status(enquiry)
+        _record(
+            enquiry,
+            by=None,
+            kind=EnquiryEvent.Kind.STATUS,
+            from_status=Status.CLOSED,
+            to_status=enquiry.status,
+            text="Reopened: an email from her arrived.",
+        )
+    topics = list(enquiry.topic_links.values_list("topic", flat=True))
+    reasons = red_flags(email.new_text, topics)
+    if reasons:
+        enquiry.red_flag, enquiry.urgency = True, Urgency.URGENT
+    enquiry.reply_received_at = now
+    enquiry.save(update_fields=["reply_received_at", "red_flag", "urgency"])
+    text = email.new_text or NO_TEXT
+    if reasons:
+        text += "\n\nRed flags: " + "; ".join(reasons)
+    _record(enquiry, by=None, kind=EnquiryEvent.Kind.MESSAGE_IN, text=text, inbound=email)
+    if enquiry.assigned_to_id and enquiry.assigned_to.email:
+        email_queue(
+            to=enquiry.assigned_to.email,
+            template="helpline/email/reply_received",
+            context={"reference": enquiry.reference, "path": enquiry.get_absolute_url()},
+            about=enquiry,
+            kind=OutboundEmail.Kind.TRANSACTIONAL,
+        )
+    audit_record(action="enquiry.email_received", target=enquiry)

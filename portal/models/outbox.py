@@ -1,5 +1,15 @@
+import secrets
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+
+def new_message_id() -> str:
+    """An unguessable Message-ID: a reply's In-Reply-To naming it proves the sender saw our email."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<{secrets.token_urlsafe(24)}@{domain}>"
 
 
 class OutboundEmail(models.Model):
@@ -18,6 +28,7 @@ class OutboundEmail(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        BOUNCED = "bounced", "Bounced"
 
     class Kind(models.TextChoices):
         TRANSACTIONAL = "transactional", "Transactional"
@@ -41,6 +52,8 @@ class OutboundEmail(models.Model):
     # When a delivery task for this row was last published. The sweeper re-publishes
     # due rows whose publish never happened (broker down) or was lost a while ago.
     enqueued_at = models.DateTimeField(null=True, blank=True)
+    # Sent as the Message-ID header; replies and bounces are matched back to the row by it.
+    message_id = models.CharField(max_length=100, unique=True, default=new_message_id, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

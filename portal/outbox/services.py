@@ -17,7 +17,7 @@ the row SENDING and leaves it: it cannot know whether the SMTP server already
 took the message. The sweeper puts such a row back to SCHEDULED once its claim
 is older than any task may run (OUTBOX_STALE_SENDING_SECONDS, 10 minutes,
 against a 2-minute hard time limit), so it is sent again: nothing is lost, and
-a crash causes at most one duplicate, carrying the same deterministic
+a crash causes at most one duplicate, carrying the same (stored, unguessable)
 Message-ID so mail systems and people can recognise it.
 
 The sweeper (`emails_sweep`, on beat every minute) publishes due rows that have
@@ -30,7 +30,6 @@ import random
 import smtplib
 import time
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -200,8 +199,7 @@ def _finish(message: OutboundEmail, **fields) -> None:
 
 
 def _build(message: OutboundEmail) -> EmailMultiAlternatives:
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    headers = {"Message-ID": f"<outbox-{message.pk}@{domain}>"}
+    headers = {"Message-ID": message.message_id}
     if message.kind == OutboundEmail.Kind.FOLLOW_UP:
         # RFC 8058 one-click unsubscribe: mail clients POST "List-Unsubscribe=One-Click" to the URL.
         headers["List-Unsubscribe"] = f"<{unsubscribe_url(message.to)}>"
