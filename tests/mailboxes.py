@@ -72,8 +72,9 @@ class Dovecot:
         self.dir = Path(tempfile.mkdtemp(prefix="dovecot-"))
         os.chmod(self.dir, 0o755)
         self.port = free_port()
-        self.users = self.dir / "users"
-        self.users.write_text("")
+        # Every mailbox up front: Dovecot notices a changed users file only by its mtime, in seconds.
+        self.free_users = [f"helpline{n}" for n in range(1, 201)]
+        (self.dir / "users").write_text("".join(f"{user}:{{PLAIN}}secret\n" for user in self.free_users))
         (self.dir / "mail").mkdir()
         shutil.chown(self.dir / "mail", "mail", "mail")
         d = self.dir
@@ -135,9 +136,7 @@ userdb {{
 
     def mailbox(self) -> str:
         """A fresh, empty mailbox; returns its imap:// URL."""
-        user = f"helpline{next(_counter)}"
-        with self.users.open("a") as users:
-            users.write(f"{user}:{{PLAIN}}secret\n")
+        user = self.free_users.pop(0)
         return f"imap://{user}:secret@127.0.0.1:{self.port}/INBOX"
 
     def client(self, url: str):

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,11 @@ class ImapMailbox:
         self.folder = unquote(parts.path.lstrip("/")) or "INBOX"
         self.done_folder = done_folder
         if not self.client.folder_exists(done_folder):
-            self.client.create_folder(done_folder)
+            try:
+                self.client.create_folder(done_folder)
+            except IMAPClientError:
+                if not self.client.folder_exists(done_folder):  # else another reader just made it
+                    raise
         self.client.select_folder(self.folder)
         self.can_move = self.client.has_capability("MOVE")
 
@@ -57,6 +62,17 @@ class ImapMailbox:
     def done(self, refs: list) -> None:
         if not refs:
             return
+        try:
+            self._move(refs)
+        except IMAPClientError:
+            # Another reader moved some of them first ("no longer exist"): move what is still here.
+            # Anything a further race leaves behind is found again, and skipped, by the next read.
+            still_here = self.client.search(["UID", ",".join(str(uid) for uid in refs)])
+            if still_here:
+                with suppress(IMAPClientError):
+                    self._move(still_here)
+
+    def _move(self, refs: list) -> None:
         if self.can_move:
             self.client.move(refs, self.done_folder)
         else:
@@ -75,10 +91,10 @@ class MaildirMailbox:
 
     def __init__(self, path: str, *, done_folder: str):
         self.root = Path(path)
-        self.done = self.root / f".{done_folder}" / "cur"
+        self.done_dir = self.root / f".{done_folder}" / "cur"
         for folder in ("new", "cur", "tmp"):
             (self.root / folder).mkdir(parents=True, exist_ok=True)
-        self.done.mkdir(parents=True, exist_ok=True)
+        self.done_dir.mkdir(parents=True, exist_ok=True)
 
     def waiting(self, limit: int) -> list[Waiting]:
         found = []
@@ -106,7 +122,7 @@ class MaildirMailbox:
             if ":2," not in name:
                 name += ":2,S"  # Maildir's "seen" flag, as a mail client would set it
             try:
-                os.replace(self.root / ref, self.done / name)
+                os.replace(self.root / ref, self.done_dir / name)
             except FileNotFoundError:
                 pass
 

@@ -27,7 +27,7 @@ from operator import or_
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -123,18 +123,21 @@ def inbound_receive(*, raw: bytes, size: int | None = None, headers_only: bool =
 
 
 def _record(parsed: ParsedEmail, *, size: int, kind: str = Kind.NEW, note: str = "") -> InboundEmail:
+    def clean(text: str) -> str:
+        return text.replace("\x00", "")  # PostgreSQL text cannot hold NUL characters
+
     return InboundEmail.objects.create(
         key=parsed.key,
         kind=kind,
         sent_at=parsed.sent_at,
-        from_address=parsed.from_address,
-        from_name=parsed.from_name,
-        subject=parsed.subject,
-        message_id=parsed.message_id[:255],
+        from_address=clean(parsed.from_address),
+        from_name=clean(parsed.from_name),
+        subject=clean(parsed.subject),
+        message_id=clean(parsed.message_id[:255]),
         size=size,
-        new_text=parsed.new_text,
-        body_text=parsed.text,
-        note=note or "\n".join(parsed.notes),
+        new_text=clean(parsed.new_text),
+        body_text=clean(parsed.text),
+        note=clean(note or "\n".join(parsed.notes)),
     )
 
 
@@ -144,6 +147,11 @@ def _reject(parsed: ParsedEmail, size: int | None, reason: str) -> InboundEmail 
             return _record(parsed, size=size or 0, kind=Kind.REJECTED, note=reason)
     except IntegrityError:
         return None
+    except DatabaseError as exc:
+        # Even the bare record was refused: say so in the log (ids only) and move on, so one
+        # message cannot stop the reader; it stays in the done folder for a person to find.
+        logger.error("inbound message %s could not be recorded (%s)", parsed.key[:12], exc.__class__.__name__)
+        return InboundEmail(key=parsed.key, kind=Kind.REJECTED, note=reason)
 
 
 def _save(record: InboundEmail, **fields) -> None:
