@@ -4,6 +4,9 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from helpline.models import Callback, Enquiry, FollowUpTemplate
+from portal.inbound import inbound_receive
+from portal.models import InboundAttachment
+from tests.mailboxes import make_email
 
 from .conftest import make_enquiry
 
@@ -14,7 +17,7 @@ PUBLIC = {"helpline:ask", "helpline:ask-thanks"}
 EDITORS_TOO = {"gaps"}
 
 
-def nurse_urls(enquiry, callback, template):
+def nurse_urls(enquiry, callback, template, attachment):
     """Every helpline URL except the public ones, with the method it answers to."""
     args = {
         "enquiry-detail": [enquiry.pk],
@@ -28,6 +31,7 @@ def nurse_urls(enquiry, callback, template):
         "follow-up": [enquiry.pk],
         "refer": [enquiry.pk],
         "template-edit": [template.pk],
+        "attachment-download": [enquiry.pk, attachment.pk],
     }
     post_only = {
         "enquiry-claim",
@@ -60,7 +64,11 @@ def objects(nurse):
     enquiry = make_enquiry(nurse)
     callback = Callback.objects.create(enquiry=enquiry, due_at=enquiry.created_at, assigned_to=nurse)
     template = FollowUpTemplate.objects.first()
-    return enquiry, callback, template
+    inbound_receive(
+        raw=make_email(subject=f"Re: {enquiry.reference}", files=(("scan.pdf", "application/pdf", b"%PDF-1.7 x"),))
+    )
+    attachment = InboundAttachment.objects.get()
+    return enquiry, callback, template, attachment
 
 
 def test_every_helpline_url_is_either_public_or_in_this_sweep(objects):
@@ -112,7 +120,7 @@ def test_a_missing_enquiry_is_not_found(nurse_client):
 
 
 def test_a_callback_of_another_enquiry_is_not_found(nurse_client, nurse, objects):
-    enquiry, callback, _ = objects
+    enquiry, callback, *_ = objects
     other = make_enquiry(nurse)
     response = nurse_client.post(f"/helpline/enquiries/{other.pk}/callbacks/{callback.pk}/done/")
     assert response.status_code == 404
