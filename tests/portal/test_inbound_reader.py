@@ -216,3 +216,32 @@ def test_two_readers_at_once_handle_each_message_exactly_once(dovecot):
     # Both readers may move the same message in the same instant (IMAP allows it), leaving a
     # second copy in the archive folder: the database, not the folder, is what counts once.
     assert dovecot.count(url, "INBOX") == 0 and dovecot.count(url, "Processed") >= count
+
+
+def test_beat_reads_the_configured_mailbox_every_minute(maildir, settings):
+    from portal.tasks import inbound_read_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["inbound-read"] == {"task": "portal.inbound_read", "schedule": 60.0}
+    drop_into_maildir(maildir, make_email())
+    inbound_read_task.delay()
+    assert Enquiry.objects.count() == 1
+
+
+def test_mail_no_enquiry_took_is_emptied_after_retention_and_the_rest_is_left_alone(maildir, settings):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from portal.inbound import inbound_prune
+
+    drop_into_maildir(maildir, make_email(subject="Away", headers={"Auto-Submitted": "auto-replied"}))
+    drop_into_maildir(maildir, make_email(subject="A question"))
+    inbound_read()
+    later = timezone.now() + timedelta(days=settings.INBOUND_RETENTION_DAYS, hours=1)
+    with time_machine.travel(later):
+        assert inbound_prune() == 1
+        assert inbound_prune() == 0  # a second run changes nothing
+    emails = {e.kind: e for e in InboundEmail.objects.all()}
+    assert (emails["auto_reply"].from_address, emails["auto_reply"].subject) == ("", "")
+    assert emails["new"].subject == "A question"  # the enquiry's retention decides about this one
