@@ -126,6 +126,8 @@ def dovecot():
 
     if shutil.which("dovecot") is None:
         service_missing("needs Dovecot (apt-get install dovecot-imapd)")
+    if os.geteuid() != 0:
+        service_missing("the throw-away Dovecot runs its mail as the `mail` user, which needs root")
     server = Dovecot()
     yield server
     server.stop()

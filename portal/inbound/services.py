@@ -34,7 +34,7 @@ from django.utils import timezone
 from ..models import InboundAttachment, InboundEmail, OutboundEmail
 from ..outbox.consent import address_hash, suppression_add
 from . import registry
-from .mailbox import open_mailbox
+from .mailbox import Waiting, open_mailbox
 from .parse import ParsedEmail, parse
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,9 @@ BOUNCE_PERMANENT = (
     "Bounced: her mail server refused it for good (status {status}). No more follow-up emails will go to this address."
 )
 BOUNCE_TEMPORARY = "Bounced: her mail server could not deliver it (status {status})."
+# Messages are fetched in batches of at most this many, or this many bytes, whichever comes first.
 FETCH_CHUNK = 50
+FETCH_CHUNK_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
@@ -69,11 +71,10 @@ def inbound_read(*, url: str | None = None, limit: int | None = None, seconds: f
     deadline = time.monotonic() + (settings.INBOUND_RUN_SECONDS if seconds is None else seconds)
     with open_mailbox(url, done_folder=settings.INBOUND_DONE_FOLDER) as box:
         waiting = box.waiting(limit or settings.INBOUND_BATCH)
-        for start in range(0, len(waiting), FETCH_CHUNK):
+        for start, chunk in _chunks(waiting, settings.INBOUND_MAX_MESSAGE_BYTES):
             if time.monotonic() > deadline:
                 result.left = len(waiting) - start
                 break
-            chunk = waiting[start : start + FETCH_CHUNK]
             big = {w.ref for w in chunk if w.size > settings.INBOUND_MAX_MESSAGE_BYTES}
             raw = box.fetch([w.ref for w in chunk if w.ref not in big])
             raw |= box.fetch(sorted(big), headers_only=True)
@@ -100,6 +101,16 @@ def inbound_read(*, url: str | None = None, limit: int | None = None, seconds: f
             result.left,
         )
     return result
+
+
+def _chunks(waiting: list[Waiting], max_message: int):
+    """(index of the first, batch) pairs; a message too big to download counts only its headers."""
+    start, size = 0, 0
+    for n, item in enumerate(waiting):
+        size += item.size if item.size <= max_message else 0
+        if n + 1 - start >= FETCH_CHUNK or size >= FETCH_CHUNK_BYTES or n + 1 == len(waiting):
+            yield start, waiting[start : n + 1]
+            start, size = n + 1, 0
 
 
 def inbound_receive(*, raw: bytes, size: int | None = None, headers_only: bool = False) -> InboundEmail | None:
