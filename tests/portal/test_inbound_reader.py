@@ -245,3 +245,46 @@ def test_mail_no_enquiry_took_is_emptied_after_retention_and_the_rest_is_left_al
     emails = {e.kind: e for e in InboundEmail.objects.all()}
     assert (emails["auto_reply"].from_address, emails["auto_reply"].subject) == ("", "")
     assert emails["new"].subject == "A question"  # the enquiry's retention decides about this one
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_killed_mid_run_loses_nothing_and_repeats_nothing(maildir, tmp_path):
+    """A real crash: the reading process gets SIGKILL wherever it happens to be."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from tests.workers import test_database_url, wait_until
+
+    count = 60
+    for n in range(count):
+        drop_into_maildir(maildir, make_email(sender=f"k{n}@example.net", subject=f"Question {n}"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "INBOUND_MAIL_URL": f"maildir://{maildir}",
+        "PORTAL_VAR_DIR": str(tmp_path / "var"),
+        "PRIVATE_FILES_ROOT": str(tmp_path / "private"),
+    }
+    env.pop("REDIS_URL", None)  # its acknowledgements go to a file broker under its own var/
+    reader = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c", "from portal.inbound import inbound_read; inbound_read()"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: InboundEmail.objects.count() >= 10, timeout=60, message="the reader never got going")
+        reader.kill()
+    finally:
+        reader.wait()
+    assert InboundEmail.objects.count() < count  # it really died half-way
+
+    inbound_read()
+    assert InboundEmail.objects.count() == count
+    assert Enquiry.objects.count() == count and acknowledgements() == count
+    assert not list((maildir / "new").iterdir())
