@@ -213,3 +213,14 @@ def test_her_files_are_in_her_export_and_gone_when_the_enquiry_is_anonymised(wit
     assert not with_files.file and with_files.filename == ""
     assert not with_files.file.storage.exists(storage_name)
     assert with_files.email.body_text == "" and with_files.email.from_address == ""
+
+
+def test_a_bounce_shows_on_the_enquiry_s_emails(maildir, enquiry, nurse_client):
+    from tests.portal.test_inbound_parse import dsn
+
+    sent = our_email(enquiry)
+    receive(maildir, dsn(sent.message_id))
+    page = nurse_client.get(enquiry.get_absolute_url()).content.decode()
+    assert "Bounced" in page
+    assert "Bounced: her mail server refused it for good (status 5.1.1)." in page
+    assert not enquiry.events.filter(kind="message_in").exists()
