@@ -284,6 +284,10 @@ OUTBOX_BROKER_PAUSE_SECONDS = env_int("OUTBOX_BROKER_PAUSE_SECONDS", 30)
 # Unset in development: the Maildir under var/inbound/, so no mail server is needed; save an
 # .eml file into var/inbound/new/ to simulate one arriving. Unset in production: not read.
 INBOUND_MAIL_URL = env_str("INBOUND_MAIL_URL", "" if PRODUCTION else "maildir://" + str(VAR_DIR / "inbound"))
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+if PRODUCTION and INBOUND_MAIL_URL.startswith("imap://") and urlsplit(INBOUND_MAIL_URL).hostname not in _LOOPBACK:
+    # The mailbox password and her emails must not cross a network in clear text.
+    raise ImproperlyConfigured("INBOUND_MAIL_URL must use imaps:// in production (imap:// only on loopback)")
 # Handled messages are moved here (an IMAP folder, or a Maildir++ sub-folder), after commit.
 INBOUND_DONE_FOLDER = env_str("INBOUND_DONE_FOLDER", "Processed")
 # Bounded work per run: at most this many messages, and no new one started after this many seconds.
