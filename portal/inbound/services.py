@@ -69,6 +69,7 @@ def inbound_read(*, url: str | None = None, limit: int | None = None, seconds: f
         logger.info(NOT_CONFIGURED)
         return result
     deadline = time.monotonic() + (settings.INBOUND_RUN_SECONDS if seconds is None else seconds)
+    started = timezone.now()
     with open_mailbox(url, done_folder=settings.INBOUND_DONE_FOLDER) as box:
         waiting = box.waiting(limit or settings.INBOUND_BATCH)
         for start, chunk in _chunks(waiting, settings.INBOUND_MAX_MESSAGE_BYTES):
@@ -82,9 +83,11 @@ def inbound_read(*, url: str | None = None, limit: int | None = None, seconds: f
             for item in chunk:
                 if item.ref not in raw:
                     continue  # gone: another reader took it
-                record = inbound_receive(raw=raw[item.ref], size=item.size, headers_only=item.ref in big)
-                if record is None:
+                record, fresh = _receive(raw=raw[item.ref], size=item.size, headers_only=item.ref in big)
+                if not fresh:
                     result.duplicates += 1
+                    if record is not None and record.received_at >= started:
+                        continue  # a reader running now recorded it, and moves it: no second copy
                 elif record.kind == Kind.REJECTED:
                     result.rejected += 1
                 else:
@@ -115,22 +118,30 @@ def _chunks(waiting: list[Waiting], max_message: int):
 
 def inbound_receive(*, raw: bytes, size: int | None = None, headers_only: bool = False) -> InboundEmail | None:
     """Record one message and hand it to the app it belongs to; None if it was already recorded."""
+    record, fresh = _receive(raw=raw, size=size, headers_only=headers_only)
+    return record if fresh else None
+
+
+def _receive(*, raw: bytes, size: int | None, headers_only: bool) -> tuple[InboundEmail | None, bool]:
+    """(the message's record, whether this call made it); an earlier record when it was already there."""
     parsed = parse(raw, headers_only=headers_only)
     stored: list[str] = []
     try:
         with transaction.atomic():
             record = _record(parsed, size=len(raw) if size is None else size)
             _dispatch(record, parsed, stored)
-        return record
+        return record, True
     except IntegrityError:
         _forget_files(stored)
-        if InboundEmail.objects.filter(key=parsed.key).exists():
-            return None
+        existing = InboundEmail.objects.filter(key=parsed.key).first()
+        if existing is not None:
+            return existing, False
         return _reject(parsed, size, "The database refused it (IntegrityError).")
     except Exception as exc:
         _forget_files(stored)
         logger.error("inbound message could not be handled (%s)", exc.__class__.__name__)
-        return _reject(parsed, size, f"It could not be handled ({exc.__class__.__name__}); a person needs to read it.")
+        reason = f"It could not be handled ({exc.__class__.__name__}); a person needs to read it."
+        return _reject(parsed, size, reason)
 
 
 def _record(parsed: ParsedEmail, *, size: int, kind: str = Kind.NEW, note: str = "") -> InboundEmail:
@@ -152,17 +163,17 @@ def _record(parsed: ParsedEmail, *, size: int, kind: str = Kind.NEW, note: str =
     )
 
 
-def _reject(parsed: ParsedEmail, size: int | None, reason: str) -> InboundEmail | None:
+def _reject(parsed: ParsedEmail, size: int | None, reason: str) -> tuple[InboundEmail | None, bool]:
     try:
         with transaction.atomic():
-            return _record(parsed, size=size or 0, kind=Kind.REJECTED, note=reason)
-    except IntegrityError:
-        return None
+            return _record(parsed, size=size or 0, kind=Kind.REJECTED, note=reason), True
+    except IntegrityError:  # another reader recorded it meanwhile
+        return InboundEmail.objects.filter(key=parsed.key).first(), False
     except DatabaseError as exc:
         # Even the bare record was refused: say so in the log (ids only) and move on, so one
         # message cannot stop the reader; it stays in the done folder for a person to find.
         logger.error("inbound message %s could not be recorded (%s)", parsed.key[:12], exc.__class__.__name__)
-        return InboundEmail(key=parsed.key, kind=Kind.REJECTED, note=reason)
+        return InboundEmail(key=parsed.key, kind=Kind.REJECTED, note=reason), True
 
 
 def _save(record: InboundEmail, **fields) -> None:

@@ -213,8 +213,9 @@ def test_two_readers_at_once_handle_each_message_exactly_once(dovecot):
     assert sum(r.handled for r in results) == count
     assert InboundEmail.objects.count() == count
     assert Enquiry.objects.count() == count and acknowledgements() == count
-    # Both readers may move the same message in the same instant (IMAP allows it), leaving a
-    # second copy in the archive folder: the database, not the folder, is what counts once.
+    # A reader leaves a message another running reader recorded for that one to move; only a
+    # message recorded just before the second reader started can be moved by both, leaving a
+    # second copy in the archive. The database, not that folder, is what counts once.
     assert dovecot.count(url, "INBOX") == 0 and dovecot.count(url, "Processed") >= count
 
 
