@@ -237,7 +237,7 @@ def _our_message(references: list[str]) -> OutboundEmail | None:
 
 
 def _store_attachments(record: InboundEmail, parsed: ParsedEmail, stored: list[str]) -> None:
-    refused = []
+    """Keep the files we keep; a file we refuse still gets a row, saying why, for the timeline."""
     for attachment in parsed.attachments:
         row = InboundAttachment(email=record, filename=attachment.filename, refused=attachment.refused)
         if not attachment.refused:
@@ -245,11 +245,7 @@ def _store_attachments(record: InboundEmail, parsed: ParsedEmail, stored: list[s
             row.size = len(attachment.content)
             row.file.save("attachment", ContentFile(attachment.content), save=False)
             stored.append(row.file.name)
-        else:
-            refused.append(f"{attachment.filename}: {attachment.refused}")
         row.save()
-    if refused:
-        _save(record, note=_note(record, "\n".join(refused)))
 
 
 def _forget_files(names: list[str]) -> None:
