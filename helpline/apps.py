@@ -6,6 +6,14 @@ class HelplineConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import personal_data
+        from portal import inbound
+
+        from . import personal_data, services
 
         personal_data.register_provider()
+        inbound.register(
+            "helpline",
+            replies_about="helpline.enquiry",
+            on_reply=services.enquiry_reply_receive,
+            on_new=services.enquiry_email_receive,
+        )

@@ -5,6 +5,7 @@ Personal details (name, contact, the summary and notes) live only on `Enquiry`,
 every count the reports need survives anonymisation.
 """
 
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -112,6 +113,15 @@ def new_reference() -> str:
     return "HL-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
+_REFERENCE_IN_TEXT = re.compile(rf"\bHL-[{REFERENCE_ALPHABET}]{{6}}\b", re.IGNORECASE)
+
+
+def find_reference(text: str) -> str:
+    """The first enquiry reference quoted in a text ("Re: Your question, HL-7K3M9Q"), upper-cased; "" if none."""
+    found = _REFERENCE_IN_TEXT.search(text)
+    return found.group(0).upper() if found else ""
+
+
 class Enquiry(models.Model):
     """One call, email, letter or web question to the helpline."""
 
@@ -151,6 +161,8 @@ class Enquiry(models.Model):
     next_callback_at = models.DateTimeField(null=True, blank=True)
     peer_request_id = models.BigIntegerField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # When her email reply arrived, until a nurse next acts on the enquiry: "reply received".
+    reply_received_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "enquiries"
@@ -171,6 +183,11 @@ class Enquiry(models.Model):
             models.Index(fields=["status", "closed_at", "anonymised_at"], name="hl_enquiry_retention_idx"),
             models.Index(fields=["created_at"], name="hl_enquiry_created_idx"),
             models.Index(fields=["user", "created_at"], name="hl_enquiry_user_idx"),
+            models.Index(
+                fields=["reply_received_at"],
+                condition=models.Q(reply_received_at__isnull=False),
+                name="hl_enquiry_reply_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -288,6 +305,10 @@ class EnquiryEvent(models.Model):
     # When a reply shows in her account: its send time, so a reply scheduled for later is not
     # read there first.
     shown_from = models.DateTimeField(null=True, blank=True)
+    # For an email from her: the message as received (full text, sender, attachments).
+    inbound = models.ForeignKey(
+        "portal.InboundEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "id"]

@@ -4,10 +4,11 @@ The public form and nurses' logs link an enquiry to a person by email address on
 (she needs no account), so both look enquiries up by every address she has used here.
 """
 
+import base64
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from portal.personal_data import register, user_addresses
@@ -49,12 +50,45 @@ def helpline_export(user) -> dict:
                         "text": event.text,
                     }
                     for event in e.events.all()
-                    if event.kind in CONVERSATION_KINDS
                 ],
+                "emails_from_her": [_email_export(event.inbound) for event in e.events.all() if event.inbound],
             }
-            for e in _hers(user).prefetch_related("topic_links", "events")
+            for e in _hers(user).prefetch_related(
+                "topic_links",
+                Prefetch(
+                    "events",
+                    EnquiryEvent.objects.filter(kind__in=CONVERSATION_KINDS)
+                    .select_related("inbound")
+                    .prefetch_related("inbound__attachments"),
+                ),
+            )
         ]
     }
+
+
+def _email_export(email) -> dict:
+    """One email she sent us, as received, with the files we kept (their content in base64)."""
+    return {
+        "received": email.received_at.isoformat(),
+        "from": email.from_address,
+        "subject": email.subject,
+        "text": email.body_text,
+        "files": [
+            {
+                "name": f.filename,
+                "type": f.content_type,
+                "kept": f.kept,
+                "why_not_kept": f.refused,
+                "content_base64": _file_base64(f) if f.kept else "",
+            }
+            for f in email.attachments.all()
+        ],
+    }
+
+
+def _file_base64(attachment) -> str:
+    with attachment.file.open("rb") as handle:
+        return base64.b64encode(handle.read()).decode("ascii")
 
 
 def helpline_erase(user) -> None:

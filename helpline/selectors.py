@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.timesince import TIME_STRINGS, timesince
 
-from portal.models import OutboundEmail, User
+from portal.models import InboundAttachment, OutboundEmail, User
 from portal.outbox import emails_about
 from portal.outbox.services import CANCELLED_BY_STAFF
 from portal.roles import Role
@@ -245,8 +245,13 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime, people: bool) -> 
 
 
 def enquiry_timeline(enquiry: Enquiry) -> QuerySet[EnquiryEvent]:
-    """The enquiry's events, oldest first, with who did each."""
-    return EnquiryEvent.objects.filter(enquiry=enquiry).select_related("actor", "email").order_by("at", "id")
+    """The enquiry's events, oldest first, with who did each and, for her emails, the message and its files."""
+    return (
+        EnquiryEvent.objects.filter(enquiry=enquiry)
+        .select_related("actor", "email", "inbound")
+        .prefetch_related("inbound__attachments")
+        .order_by("at", "id")
+    )
 
 
 def enquiries_of(user: User) -> QuerySet[Enquiry]:
@@ -269,6 +274,27 @@ def enquiry_conversation(enquiry: Enquiry, *, now: datetime) -> list[EnquiryEven
         .exclude(email__status=OutboundEmail.Status.CANCELLED, email__last_error=CANCELLED_BY_STAFF)
         .select_related("actor")
         .order_by("at", "id")
+    )
+
+
+def replies_waiting(user: User) -> QuerySet[Enquiry]:
+    """Open enquiries with an email from her that no nurse has acted on yet: hers and unassigned ones, oldest first."""
+    return (
+        Enquiry.objects.filter(reply_received_at__isnull=False, status__in=OPEN_STATUSES)
+        .filter(Q(assigned_to=user) | Q(assigned_to__isnull=True))
+        .order_by("reply_received_at", "id")
+        .only("pk", "reference", "reply_received_at", "assigned_to")[:50]
+    )
+
+
+def enquiry_attachment(enquiry: Enquiry, pk: int) -> InboundAttachment | None:
+    """A kept file from one of her emails on this enquiry, or None."""
+    return (
+        InboundAttachment.objects.filter(
+            pk=pk, email__about_type=enquiry._meta.label_lower, email__about_id=str(enquiry.pk)
+        )
+        .exclude(file="")
+        .first()
     )
 
 

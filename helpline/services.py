@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit import audit_record
-from portal.models import OutboundEmail, User
+from portal.inbound import inbound_erase_about
+from portal.models import InboundEmail, OutboundEmail, User
 from portal.outbox import email_cancel_about, email_queue, email_record, emails_about
 from portal.roles import Role, has_role, is_admin
 
@@ -37,6 +38,7 @@ from .models import (
     Status,
     Topic,
     Urgency,
+    find_reference,
 )
 from .redflags import red_flags
 
@@ -80,20 +82,30 @@ def _lock(enquiry: Enquiry) -> Enquiry:
 def _record(
     enquiry: Enquiry, *, by, kind: str, text: str = "", from_status: str = "", to_status: str = "", **extra
 ) -> EnquiryEvent:
-    """Append one timeline event; the first thing a nurse does to a new enquiry is its first response."""
+    """Append one timeline event.
+
+    The first thing a nurse does to a new enquiry is its first response, and
+    whatever she does after an email from her has arrived deals with "reply received".
+    """
     now = timezone.now()
     event = EnquiryEvent.objects.create(
         enquiry=enquiry, actor=by, kind=kind, text=text, from_status=from_status, to_status=to_status, at=now, **extra
     )
     # Correcting a typo in her details is not answering her, and her own message is not a response.
-    responds = kind not in (
+    responds = by is not None and kind not in (
         EnquiryEvent.Kind.CREATED,
         EnquiryEvent.Kind.DETAILS_CORRECTED,
         EnquiryEvent.Kind.MESSAGE_IN,
     )
-    if enquiry.first_response_at is None and by is not None and responds:
+    fields = []
+    if enquiry.first_response_at is None and responds:
         enquiry.first_response_at = now
-        enquiry.save(update_fields=["first_response_at"])
+        fields.append("first_response_at")
+    if enquiry.reply_received_at is not None and responds:
+        enquiry.reply_received_at = None
+        fields.append("reply_received_at")
+    if fields:
+        enquiry.save(update_fields=fields)
     return event
 
 
@@ -176,19 +188,21 @@ def enquiry_ask(
     safe_to_leave_message: bool = False,
     preferred_times: str = "",
     user: User | None = None,
+    channel: str = Channel.WEB,
 ) -> Enquiry:
-    """A member of the public asks a nurse through the web form.
+    """A member of the public asks a nurse through the web form (or by emailing the helpline).
 
     Asked while signed in (`user`), the enquiry is hers: she reads the nurses'
     replies and answers them in her account. Giving an address on a form that
-    promises a reply is consent to be contacted that way. Red-flag words or topics put the enquiry at the top of the queue.
+    promises a reply, or writing from it, is consent to be contacted that way.
+    Red-flag words or topics put the enquiry at the top of the queue.
     The acknowledgement email carries the reference only, never the question.
     """
     reasons = red_flags(question, topics)
     with transaction.atomic():
         enquiry = _create_enquiry(
             topics=topics,
-            channel=Channel.WEB,
+            channel=channel,
             caller_type=CallerType.SELF,
             name=name,
             email=email,
@@ -218,7 +232,7 @@ def enquiry_ask(
                 about=enquiry,
                 kind=OutboundEmail.Kind.TRANSACTIONAL,
             )
-    logger.info("web enquiry %s received (red flag: %s)", enquiry.pk, bool(reasons))
+    logger.info("%s enquiry %s received (red flag: %s)", channel, enquiry.pk, bool(reasons))
     return enquiry
 
 
@@ -546,26 +560,46 @@ def enquiry_reply_send(
     return event
 
 
-def enquiry_message_receive(*, enquiry: Enquiry, text: str, by: User | None = None) -> EnquiryEvent:
-    """A message from her lands on the enquiry's timeline: written in her account (`by` is her), or a reply by email.
+def enquiry_message_receive(
+    *, enquiry: Enquiry, text: str, by: User | None = None, inbound: InboundEmail | None = None
+) -> EnquiryEvent:
+    """A message from her lands on the timeline: written in her account (`by` is her), or emailed (`inbound`).
 
-    A closed enquiry reopens, so her message cannot sit unread; the nurse looking
-    after it is told through the outbox, with the reference only, never her words.
+    The one path for both: a closed enquiry reopens, so her message cannot sit
+    unread; it is marked "reply received" until a nurse acts; red-flag words make
+    it urgent, as on the web form; the nurse looking after it is told through the
+    outbox, with the reference only, never her words.
     """
     text = text.strip()
-    if not text:
+    if not text and inbound is None:
         raise ValidationError({"text": MESSAGE_EMPTY})
     with transaction.atomic():
         enquiry = _lock(enquiry)
         if enquiry.anonymised_at:
             raise ValidationError(ENQUIRY_ANONYMISED)
-        event = _record(enquiry, by=by, kind=EnquiryEvent.Kind.MESSAGE_IN, text=text)
         if enquiry.status == Status.CLOSED:
             reopen = TRANSITIONS_BY_ACTION["reopen"]
             enquiry.status, enquiry.outcome, enquiry.closed_at = reopen.target, "", None
             enquiry.save(update_fields=["status", "outcome", "closed_at"])
             _topic_links_follow_status(enquiry)
-            _record(enquiry, by=None, kind=EnquiryEvent.Kind.STATUS, from_status=Status.CLOSED, to_status=reopen.target)
+            _record(
+                enquiry,
+                by=None,
+                kind=EnquiryEvent.Kind.STATUS,
+                from_status=Status.CLOSED,
+                to_status=reopen.target,
+                text="Reopened: a message from her arrived.",
+            )
+        topics = list(enquiry.topic_links.values_list("topic", flat=True))
+        reasons = red_flags(text, topics)
+        if reasons:
+            enquiry.red_flag, enquiry.urgency = True, Urgency.URGENT
+        enquiry.reply_received_at = timezone.now()
+        enquiry.save(update_fields=["reply_received_at", "red_flag", "urgency"])
+        shown = text or NO_TEXT
+        if reasons:
+            shown += "\n\nRed flags: " + "; ".join(reasons)
+        event = _record(enquiry, by=by, kind=EnquiryEvent.Kind.MESSAGE_IN, text=shown, inbound=inbound)
         if enquiry.assigned_to is not None and enquiry.assigned_to.is_active:
             email_queue(
                 to=enquiry.assigned_to.email,
@@ -671,6 +705,7 @@ def _anonymise(enquiry: Enquiry, *, now: datetime) -> None:
     email_cancel_about(about=enquiry)
     emails_about(enquiry).update(to="", body_text="", body_html="")
     ReplyDraft.objects.filter(enquiry=enquiry).delete()
+    inbound_erase_about(about=enquiry)
     EnquiryEvent.objects.create(enquiry=enquiry, kind=EnquiryEvent.Kind.ANONYMISED, at=now)
     audit_record(action="enquiry.anonymised", target=enquiry)
 
@@ -681,3 +716,66 @@ def follow_up_template_save(*, form, by: User) -> FollowUpTemplate:
         template = form.save()
         audit_record(action="helpline.template_saved", actor=by, target=template)
     return template
+
+
+# ---------------------------------------------------------------- email from her
+
+SENDER_WARNING = (
+    "Sent from {address}, not the address on this enquiry. Check who wrote it before you answer; "
+    "her contact details have not been changed."
+)
+NO_TEXT = "(The email had no text.)"
+
+
+def enquiry_reply_receive(email: InboundEmail, enquiry_id: str) -> Enquiry | None:
+    """Her reply to one of our emails about an enquiry (called by the inbound mail reader, in its transaction).
+
+    Returns None (so the reader treats it as new mail) if the enquiry is gone or anonymised.
+    """
+    enquiry = Enquiry.objects.select_for_update().filter(pk=enquiry_id).first()
+    if enquiry is None or enquiry.anonymised_at:
+        return None
+    _reply_take(enquiry, email)
+    return enquiry
+
+
+def enquiry_email_receive(email: InboundEmail) -> Enquiry:
+    """An email that answers none of ours: a reply quoting her reference, or a new enquiry.
+
+    A new one goes through the web form's own path (`enquiry_ask`): the same
+    safety triage and the same acknowledgement with its reference. Past the
+    form's daily limit for one address, further emails from it join her latest
+    enquiry instead, so a flood (or a mail loop) cannot open hundreds.
+    """
+    reference = find_reference(email.subject)
+    if reference:
+        enquiry = Enquiry.objects.select_for_update().filter(reference=reference, anonymised_at__isnull=True).first()
+        if enquiry is not None:
+            email.kind = InboundEmail.Kind.REPLY
+            _reply_take(enquiry, email)
+            return enquiry
+    since = timezone.now() - timedelta(days=1)
+    recent = Enquiry.objects.filter(
+        created_at__gte=since, channel=Channel.EMAIL, email__iexact=email.from_address, anonymised_at__isnull=True
+    ).order_by("-created_at", "-id")
+    if len(recent[: settings.HELPLINE_ASK_LIMIT_PER_ADDRESS]) >= settings.HELPLINE_ASK_LIMIT_PER_ADDRESS:
+        enquiry = _lock(recent[0])
+        _reply_take(enquiry, email)
+        return enquiry
+    enquiry = enquiry_ask(
+        question=email.new_text or email.subject or NO_TEXT,
+        topics=[],
+        name=email.from_name[:120],
+        email=email.from_address,
+        channel=Channel.EMAIL,
+    )
+    _record(enquiry, by=None, kind=EnquiryEvent.Kind.MESSAGE_IN, text=email.new_text, inbound=email)
+    return enquiry
+
+
+def _reply_take(enquiry: Enquiry, email: InboundEmail) -> None:
+    """Her email onto the timeline; a different sender address is flagged, never copied into her details."""
+    if not enquiry.email or enquiry.email.casefold() != email.from_address.casefold():
+        email.sender_warning = SENDER_WARNING.format(address=email.from_address)[:300]
+    enquiry_message_receive(enquiry=enquiry, text=email.new_text, inbound=email)
+    audit_record(action="enquiry.email_received", target=enquiry)

@@ -11,6 +11,11 @@ urlpatterns = [
     path("enquiries/new/", views.enquiry_new, name="enquiry-new"),
     path("enquiries/<int:pk>/", views.enquiry_detail, name="enquiry-detail"),
     path("enquiries/<int:pk>/edit/", views.enquiry_edit, name="enquiry-edit"),
+    path(
+        "enquiries/<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment-download",
+    ),
     path("enquiries/<int:pk>/claim/", views.enquiry_claim, name="enquiry-claim"),
     path("enquiries/<int:pk>/assign/", views.enquiry_assign, name="enquiry-assign"),
     path("enquiries/<int:pk>/status/", views.enquiry_transition, name="enquiry-transition"),

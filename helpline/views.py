@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -161,7 +161,11 @@ def queue(request):
     if filters.get("q"):
         # The search term may be a name or an address: record that a search happened, not what it was.
         audit_record(action="enquiry.searched", request=request, results=page.paginator.count)
-    return render(request, "helpline/queue.html", {"filter_form": filter_form, "page": page})
+    return render(
+        request,
+        "helpline/queue.html",
+        {"filter_form": filter_form, "page": page, "replies": list(selectors.replies_waiting(request.user))},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -216,6 +220,25 @@ def _detail_page(request, enquiry: Enquiry, *, status: int = 200, **bound_forms)
 @nurse_view
 def enquiry_detail(request, pk: int):
     return _detail_page(request, get_enquiry_for_user(request, pk))
+
+
+@require_GET
+@nurse_view
+def attachment_download(request, pk: int, attachment_pk: int):
+    """A file she emailed us, to nurses only, always as a download (never shown in the browser), audited."""
+    enquiry = get_enquiry_for_user(request, pk)
+    attachment = selectors.enquiry_attachment(enquiry, attachment_pk)
+    if attachment is None:
+        raise Http404
+    audit_record(action="enquiry.attachment_downloaded", request=request, target=enquiry, attachment=attachment.pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename or "attachment",
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

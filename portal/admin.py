@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import AuditEntry, EmailSuppression, OutboundEmail, User
+from .models import AuditEntry, EmailSuppression, InboundEmail, OutboundEmail, User
 from .outbox import email_retry
 
 
@@ -97,4 +97,19 @@ class EmailSuppressionAdmin(admin.ModelAdmin):
     readonly_fields = ["address_hash", "created_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(admin.ModelAdmin):
+    """Read-only record of what came into the mailbox; filter by "Rejected" to read what nothing handled."""
+
+    list_display = ["id", "kind", "received_at", "about_type", "about_id", "note"]
+    list_filter = ["kind"]
+    readonly_fields = [f.name for f in InboundEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -91,6 +91,7 @@ def _account_export(user) -> dict:
     from allauth.mfa.models import Authenticator
     from allauth.usersessions.models import UserSession
 
+    from .inbound import inbound_from
     from .models import AuditEntry, OutboundEmail
     from .roles import user_roles
 
@@ -117,6 +118,11 @@ def _account_export(user) -> dict:
             {"subject": m.subject, "status": m.status, "send_after": m.send_after.isoformat()}
             for m in OutboundEmail.objects.filter(to__in=user_addresses(user)).order_by("id")
         ],
+        "emails_from_you": [
+            # What arrived from her addresses; the text of those on an enquiry is in the helpline's part.
+            {"subject": m.subject, "received": m.received_at.isoformat(), "kind": m.get_kind_display()}
+            for m in inbound_from(user_addresses(user))
+        ],
         "activity": [
             {"at": a.at.isoformat(), "action": a.action}
             for a in AuditEntry.objects.filter(actor=user).order_by("at", "id")
@@ -130,10 +136,12 @@ def _account_erase(user) -> None:
     from allauth.usersessions.models import UserSession
     from django.contrib.admin.models import LogEntry
 
+    from .inbound import inbound_erase_from
     from .models import OutboundEmail
     from .outbox import suppression_erase
 
     addresses = user_addresses(user)
+    inbound_erase_from(addresses=addresses)
     for address in addresses:
         suppression_erase(address=address)
     # Of mail to an address she added but never confirmed, only the account mail she caused

@@ -295,6 +295,28 @@ OUTBOX_SWEEP_BATCH = env_int("OUTBOX_SWEEP_BATCH", 1000)
 # so an outage slows one action per process per window, not every action.
 OUTBOX_BROKER_PAUSE_SECONDS = env_int("OUTBOX_BROKER_PAUSE_SECONDS", 30)
 
+# The inbound mailbox (portal/inbound/): replies, new emails and bounces, read every minute.
+# imaps://user:password@host[:port]/INBOX in production (imap:// only for tests on loopback).
+# Unset in development: the Maildir under var/inbound/, so no mail server is needed; save an
+# .eml file into var/inbound/new/ to simulate one arriving. Unset in production: not read.
+INBOUND_MAIL_URL = env_str("INBOUND_MAIL_URL", "" if PRODUCTION else "maildir://" + str(VAR_DIR / "inbound"))
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+if PRODUCTION and INBOUND_MAIL_URL.startswith("imap://") and urlsplit(INBOUND_MAIL_URL).hostname not in _LOOPBACK:
+    # The mailbox password and her emails must not cross a network in clear text.
+    raise ImproperlyConfigured("INBOUND_MAIL_URL must use imaps:// in production (imap:// only on loopback)")
+# Handled messages are moved here (an IMAP folder, or a Maildir++ sub-folder), after commit.
+INBOUND_DONE_FOLDER = env_str("INBOUND_DONE_FOLDER", "Processed")
+# Bounded work per run: at most this many messages, and no new one started after this many seconds.
+INBOUND_BATCH = env_int("INBOUND_BATCH", 1000)
+INBOUND_RUN_SECONDS = env_int("INBOUND_RUN_SECONDS", 60)
+# A bigger message is not downloaded at all: it is recorded, from its headers, as rejected.
+INBOUND_MAX_MESSAGE_BYTES = env_int("INBOUND_MAX_MESSAGE_BYTES", 30 * 1024 * 1024)
+INBOUND_MAX_ATTACHMENT_BYTES = env_int("INBOUND_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+# Messages no record took (automatic replies, bounces, rejected ones) are emptied after this.
+INBOUND_RETENTION_DAYS = env_int("INBOUND_RETENTION_DAYS", 90)
+CELERY_BEAT_SCHEDULE["inbound-read"] = {"task": "portal.inbound_read", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["inbound-retention"] = {"task": "portal.inbound_prune", "schedule": 60.0 * 60}
+
 # ---------------------------------------------------------------- accounts
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
@@ -408,6 +430,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files people send us (inbound email attachments): outside MEDIA and static, with no URL;
+    # only an audited view streams them, to helpline staff, as downloads.
+    "private": {
+        "BACKEND": "portal.storage.PrivateStorage",
+        "OPTIONS": {"location": env_str("PRIVATE_FILES_ROOT", str(VAR_DIR / "private"))},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

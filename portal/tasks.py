@@ -25,3 +25,19 @@ def emails_sweep_task() -> None:
     from .outbox import emails_sweep
 
     emails_sweep()
+
+
+# expires: a read that waited in the queue past the next one's start is dropped. Two reads
+# at once are safe anyway: each message is claimed by a unique key in the database.
+@shared_task(name="portal.inbound_read", ignore_result=True, expires=55)
+def inbound_read_task() -> None:
+    from .inbound import inbound_read
+
+    inbound_read()
+
+
+@shared_task(name="portal.inbound_prune", ignore_result=True, expires=3000)
+def inbound_prune_task() -> None:
+    from .inbound import inbound_prune
+
+    inbound_prune()

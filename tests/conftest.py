@@ -6,6 +6,7 @@ have TOTP set up, as the portal requires of them.
 """
 
 import os
+import tempfile
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -27,7 +28,11 @@ def pytest_configure(config):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        # Files from inbound email land in a throw-away folder, never the developer's var/.
+        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tempfile.mkdtemp(prefix="private-")}},
     }
+    # The development default reads var/inbound/; tests give each reader its own mailbox.
+    settings.INBOUND_MAIL_URL = ""
     from portal.celery import app
 
     # Tasks run in the caller unless a test starts a real worker (see tests/workers.py).
@@ -110,3 +115,27 @@ def admin_user(db):
 @pytest.fixture
 def outsider(db):
     return make_user("olive@example.org", first_name="Olive")
+
+
+@pytest.fixture(scope="session")
+def dovecot():
+    """A real Dovecot IMAP server for the session (Debian's dovecot-imapd); call `.mailbox()` per test."""
+    import shutil
+
+    from tests.mailboxes import Dovecot
+
+    if shutil.which("dovecot") is None:
+        service_missing("needs Dovecot (apt-get install dovecot-imapd)")
+    if os.geteuid() != 0:
+        service_missing("the throw-away Dovecot runs its mail as the `mail` user, which needs root")
+    server = Dovecot()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def maildir(tmp_path, settings):
+    """The development default: a Maildir that inbound_read() reads, as under var/inbound/."""
+    root = tmp_path / "inbound"
+    settings.INBOUND_MAIL_URL = f"maildir://{root}"
+    return root

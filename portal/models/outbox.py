@@ -28,6 +28,7 @@ class OutboundEmail(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
+        BOUNCED = "bounced", "Bounced"
 
     class Kind(models.TextChoices):
         TRANSACTIONAL = "transactional", "Transactional"

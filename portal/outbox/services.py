@@ -17,7 +17,7 @@ the row SENDING and leaves it: it cannot know whether the SMTP server already
 took the message. The sweeper puts such a row back to SCHEDULED once its claim
 is older than any task may run (OUTBOX_STALE_SENDING_SECONDS, 10 minutes,
 against a 2-minute hard time limit), so it is sent again: nothing is lost, and
-a crash causes at most one duplicate, carrying the same stored
+a crash causes at most one duplicate, carrying the same (stored, unguessable)
 Message-ID so mail systems and people can recognise it.
 
 The sweeper (`emails_sweep`, on beat every minute) publishes due rows that have

@@ -5,6 +5,9 @@ from django.urls import get_resolver, reverse
 
 from helpline import services
 from helpline.models import Callback, Enquiry, FollowUpTemplate
+from portal.inbound import inbound_receive
+from portal.models import InboundAttachment
+from tests.mailboxes import make_email
 
 from .conftest import make_enquiry
 
@@ -17,7 +20,7 @@ HER_PAGES = {"helpline:my-enquiries", "helpline:my-enquiry"}
 EDITORS_TOO = {"gaps"}
 
 
-def nurse_urls(enquiry, callback, template):
+def nurse_urls(enquiry, callback, template, attachment):
     """Every helpline URL except the public ones, with the method it answers to."""
     args = {
         "enquiry-detail": [enquiry.pk],
@@ -34,6 +37,7 @@ def nurse_urls(enquiry, callback, template):
         "reply-send-draft": [enquiry.pk],
         "refer": [enquiry.pk],
         "template-edit": [template.pk],
+        "attachment-download": [enquiry.pk, attachment.pk],
     }
     post_only = {
         "enquiry-claim",
@@ -69,7 +73,11 @@ def objects(nurse):
     template = FollowUpTemplate.objects.first()
     # So the reply preview pages have a draft to show.
     services.reply_draft_save(enquiry=enquiry, by=nurse, subject="S", body="A reply", links=[])
-    return enquiry, callback, template
+    inbound_receive(
+        raw=make_email(subject=f"Re: {enquiry.reference}", files=(("scan.pdf", "application/pdf", b"%PDF-1.7 x"),))
+    )
+    attachment = InboundAttachment.objects.get()
+    return enquiry, callback, template, attachment
 
 
 def test_every_helpline_url_is_either_public_or_in_this_sweep(objects):
@@ -121,7 +129,7 @@ def test_a_missing_enquiry_is_not_found(nurse_client):
 
 
 def test_a_callback_of_another_enquiry_is_not_found(nurse_client, nurse, objects):
-    enquiry, callback, _ = objects
+    enquiry, callback, *_ = objects
     other = make_enquiry(nurse)
     response = nurse_client.post(f"/helpline/enquiries/{other.pk}/callbacks/{callback.pk}/done/")
     assert response.status_code == 404

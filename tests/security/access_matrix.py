@@ -95,6 +95,9 @@ MATRIX: dict[str, Rule] = {
     "helpline:enquiry-new": Rule(STAFF),
     "helpline:enquiry-detail": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
     "helpline:enquiry-edit": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:attachment-download": Rule(
+        STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk, "attachment_pk": _attachment(p).pk})
+    ),
     "helpline:enquiry-claim": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
     "helpline:enquiry-assign": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
     "helpline:enquiry-transition": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
@@ -236,6 +239,24 @@ def _callback(p):
             enquiry=_enquiry(p), by=p[NURSE], due_at=timezone.now() + timedelta(days=1), assigned_to=p[NURSE]
         ),
     )
+
+
+def _attachment(p):
+    """A PDF she emailed in reply, kept on the enquiry."""
+
+    def build():
+        from portal.inbound import inbound_receive
+        from tests.mailboxes import make_email
+
+        enquiry = _enquiry(p)
+        inbound_receive(
+            raw=make_email(
+                subject=f"Re: {enquiry.reference}", files=(("scan.pdf", "application/pdf", b"%PDF-1.7 sweep"),)
+            )
+        )
+        return enquiry.events.get(kind="message_in").inbound.attachments.get()
+
+    return _once(p, "attachment", build)
 
 
 def _template(p):

@@ -97,8 +97,30 @@ def plant_peers(user, marker):
     services.introduction_accept(by=volunteer.user, introduction_id=intro.pk)
 
 
+def plant_inbound_mail(user, marker):
+    """Emails from her: a new question, a reply with her files, and an automatic reply no enquiry takes."""
+    from portal.inbound import inbound_receive
+    from tests.mailboxes import make_email
+
+    sender = f"Ann {marker} <{user.email}>"
+    inbound_receive(raw=make_email(sender=sender, subject=f"Question {marker}", text=f"My pain {marker}"))
+    reference = Enquiry.objects.get(channel="email", email=user.email).reference
+    inbound_receive(
+        raw=make_email(
+            sender=sender,
+            subject=f"Re: {reference} {marker}",
+            text=f"Here is my scan {marker}\n\nOn Monday you wrote:\n> {marker}",
+            files=(
+                (f"scan-{marker}.pdf", "application/pdf", b"%PDF-1.7 " + marker.encode()),
+                (f"{marker}.exe", "application/x-msdownload", b"MZ"),
+            ),
+        )
+    )
+    inbound_receive(raw=make_email(sender=sender, subject=f"Away {marker}", headers={"Auto-Submitted": "auto-replied"}))
+
+
 # Each creates an app's records for `user`, with `marker` in every personal field.
-PLANTERS: list = [plant_helpline, plant_peers]
+PLANTERS: list = [plant_helpline, plant_peers, plant_inbound_mail]
 
 
 def tables_containing(marker: str) -> dict[str, int]:
@@ -182,12 +204,18 @@ def test_the_marker_search_finds_what_was_planted():
 
 
 def test_erasure_leaves_no_trace_of_her_in_any_table(client):
+    from portal.models import InboundAttachment
+
     user = plant_everywhere()
+    kept = InboundAttachment.objects.exclude(file="").get()
+    stored, storage = kept.file.name, kept.file.storage
+    assert {"portal_inboundemail.body_text", "portal_inboundattachment.filename"} <= set(tables_containing(MARKER))
     sign_in(client, user)
     client.get("/account/data.json")
     response = client.post("/account/delete/", {"confirm": "on"})
     assert response.status_code == 302
     assert tables_containing(MARKER) == {}
+    assert not storage.exists(stored)  # her file is gone from disk too
 
 
 def test_erasure_keeps_an_anonymous_inactive_row_and_the_audit_trail(client):
