@@ -22,4 +22,7 @@ urlpatterns = [
     path("editor/sections/<int:pk>/return/", views.section_return, name="section-return"),
     path("editor/sections/<int:pk>/history/", views.section_history, name="section-history"),
     path("editor/sections/<int:pk>/revert/<int:history_id>/", views.section_revert, name="section-revert"),
+    path("editor/clinical-texts/<int:pk>/", views.clinical_text_review, name="clinical-text"),
+    path("editor/clinical-texts/<int:pk>/edit/", views.clinical_text_edit, name="clinical-text-edit"),
+    path("editor/clinical-texts/<int:pk>/<str:step>/", views.clinical_text_step, name="clinical-text-step"),
 ]

@@ -3,19 +3,20 @@
 import difflib
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from portal.access import role_required
 from portal.audit import audit_record
-from portal.roles import Role
+from portal.roles import Role, has_role
 
 from . import rendering, search, selectors, services
 from .cache import public_page
-from .forms import ReturnForm, SectionDraftForm
-from .models import CONTACTS_SLUG, CaseStudy, ExerciseGroup, ExerciseProgramme, IntroQuestion, Question, Section
+from .forms import ClinicalTextDraftForm, ReturnForm, SectionDraftForm
+from .models import CONTACTS_SLUG, CaseStudy, ClinicalText, ExerciseGroup, ExerciseProgramme, IntroQuestion, Question, Section
 
 EXERCISES_SLUG = "exercises"
 
@@ -144,6 +145,7 @@ def editor_dashboard(request):
             "sections": sections,
             "awaiting": [s for s in sections if s.status == Section.Status.AWAITING_REVIEW],
             "due": selectors.sections_due_for_review(),
+            "clinical_texts": selectors.clinical_texts_for_review(),
         },
     )
 
@@ -256,6 +258,73 @@ def section_revert(request, pk, history_id):
         "That revision is back in the draft. Submit it for review to publish it.",
         history_id=history_id,
     )
+
+
+# ---------------------------------------------------------------- clinical texts (safety advice and the like)
+# Nurses are clinical staff, so they may edit these as well as approve them (never their own change).
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def clinical_text_review(request, pk):
+    text = get_object_or_404(ClinicalText.objects.select_related("draft_author", "approved_by"), pk=pk)
+    return render(
+        request,
+        "leaflet/editor/clinical_text.html",
+        {
+            "text": text,
+            "diff": _diff(text.body, text.draft_body) if text.is_live else None,
+            "return_form": ReturnForm(),
+            "is_own_change": text.draft_author_id == request.user.pk,
+        },
+    )
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def clinical_text_edit(request, pk):
+    text = get_object_or_404(ClinicalText, pk=pk)
+    form = ClinicalTextDraftForm.for_text(text, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clinical_text_save_draft(text=text, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Draft saved. What the public sees has not changed.")
+            return redirect("leaflet:clinical-text", pk=text.pk)
+    return render(request, "leaflet/editor/clinical_text_edit.html", {"text": text, "form": form})
+
+
+CLINICAL_TEXT_STEPS = {
+    "submit": ((Role.EDITOR, Role.NURSE), "Sent for clinical review."),
+    "withdraw": ((Role.EDITOR, Role.NURSE), "Withdrawn from review. You can edit it again."),
+    "return": ((Role.NURSE,), "Returned for changes."),
+    "approve": ((Role.NURSE,), "Approved and published."),
+}
+
+
+@require_POST
+@role_required(Role.EDITOR, Role.NURSE)
+def clinical_text_step(request, pk, step):
+    text = get_object_or_404(ClinicalText, pk=pk)
+    roles, success = CLINICAL_TEXT_STEPS.get(step, ((), ""))
+    if not roles:
+        raise Http404
+    if not has_role(request.user, *roles):
+        raise PermissionDenied
+    note = ""
+    if step == "return":
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["note"]))
+            return redirect("leaflet:clinical-text", pk=pk)
+        note = form.cleaned_data["note"]
+    try:
+        services.clinical_text_step(text=text, by=request.user, step=step, note=note)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, success)
+    return redirect("leaflet:clinical-text", pk=pk)
 
 
 def _diff(old: str, new: str) -> list[tuple[str, str]]:
