@@ -4,8 +4,8 @@ import difflib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,7 +16,16 @@ from portal.roles import Role, has_role
 from . import rendering, search, selectors, services
 from .cache import public_page
 from .forms import ClinicalTextDraftForm, ReturnForm, SectionDraftForm
-from .models import CONTACTS_SLUG, CaseStudy, ClinicalText, ExerciseGroup, ExerciseProgramme, IntroQuestion, Question, Section
+from .models import (
+    CONTACTS_SLUG,
+    CaseStudy,
+    ClinicalText,
+    ExerciseGroup,
+    ExerciseProgramme,
+    IntroQuestion,
+    Question,
+    Section,
+)
 
 EXERCISES_SLUG = "exercises"
 
