@@ -25,6 +25,7 @@ from .forms import (
     AssignForm,
     CallbackDoneForm,
     CallbackForm,
+    DutyShiftForm,
     EnquiryEditForm,
     EnquiryLogForm,
     FollowUpForm,
@@ -34,9 +35,10 @@ from .forms import (
     ReferForm,
     ReportForm,
     TransitionForm,
+    UrgencyForm,
 )
-from .models import Callback, Enquiry, FollowUpTemplate
-from .redflags import RED_FLAG_ADVICE, red_flags
+from .models import Callback, DutyShift, Enquiry, FollowUpTemplate, Urgency
+from .triage import form_warning, triage
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +46,8 @@ QUEUE_PAGE_SIZE = 50
 ASK_SESSION_KEY = "helpline_ask"
 RATE_LIMITED_MESSAGE = (
     "You have sent several questions in a short time, so we have paused the form for a while. "
-    "Please try again later. Your earlier questions have reached our nurses."
+    "Your earlier questions have reached our nurses. Nothing you typed here has been lost: it is still "
+    "in the form below, so you can send it later."
 )
 
 
@@ -73,14 +76,18 @@ def _attempt(form, service, **kwargs) -> bool:
 # ---------------------------------------------------------------- public
 
 
-def _rate_limited(request):
-    logger.warning("helpline ask form rate-limited")
-    return render(
-        request,
-        "helpline/ask_rate_limited.html",
-        {"message": RATE_LIMITED_MESSAGE, "advice": RED_FLAG_ADVICE},
-        status=429,
-    )
+def _ask_page(request, form, *, rate_limited: bool = False):
+    """The form, with the advice for what she has written so far (worked out, never stored)."""
+    level = Urgency.ROUTINE
+    if request.method == "POST":
+        level = triage(request.POST.get("question", ""), request.POST.getlist("topics")).level
+    context = {
+        "form": form,
+        "form_warning": form_warning(),
+        "rate_limited_message": RATE_LIMITED_MESSAGE if rate_limited else "",
+        **services.ask_reply_context(level),
+    }
+    return render(request, "helpline/ask.html", context, status=429 if rate_limited else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,7 +99,8 @@ def ask(request):
         if not ratelimit.hit(
             "ask-ip", ratelimit.client_ip(request), limit=settings.HELPLINE_ASK_LIMIT_PER_IP, window=3600
         ):
-            return _rate_limited(request)
+            logger.warning("helpline ask form rate-limited")
+            return _ask_page(request, form, rate_limited=True)
         if form.is_bot:
             logger.warning("helpline ask form: honeypot filled, submission dropped")
             return render(request, "helpline/ask_rejected.html", status=400)
@@ -104,7 +112,8 @@ def ask(request):
                 for a in addresses
             ]
             if not all(allowed):
-                return _rate_limited(request)
+                logger.warning("helpline ask form rate-limited")
+                return _ask_page(request, form, rate_limited=True)
             enquiry = services.enquiry_ask(
                 question=data["question"],
                 topics=data["topics"],
@@ -117,14 +126,11 @@ def ask(request):
             # The reference travels in the session, not the URL.
             request.session[ASK_SESSION_KEY] = {
                 "reference": enquiry.reference,
-                "red_flag": enquiry.red_flag,
+                "level": enquiry.urgency,
                 "emailed": bool(data["email"]),
             }
             return redirect("helpline:ask-thanks")
-    warn = bool(
-        request.method == "POST" and red_flags(request.POST.get("question", ""), request.POST.getlist("topics"))
-    )
-    return render(request, "helpline/ask.html", {"form": form, "red_flag": warn, "advice": RED_FLAG_ADVICE})
+    return _ask_page(request, form)
 
 
 @require_GET
@@ -133,7 +139,8 @@ def ask_thanks(request):
     sent = request.session.get(ASK_SESSION_KEY)
     if not sent:
         return redirect("helpline:ask")
-    return render(request, "helpline/ask_thanks.html", {"sent": sent, "advice": RED_FLAG_ADVICE})
+    level = sent.get("level", Urgency.ROUTINE)
+    return render(request, "helpline/ask_thanks.html", {"sent": sent, **services.ask_reply_context(level)})
 
 
 # ---------------------------------------------------------------- queue and logging
@@ -153,7 +160,11 @@ def queue(request):
     if filters.get("q"):
         # The search term may be a name or an address: record that a search happened, not what it was.
         audit_record(action="enquiry.searched", request=request, results=page.paginator.count)
-    return render(request, "helpline/queue.html", {"filter_form": filter_form, "page": page})
+    return render(
+        request,
+        "helpline/queue.html",
+        {"filter_form": filter_form, "page": page, "alerts": selectors.open_safety_alerts()},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -180,6 +191,7 @@ def _detail_page(request, enquiry: Enquiry, *, status: int = 200, **bound_forms)
         "callback_form": CallbackForm(user=request.user),
         "follow_up_form": FollowUpForm(),
         "refer_form": ReferForm(),
+        "urgency_form": UrgencyForm(initial={"urgency": enquiry.urgency}),
         **bound_forms,
     }
     return render(
@@ -291,6 +303,19 @@ def enquiry_transition(request, pk: int):
 
 @require_POST
 @nurse_view
+def enquiry_urgency(request, pk: int):
+    enquiry = get_enquiry_for_user(request, pk)
+    form = UrgencyForm(request.POST)
+    if form.is_valid() and _attempt(
+        form, services.enquiry_urgency_change, enquiry=enquiry, by=request.user, **form.cleaned_data
+    ):
+        enquiry.refresh_from_db()
+        return _done(request, enquiry, f"Urgency is now \u201c{enquiry.get_urgency_display()}\u201d.")
+    return _detail_page(request, enquiry, urgency_form=form, status=400)
+
+
+@require_POST
+@nurse_view
 def enquiry_note(request, pk: int):
     enquiry = get_enquiry_for_user(request, pk)
     form = NoteForm(request.POST)
@@ -364,6 +389,40 @@ def refer(request, pk: int):
     ):
         return _done(request, enquiry, "Referred to peer support.")
     return _detail_page(request, enquiry, refer_form=form, status=400)
+
+
+# ---------------------------------------------------------------- duty rota
+
+
+@require_http_methods(["GET", "POST"])
+@nurse_view
+def rota(request):
+    form = DutyShiftForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(form, services.duty_shift_add, by=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, "Shift added to the rota.")
+        return redirect("helpline:rota")
+    now = timezone.now()
+    context = {
+        "form": form,
+        "shifts": selectors.duty_rota(now),
+        "on_duty": selectors.nurses_on_duty(now),
+        "now": now,
+        "escalate_minutes": settings.HELPLINE_ALERT_ESCALATE_MINUTES,
+    }
+    return render(request, "helpline/rota.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@nurse_view
+def rota_remove(request, pk: int):
+    shift = get_object_or_404(DutyShift, pk=pk)
+    services.duty_shift_remove(by=request.user, shift=shift)
+    messages.success(request, "Shift removed from the rota.")
+    return redirect("helpline:rota")
 
 
 # ---------------------------------------------------------------- follow-up templates

@@ -145,8 +145,8 @@ class ClinicalText(ClinicallyReviewed):
     """A short piece of clinical wording shown outside the guidance pages (safety advice, health
     statements), under the same draft, second-nurse approval and review-date workflow.
 
-    Other apps ship their wording in code and read it through
-    `leaflet.selectors.clinical_text`, which shows the approved text once there is one.
+    Other apps ship their wording in code, seed it here with a data migration and read it
+    through `leaflet.selectors.clinical_text`, which falls back to the shipped wording.
     """
 
     slug = models.SlugField(max_length=80, unique=True)
@@ -185,10 +185,6 @@ class ClinicalText(ClinicallyReviewed):
         self.title = self.draft_title
         self.body = self.draft_body
         self.sources = self.draft_sources
-
-    @property
-    def paragraphs(self) -> list[str]:
-        return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
 
 class Question(models.Model):

@@ -159,30 +159,6 @@ def clinical_text_step(*, text: ClinicalText, by, step: str, note: str = "") -> 
     return text
 
 
-def clinical_text_seed(*, slug: str, purpose: str, title: str, body: str, sources: str) -> ClinicalText:
-    """Create a clinical text the portal ships, live from day one and never yet reviewed by the charity.
-
-    An existing text is left alone: once clinical staff have it, their approved wording wins.
-    """
-    text, created = ClinicalText.objects.get_or_create(
-        slug=slug,
-        defaults={
-            "purpose": purpose,
-            "title": title,
-            "body": body,
-            "sources": sources,
-            "draft_title": title,
-            "draft_body": body,
-            "draft_sources": sources,
-            "status": ClinicalText.Status.PUBLISHED,
-            "published_at": timezone.now(),
-        },
-    )
-    if created:
-        audit_record(action="leaflet.clinical_text_seeded", target=text)
-    return text
-
-
 def section_questions_rebuild(*, section: Section) -> None:
     """Derive the section's questions from its live text: its title if it is a
     question, then every `## heading` that asks one."""
