@@ -167,6 +167,7 @@ RULES: tuple[Rule, ...] = (
         rf"{_PEE}[\w\s,']{{0,15}}(?:feels?|felt|is|has been)\s+(?:\w+\s+)?(?:strange|weird|odd|different|funny)",
         r"(?:lost|losing|loss of|no|can't|cannot|couldn't) control (?:of|over)? ?(?:my )?(?:bladder|bowels?|wee|pee|poo)",
         r"(?:can't|cannot|couldn't) (?:control|hold) (?:my )?(?:bladder|bowels?|wee|pee|poo)",
+        r"(?:lost|losing|loss of|no|poor) (?:my )?(?:bladder|bowel) control",
         r"\b(?:wet|soiled|pooed|weed|peed) myself\b",
         r"\bincontinen\w*",
         r"(?:don't|can't|cannot|do not) (?:know|tell) when (?:i need|my bladder)",
