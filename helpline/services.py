@@ -790,6 +790,7 @@ def _anonymise(enquiry: Enquiry, *, now: datetime) -> None:
     enquiry.callbacks.exclude(note="").update(note="")
     # Unsent follow-ups are cancelled; the outbox keeps its rows (for the timeline's
     # delivery history) without the address or the words.
+    _alerts_handled(enquiry, by=None)
     email_cancel_about(about=enquiry)
     emails_about(enquiry).update(to="", body_text="", body_html="")
     EnquiryEvent.objects.create(enquiry=enquiry, kind=EnquiryEvent.Kind.ANONYMISED, at=now)

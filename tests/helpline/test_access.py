@@ -1,9 +1,11 @@
 """Only helpline nurses and site admins reach the nurse pages; everyone else is sent to sign in or refused."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import get_resolver, reverse
 
-from helpline.models import Callback, Enquiry, FollowUpTemplate
+from helpline.models import Callback, DutyShift, Enquiry, FollowUpTemplate
 
 from .conftest import make_enquiry
 
@@ -14,7 +16,7 @@ PUBLIC = {"helpline:ask", "helpline:ask-thanks"}
 EDITORS_TOO = {"gaps"}
 
 
-def nurse_urls(enquiry, callback, template):
+def nurse_urls(enquiry, callback, template, shift):
     """Every helpline URL except the public ones, with the method it answers to."""
     args = {
         "enquiry-detail": [enquiry.pk],
@@ -28,6 +30,8 @@ def nurse_urls(enquiry, callback, template):
         "follow-up": [enquiry.pk],
         "refer": [enquiry.pk],
         "template-edit": [template.pk],
+        "enquiry-urgency": [enquiry.pk],
+        "rota-remove": [shift.pk],
     }
     post_only = {
         "enquiry-claim",
@@ -38,6 +42,8 @@ def nurse_urls(enquiry, callback, template):
         "callback-done",
         "follow-up",
         "refer",
+        "enquiry-urgency",
+        "rota-remove",
     }
     urls = []
     for name in helpline_url_names():
@@ -60,7 +66,10 @@ def objects(nurse):
     enquiry = make_enquiry(nurse)
     callback = Callback.objects.create(enquiry=enquiry, due_at=enquiry.created_at, assigned_to=nurse)
     template = FollowUpTemplate.objects.first()
-    return enquiry, callback, template
+    shift = DutyShift.objects.create(
+        nurse=nurse, starts_at=enquiry.created_at, ends_at=enquiry.created_at + timedelta(hours=8)
+    )
+    return enquiry, callback, template, shift
 
 
 def test_every_helpline_url_is_either_public_or_in_this_sweep(objects):
@@ -112,7 +121,7 @@ def test_a_missing_enquiry_is_not_found(nurse_client):
 
 
 def test_a_callback_of_another_enquiry_is_not_found(nurse_client, nurse, objects):
-    enquiry, callback, _ = objects
+    enquiry, callback, _, _ = objects
     other = make_enquiry(nurse)
     response = nurse_client.post(f"/helpline/enquiries/{other.pk}/callbacks/{callback.pk}/done/")
     assert response.status_code == 404
