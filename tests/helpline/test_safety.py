@@ -354,3 +354,13 @@ def test_only_helpline_staff_reach_the_rota(client, mother, editor):
     for person in (mother, editor):
         client.force_login(person)
         assert client.get("/helpline/rota/").status_code == 403
+
+
+def test_a_mistyped_helpline_hours_setting_fails_the_deploy_check(settings):
+    from helpline.apps import check_helpline_hours
+
+    settings.HELPLINE_HOURS = "Mon-Fri 9 till 5"
+    (error,) = check_helpline_hours(None)
+    assert "write it like 'Mon-Fri 09:00-17:00'" in error.msg
+    settings.HELPLINE_HOURS = "Mon-Fri 09:00-17:00; Sat 10:00-13:00"
+    assert check_helpline_hours(None) == []
