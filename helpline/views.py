@@ -419,9 +419,13 @@ def rota(request):
 @require_POST
 @nurse_view
 def rota_remove(request, pk: int):
-    shift = get_object_or_404(DutyShift, pk=pk)
-    services.duty_shift_remove(by=request.user, shift=shift)
-    messages.success(request, "Shift removed from the rota.")
+    shift = DutyShift.objects.filter(pk=pk).first()
+    if shift is None:
+        # A second click, or a colleague got there first: the shift is gone either way.
+        messages.success(request, "That shift is no longer on the rota.")
+    else:
+        services.duty_shift_remove(by=request.user, shift=shift)
+        messages.success(request, "Shift removed from the rota.")
     return redirect("helpline:rota")
 
 

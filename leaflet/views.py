@@ -3,15 +3,14 @@
 import difflib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from portal.access import role_required
 from portal.audit import audit_record
-from portal.roles import Role, has_role
+from portal.roles import Role
 
 from . import rendering, search, selectors, services
 from .cache import public_page
@@ -303,30 +302,8 @@ def clinical_text_edit(request, pk):
     return render(request, "leaflet/editor/clinical_text_edit.html", {"text": text, "form": form})
 
 
-CLINICAL_TEXT_STEPS = {
-    "submit": ((Role.EDITOR, Role.NURSE), "Sent for clinical review."),
-    "withdraw": ((Role.EDITOR, Role.NURSE), "Withdrawn from review. You can edit it again."),
-    "return": ((Role.NURSE,), "Returned for changes."),
-    "approve": ((Role.NURSE,), "Approved and published."),
-}
-
-
-@require_POST
-@role_required(Role.EDITOR, Role.NURSE)
-def clinical_text_step(request, pk, step):
+def _clinical_text_step(request, pk, step: str, success: str, note: str = ""):
     text = get_object_or_404(ClinicalText, pk=pk)
-    roles, success = CLINICAL_TEXT_STEPS.get(step, ((), ""))
-    if not roles:
-        raise Http404
-    if not has_role(request.user, *roles):
-        raise PermissionDenied
-    note = ""
-    if step == "return":
-        form = ReturnForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, " ".join(form.errors["note"]))
-            return redirect("leaflet:clinical-text", pk=pk)
-        note = form.cleaned_data["note"]
     try:
         services.clinical_text_step(text=text, by=request.user, step=step, note=note)
     except ValidationError as exc:
@@ -334,6 +311,34 @@ def clinical_text_step(request, pk, step):
     else:
         messages.success(request, success)
     return redirect("leaflet:clinical-text", pk=pk)
+
+
+@require_POST
+@role_required(Role.EDITOR, Role.NURSE)
+def clinical_text_submit(request, pk):
+    return _clinical_text_step(request, pk, "submit", "Sent for clinical review.")
+
+
+@require_POST
+@role_required(Role.EDITOR, Role.NURSE)
+def clinical_text_withdraw(request, pk):
+    return _clinical_text_step(request, pk, "withdraw", "Withdrawn from review. You can edit it again.")
+
+
+@require_POST
+@role_required(Role.NURSE, allow_admin=False)
+def clinical_text_approve(request, pk):
+    return _clinical_text_step(request, pk, "approve", "Approved and published.")
+
+
+@require_POST
+@role_required(Role.NURSE, allow_admin=False)
+def clinical_text_return(request, pk):
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["note"]))
+        return redirect("leaflet:clinical-text", pk=pk)
+    return _clinical_text_step(request, pk, "return", "Returned for changes.", note=form.cleaned_data["note"])
 
 
 def _diff(old: str, new: str) -> list[tuple[str, str]]:
