@@ -179,24 +179,30 @@ def section_questions_rebuild(*, section: Section) -> None:
 class ReminderReport:
     sections: int
     emails: int
+    texts: int = 0
+
+
+def _due_for_reminder(model, today: datetime.date, *order: str) -> list:
+    return list(
+        model.objects.select_for_update(skip_locked=True)
+        .filter(published_at__isnull=False, next_review_due__lte=today)
+        .exclude(review_reminder_sent_for=F("next_review_due"))
+        .order_by("next_review_due", *order)
+    )
 
 
 def review_reminders_send(*, today: datetime.date | None = None) -> ReminderReport:
-    """Email every editor once about live sections whose review has fallen due.
+    """Email every editor once about live sections and clinical texts whose review has fallen due.
 
-    Each section is reminded once per due date (`review_reminder_sent_for`), so
-    the hourly beat task can run as often as it likes; rows are claimed with
-    SKIP LOCKED so two runs at once never remind twice.
+    Each is reminded once per due date (`review_reminder_sent_for`), so the
+    hourly beat task can run as often as it likes; rows are claimed with SKIP
+    LOCKED so two runs at once never remind twice.
     """
     today = today or timezone.localdate()
     with transaction.atomic():
-        due = list(
-            Section.objects.select_for_update(skip_locked=True)
-            .filter(published_at__isnull=False, next_review_due__lte=today)
-            .exclude(review_reminder_sent_for=F("next_review_due"))
-            .order_by("next_review_due", "order")
-        )
-        if not due:
+        due = _due_for_reminder(Section, today, "order")
+        texts = _due_for_reminder(ClinicalText, today, "slug")
+        if not due and not texts:
             return ReminderReport(sections=0, emails=0)
         editors = list(
             get_user_model()
@@ -209,9 +215,17 @@ def review_reminders_send(*, today: datetime.date | None = None) -> ReminderRepo
             email_queue(
                 to=editor.email,
                 template="leaflet/email/review_due",
-                context={"sections": [{"title": s.title, "due": s.next_review_due, "slug": s.slug} for s in due]},
+                context={
+                    "sections": [{"title": s.title, "due": s.next_review_due, "slug": s.slug} for s in due],
+                    "texts": [{"title": t.title, "due": t.next_review_due, "pk": t.pk} for t in texts],
+                },
             )
-        for section in due:
-            Section.objects.filter(pk=section.pk).update(review_reminder_sent_for=section.next_review_due)
-        audit_record(action="leaflet.review_reminders_sent", sections=[s.pk for s in due], editors=len(editors))
-    return ReminderReport(sections=len(due), emails=len(editors))
+        for item in (*due, *texts):
+            type(item).objects.filter(pk=item.pk).update(review_reminder_sent_for=item.next_review_due)
+        audit_record(
+            action="leaflet.review_reminders_sent",
+            sections=[s.pk for s in due],
+            clinical_texts=[t.pk for t in texts],
+            editors=len(editors),
+        )
+    return ReminderReport(sections=len(due), emails=len(editors), texts=len(texts))

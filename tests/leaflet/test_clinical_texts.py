@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from leaflet import selectors, services
 from leaflet.models import ClinicalText
-from portal.models import AuditEntry
+from portal.models import AuditEntry, OutboundEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +106,23 @@ def test_only_editors_and_nurses_reach_the_clinical_text_pages(client, text, mot
     assert client.get(f"/editor/clinical-texts/{text.pk}/").status_code == 302
     client.force_login(mother)
     assert client.get(f"/editor/clinical-texts/{text.pk}/").status_code == 403
+
+
+def test_editors_are_reminded_once_when_an_approved_clinical_text_falls_due(text, editor, nurse, other_nurse):
+    import datetime
+
+    from django.utils import timezone
+
+    edit(text, nurse, next_review_due=timezone.localdate() + datetime.timedelta(days=30))
+    services.clinical_text_step(text=text, by=nurse, step="submit")
+    services.clinical_text_step(text=text, by=other_nurse, step="approve")
+    assert services.review_reminders_send().texts == 0
+
+    later = timezone.localdate() + datetime.timedelta(days=31)
+    report = services.review_reminders_send(today=later)
+
+    assert (report.texts, report.emails) == (1, 1)
+    message = OutboundEmail.objects.get(template="leaflet/email/review_due", to=editor.email)
+    assert message.subject == "Guidance due for review: 1 clinical text"
+    assert f"/editor/clinical-texts/{text.pk}/" in message.body_text
+    assert services.review_reminders_send(today=later).texts == 0
