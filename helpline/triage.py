@@ -39,9 +39,6 @@ NHS_SUICIDAL_THOUGHTS = (
 )
 NHS_FALLS = "https://www.nhs.uk/conditions/falls/"
 
-# The levels the triage gives, most urgent first. (Urgency.SOON is a nurse's own judgement only.)
-LEVELS = (Urgency.EMERGENCY, Urgency.CRISIS, Urgency.URGENT, Urgency.ROUTINE)
-
 
 @dataclass(frozen=True)
 class Advice:
@@ -331,7 +328,7 @@ _WORD = re.compile(r"[a-z']+")
 
 @dataclass(frozen=True)
 class Triage:
-    level: int  # an Urgency value from LEVELS
+    level: int  # EMERGENCY, CRISIS, URGENT or ROUTINE (SOON is a nurse's own judgement only)
     reasons: tuple[str, ...]  # for nurses: what triggered it, with her words in quotes
 
     @property

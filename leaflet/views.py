@@ -230,11 +230,21 @@ def section_approve(request, pk):
 @require_POST
 @role_required(Role.NURSE, allow_admin=False)
 def section_return(request, pk):
+    return _with_return_note(
+        request,
+        "leaflet:section-review",
+        pk,
+        lambda note: _transition(request, pk, services.section_return, "Returned to the editors.", note=note),
+    )
+
+
+def _with_return_note(request, back_to: str, pk, send_back):
+    """A reviewer's "send back": the note is required; `send_back(note)` does the rest."""
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["note"]))
-        return redirect("leaflet:section-review", pk=pk)
-    return _transition(request, pk, services.section_return, "Returned to the editors.", note=form.cleaned_data["note"])
+        return redirect(back_to, pk=pk)
+    return send_back(form.cleaned_data["note"])
 
 
 @role_required(Role.EDITOR, Role.NURSE)
@@ -334,11 +344,12 @@ def clinical_text_approve(request, pk):
 @require_POST
 @role_required(Role.NURSE, allow_admin=False)
 def clinical_text_return(request, pk):
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors["note"]))
-        return redirect("leaflet:clinical-text", pk=pk)
-    return _clinical_text_step(request, pk, "return", "Returned for changes.", note=form.cleaned_data["note"])
+    return _with_return_note(
+        request,
+        "leaflet:clinical-text",
+        pk,
+        lambda note: _clinical_text_step(request, pk, "return", "Returned for changes.", note=note),
+    )
 
 
 def _diff(old: str, new: str) -> list[tuple[str, str]]:

@@ -364,3 +364,17 @@ def test_a_mistyped_helpline_hours_setting_fails_the_deploy_check(settings):
     assert "write it like 'Mon-Fri 09:00-17:00'" in error.msg
     settings.HELPLINE_HOURS = "Mon-Fri 09:00-17:00; Sat 10:00-13:00"
     assert check_helpline_hours(None) == []
+
+
+def test_an_emailed_question_is_triaged_and_alerts_like_the_web_form(on_duty, django_capture_on_commit_callbacks):
+    from helpline.models import Channel
+
+    question, topics = BY_LEVEL[Urgency.CRISIS]
+    with django_capture_on_commit_callbacks(execute=True):
+        enquiry = services.enquiry_ask(
+            question=question, topics=topics, email="mina@example.net", channel=Channel.EMAIL
+        )
+
+    assert (enquiry.channel, enquiry.urgency) == (Channel.EMAIL, Urgency.CRISIS)
+    assert len(emails_to(on_duty.email)) == 1
+    assert ADVICE[Urgency.CRISIS].title.upper() in emails_to("mina@example.net")[0].body
