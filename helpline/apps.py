@@ -1,4 +1,17 @@
 from django.apps import AppConfig
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+
+def check_helpline_hours(app_configs, **kwargs):
+    """A mistyped HELPLINE_HOURS fails `check` at deploy time, not the "Ask a nurse" page later."""
+    from . import hours
+
+    try:
+        hours.spans()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="helpline.E001")]
+    return []
 
 
 class HelplineConfig(AppConfig):
@@ -17,3 +30,4 @@ class HelplineConfig(AppConfig):
             on_reply=services.enquiry_reply_receive,
             on_new=services.enquiry_email_receive,
         )
+        checks.register(check_helpline_hours)

@@ -265,6 +265,36 @@ class CallbackForm(forms.Form):
             self.fields["assigned_to"].initial = user.pk
 
 
+class UrgencyForm(forms.Form):
+    urgency = forms.TypedChoiceField(label="Urgency", choices=Urgency.choices, coerce=int)
+    reason = forms.CharField(
+        label="Why it is changing",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why the urgency is changing: the next nurse will read it."},
+    )
+
+
+class DutyShiftForm(forms.Form):
+    nurse = NurseChoiceField(label="Nurse on duty", queryset=None, empty_label=None)
+    starts_at = forms.DateTimeField(
+        label="From",
+        input_formats=DATETIME_INPUT_FORMATS,
+        widget=DateTimeLocalInput(),
+        error_messages={"required": "Enter when the shift starts.", "invalid": DATETIME_INVALID},
+    )
+    ends_at = forms.DateTimeField(
+        label="Until",
+        input_formats=DATETIME_INPUT_FORMATS,
+        widget=DateTimeLocalInput(),
+        error_messages={"required": "Enter when the shift ends.", "invalid": DATETIME_INVALID},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nurse"].queryset = helpline_nurses()
+
+
 class CallbackDoneForm(forms.Form):
     note = forms.CharField(label="What happened (optional)", max_length=1000, required=False)
 

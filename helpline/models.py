@@ -48,10 +48,13 @@ class Topic(models.TextChoices):
 
 
 class Urgency(models.IntegerChoices):
-    # Stored as a rank so the queue sorts most urgent first with a plain index.
-    URGENT = 1, "Urgent"
-    SOON = 2, "Soon"
-    ROUTINE = 3, "Routine"
+    # Stored as a rank so the queue sorts most urgent first with a plain index. EMERGENCY, CRISIS,
+    # URGENT and ROUTINE are the levels the safety triage gives (helpline.triage); SOON is a nurse's call.
+    EMERGENCY = 1, "Emergency"
+    CRISIS = 2, "Crisis"
+    URGENT = 3, "Urgent"
+    SOON = 4, "Soon"
+    ROUTINE = 5, "Routine"
 
 
 class Status(models.TextChoices):
@@ -139,6 +142,9 @@ class Enquiry(models.Model):
     safe_to_leave_message = models.BooleanField("safe to leave a message", default=False)
     preferred_times = models.CharField("times that suit her", max_length=200, blank=True)
     red_flag = models.BooleanField(default=False)
+    # What the safety triage found in her words ("chest pain: “my chest hurts”"), for nurses.
+    # Her words are health details: retention blanks this with the summary.
+    triage_reasons = models.JSONField(default=list, blank=True)
 
     status = models.CharField(max_length=20, choices=Status, default=Status.NEW)
     outcome = models.CharField(max_length=32, choices=Outcome, blank=True)
@@ -275,6 +281,8 @@ class EnquiryEvent(models.Model):
     class Kind(models.TextChoices):
         CREATED = "created", "Logged"
         DETAILS_CORRECTED = "details_corrected", "Details corrected"
+        URGENCY = "urgency", "Urgency changed"
+        ALERT = "alert", "Nurses alerted"
         STATUS = "status", "Status changed"
         ASSIGNED = "assigned", "Assigned"
         NOTE = "note", "Note"
@@ -388,3 +396,62 @@ class ReplyDraft(models.Model):
 
     def __str__(self) -> str:
         return f"reply draft for {self.enquiry_id}"
+class SafetyAlert(models.Model):
+    """An emergency or crisis enquiry the nurses have been told about, open until someone takes it.
+
+    The on-duty nurses are emailed when it is raised; if nobody claims the
+    enquiry by `escalate_at`, every nurse and admin is emailed (see
+    `helpline.services.safety_alerts_escalate_due`, run every minute by beat).
+    The alert emails carry the level and a link, never her details.
+    """
+
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="alerts")
+    level = models.PositiveSmallIntegerField(choices=Urgency)
+    raised_at = models.DateTimeField(default=timezone.now)
+    escalate_at = models.DateTimeField()
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["level", "raised_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["escalate_at"],
+                condition=models.Q(handled_at__isnull=True, escalated_at__isnull=True),
+                name="hl_alert_escalation_idx",
+            ),
+            models.Index(fields=["handled_at", "level"], name="hl_alert_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} alert for {self.enquiry_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.handled_at is None
+
+
+class DutyShift(models.Model):
+    """A nurse on duty for the helpline from `starts_at` to `ends_at`: who is alerted at once."""
+
+    nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["ends_at", "starts_at"], name="hl_duty_when_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="hl_duty_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nurse_id} on duty {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"

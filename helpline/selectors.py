@@ -22,10 +22,12 @@ from .models import (
     OPEN_STATUSES,
     Callback,
     Channel,
+    DutyShift,
     Enquiry,
     EnquiryEvent,
     EnquiryTopic,
     Outcome,
+    SafetyAlert,
     Status,
     Topic,
     Urgency,
@@ -51,6 +53,29 @@ def helpline_nurse_names() -> list[tuple[int, str]]:
     """(id, name) of everyone helpline_nurses() lists, in its order; the email stands in for a missing name."""
     nurses = helpline_nurses().values_list("pk", "first_name", "last_name", "email")
     return [(pk, f"{first} {last}".strip() or email) for pk, first, last, email in nurses]
+
+
+def nurses_on_duty(now: datetime | None = None) -> list[User]:
+    """The nurses (and admins) the rota has on duty now: the first told about an emergency or crisis."""
+    now = now or timezone.now()
+    ids = DutyShift.objects.filter(starts_at__lte=now, ends_at__gt=now).values_list("nurse_id", flat=True)
+    return list(helpline_nurses().filter(pk__in=list(ids)))
+
+
+def duty_rota(now: datetime | None = None) -> QuerySet[DutyShift]:
+    """Shifts on now and to come, soonest first."""
+    now = now or timezone.now()
+    return DutyShift.objects.filter(ends_at__gt=now).select_related("nurse").order_by("starts_at", "id")
+
+
+def open_safety_alerts() -> list[SafetyAlert]:
+    """Emergency and crisis enquiries nobody has claimed yet: the queue's banner, most urgent and oldest first."""
+    return list(
+        SafetyAlert.objects.filter(handled_at__isnull=True)
+        .select_related("enquiry")
+        .only("level", "raised_at", "escalated_at", "enquiry__reference")
+        .order_by("level", "raised_at", "id")
+    )
 
 
 def enquiry_queue(

@@ -22,25 +22,28 @@ from portal.models import InboundEmail, OutboundEmail, User
 from portal.outbox import email_cancel_about, email_queue, email_record, emails_about
 from portal.roles import Role, has_role, is_admin
 
-from . import replies
+from . import hours, replies
 from .models import (
     OPEN_STATUSES,
     TRANSITIONS_BY_ACTION,
     Callback,
     CallerType,
     Channel,
+    DutyShift,
     Enquiry,
     EnquiryEvent,
     EnquiryTopic,
     FollowUpTemplate,
     Outcome,
     ReplyDraft,
+    SafetyAlert,
     Status,
     Topic,
     Urgency,
     find_reference,
 )
-from .redflags import red_flags
+from .selectors import helpline_nurses, nurses_on_duty
+from .triage import Triage, advice_for, triage
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,10 @@ NOTE_EMPTY = "Write the note before saving it."
 TOPICS_REQUIRED = "Choose at least one topic."
 CANCELLED_EMAIL_CORRECTED = "Cancelled: her email address was corrected on the enquiry."
 CANCELLED_NO_LONGER_EMAILABLE = "Cancelled: she no longer agrees to email, or it is no longer safe to email her."
+URGENCY_REASON_REQUIRED = "Say why the urgency is changing: the next nurse will read it."
+URGENCY_UNCHANGED = "The enquiry already has that urgency."
+SHIFT_ENDS_BEFORE_START = "The shift must end after it starts."
+SHIFT_IN_PAST = "Choose a shift that has not ended yet."
 
 
 def _is_nurse(user) -> bool:
@@ -167,7 +174,7 @@ def enquiry_log(
             safe_to_email=safe_to_email,
             safe_to_leave_message=safe_to_leave_message,
             preferred_times=preferred_times,
-            red_flag=bool(red_flags(summary, topics)),
+            **_triage_fields(triage(summary, topics)),
             created_by=by,
             created_at=now,
             first_response_at=now if channel == Channel.PHONE else None,
@@ -176,6 +183,16 @@ def enquiry_log(
         _record(enquiry, by=by, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW)
         audit_record(action="enquiry.logged", actor=by, target=enquiry)
     return enquiry
+
+
+def _triage_fields(found: Triage) -> dict:
+    return {"red_flag": found.level != Urgency.ROUTINE, "triage_reasons": list(found.reasons)}
+
+
+def _triage_text(found: Triage) -> str:
+    if not found.reasons:
+        return ""
+    return f"Safety triage: {found.label}.\n" + "\n".join(found.reasons)
 
 
 def enquiry_ask(
@@ -190,15 +207,16 @@ def enquiry_ask(
     user: User | None = None,
     channel: str = Channel.WEB,
 ) -> Enquiry:
-    """A member of the public asks a nurse through the web form (or by emailing the helpline).
+    """A member of the public asks a nurse: through the web form, or (`channel`) by email.
 
     Asked while signed in (`user`), the enquiry is hers: she reads the nurses'
     replies and answers them in her account. Giving an address on a form that
-    promises a reply, or writing from it, is consent to be contacted that way.
-    Red-flag words or topics put the enquiry at the top of the queue.
-    The acknowledgement email carries the reference only, never the question.
+    promises a reply, or writing from it, is consent to be contacted that way. The safety triage (helpline.triage) sets the urgency from her words
+    and topics; an emergency or crisis alerts the nurses on duty at once. The
+    acknowledgement email carries the reference and the advice for her level,
+    never her question.
     """
-    reasons = red_flags(question, topics)
+    found = triage(question, topics)
     with transaction.atomic():
         enquiry = _create_enquiry(
             topics=topics,
@@ -207,33 +225,172 @@ def enquiry_ask(
             name=name,
             email=email,
             phone=phone,
-            urgency=Urgency.URGENT if reasons else Urgency.ROUTINE,
+            urgency=found.level,
             summary=question,
             consent_email=bool(email),
             consent_phone=bool(phone),
             safe_to_email=bool(email),
             safe_to_leave_message=safe_to_leave_message,
             preferred_times=preferred_times,
-            red_flag=bool(reasons),
+            **_triage_fields(found),
             user=user,
         )
-        _record(
-            enquiry,
-            by=None,
-            kind=EnquiryEvent.Kind.CREATED,
-            to_status=Status.NEW,
-            text=("Red flags: " + "; ".join(reasons)) if reasons else "",
-        )
+        _record(enquiry, by=None, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW, text=_triage_text(found))
+        if found.is_alarm:
+            _alert_raise(enquiry, level=found.level)
         if email:
             email_queue(
                 to=email,
                 template="helpline/email/ask_acknowledgement",
-                context={"reference": enquiry.reference, "red_flag": bool(reasons), "name": name},
+                context={"reference": enquiry.reference, "name": name, **ask_reply_context(found.level)},
                 about=enquiry,
                 kind=OutboundEmail.Kind.TRANSACTIONAL,
             )
-    logger.info("%s enquiry %s received (red flag: %s)", channel, enquiry.pk, bool(reasons))
+    logger.info("%s enquiry %s received (level: %s)", channel, enquiry.pk, found.label)
     return enquiry
+
+
+def ask_reply_context(level: int) -> dict:
+    """What the thank-you page and the acknowledgement tell her: the advice for her level and when we answer."""
+    advice = advice_for(level)
+    return {
+        "level": Urgency(level).name.lower(),
+        "advice": {"key": advice.key, "title": advice.title, "paragraphs": list(advice.paragraphs)} if advice else None,
+        "helpline": {k: v for k, v in hours.status().items() if k != "next_opening"},
+    }
+
+
+# ---------------------------------------------------------------- safety alerts
+
+
+def _alert_email(*, to: User, alert: SafetyAlert, escalated: bool) -> None:
+    # Only the level and a link: the alert is an email to a staff inbox, not a place for her details.
+    email_queue(
+        to=to.email,
+        template="helpline/email/safety_alert",
+        context={
+            "level": alert.get_level_display(),
+            "path": reverse("helpline:enquiry-detail", args=[alert.enquiry_id]),
+            "escalated": escalated,
+            "minutes": settings.HELPLINE_ALERT_ESCALATE_MINUTES,
+        },
+        about=alert.enquiry,
+        kind=OutboundEmail.Kind.TRANSACTIONAL,
+    )
+
+
+def _alert_raise(enquiry: Enquiry, *, level: int) -> SafetyAlert:
+    """Tell the nurses on duty now; with nobody on duty, tell every nurse and admin at once."""
+    now = timezone.now()
+    on_duty = [u for u in nurses_on_duty(now) if u.email]
+    everyone = not on_duty
+    recipients = [u for u in helpline_nurses() if u.email] if everyone else on_duty
+    alert = SafetyAlert.objects.create(
+        enquiry=enquiry,
+        level=level,
+        raised_at=now,
+        escalate_at=now + timedelta(minutes=settings.HELPLINE_ALERT_ESCALATE_MINUTES),
+        escalated_at=now if everyone else None,
+    )
+    for user in recipients:
+        _alert_email(to=user, alert=alert, escalated=everyone)
+    who = "Nobody is on duty, so every nurse and admin" if everyone else "The nurses on duty"
+    names = ", ".join(_staff_name(u) for u in recipients) or "nobody: no nurse has an email address"
+    _record(
+        enquiry, by=None, kind=EnquiryEvent.Kind.ALERT, text=f"{who} emailed ({alert.get_level_display()}): {names}"
+    )
+    return alert
+
+
+def _alerts_handled(enquiry: Enquiry, *, by: User | None) -> None:
+    enquiry.alerts.filter(handled_at__isnull=True).update(handled_at=timezone.now(), handled_by=by)
+
+
+def safety_alerts_escalate_due(*, now: datetime | None = None) -> int:
+    """Email every nurse and admin about emergency and crisis enquiries nobody has claimed in time.
+
+    Run every minute by beat. Each alert is claimed with a conditional UPDATE in
+    the transaction that queues its emails, so it escalates exactly once.
+    """
+    now = now or timezone.now()
+    due = SafetyAlert.objects.filter(handled_at__isnull=True, escalated_at__isnull=True, escalate_at__lte=now)
+    done = 0
+    for alert_id in list(due.values_list("pk", flat=True)[:200]):
+        with transaction.atomic():
+            claimed = SafetyAlert.objects.filter(
+                pk=alert_id, handled_at__isnull=True, escalated_at__isnull=True
+            ).update(escalated_at=now)
+            if not claimed:
+                continue
+            alert = SafetyAlert.objects.select_related("enquiry").get(pk=alert_id)
+            recipients = [u for u in helpline_nurses() if u.email]
+            for user in recipients:
+                _alert_email(to=user, alert=alert, escalated=True)
+            _record(
+                alert.enquiry,
+                by=None,
+                kind=EnquiryEvent.Kind.ALERT,
+                text=f"Not claimed within {settings.HELPLINE_ALERT_ESCALATE_MINUTES} minutes: "
+                f"every nurse and admin emailed ({len(recipients)}).",
+            )
+            done += 1
+    if done:
+        logger.warning("escalated %s unclaimed safety alerts", done)
+    return done
+
+
+def enquiry_urgency_change(*, enquiry: Enquiry, by: User, urgency: int, reason: str) -> Enquiry:
+    """A nurse raises or lowers the urgency with a reason; the timeline and the audit log record it."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": URGENCY_REASON_REQUIRED})
+    if urgency not in Urgency.values:
+        raise ValidationError({"urgency": "Choose an urgency from the list."})
+    with transaction.atomic():
+        enquiry = _lock(enquiry)
+        _guard_changeable(enquiry)
+        if enquiry.urgency == urgency:
+            raise ValidationError({"urgency": URGENCY_UNCHANGED})
+        old = enquiry.get_urgency_display()
+        enquiry.urgency = urgency
+        enquiry.save(update_fields=["urgency"])
+        _record(
+            enquiry,
+            by=by,
+            kind=EnquiryEvent.Kind.URGENCY,
+            text=f"{old} \u2192 {enquiry.get_urgency_display()}: {reason}",
+        )
+        audit_record(
+            action="enquiry.urgency_changed",
+            actor=by,
+            target=enquiry,
+            from_urgency=old,
+            to_urgency=enquiry.get_urgency_display(),
+        )
+    return enquiry
+
+
+# ---------------------------------------------------------------- duty rota
+
+
+def duty_shift_add(*, by: User, nurse: User, starts_at: datetime, ends_at: datetime) -> DutyShift:
+    """Put a nurse (or admin) on duty: she is alerted at once to emergencies and crises in that time."""
+    if not _is_nurse(nurse):
+        raise ValidationError({"nurse": ASSIGNEE_NOT_NURSE})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": SHIFT_ENDS_BEFORE_START})
+    if ends_at <= timezone.now():
+        raise ValidationError({"ends_at": SHIFT_IN_PAST})
+    with transaction.atomic():
+        shift = DutyShift.objects.create(nurse=nurse, starts_at=starts_at, ends_at=ends_at, created_by=by)
+        audit_record(action="helpline.duty_shift_added", actor=by, target=shift, nurse=nurse.pk)
+    return shift
+
+
+def duty_shift_remove(*, by: User, shift: DutyShift) -> None:
+    with transaction.atomic():
+        audit_record(action="helpline.duty_shift_removed", actor=by, target=shift, nurse=shift.nurse_id)
+        shift.delete()
 
 
 def _topic_links_follow_status(enquiry: Enquiry) -> None:
@@ -298,7 +455,7 @@ def enquiry_update(*, enquiry: Enquiry, by: User, **fields) -> EnquiryCorrection
         _guard_changeable(enquiry, allow_closed=True)
         old_email, could_email = enquiry.email, enquiry.can_email
         old_topics = set(enquiry.topic_links.values_list("topic", flat=True))
-        old_reasons = set(red_flags(enquiry.summary, sorted(old_topics)))
+        old_reasons = set(triage(enquiry.summary, sorted(old_topics)).reasons)
 
         changed = {name for name, value in fields.items() if getattr(enquiry, name) != value}
         if new_topics is not None and set(new_topics) != old_topics:
@@ -309,13 +466,15 @@ def enquiry_update(*, enquiry: Enquiry, by: User, **fields) -> EnquiryCorrection
             setattr(enquiry, name, fields[name])
         topics = new_topics if "topics" in changed else sorted(old_topics)
 
-        added_reasons = [r for r in red_flags(enquiry.summary, topics) if r not in old_reasons]
-        became_urgent = bool(added_reasons) and enquiry.urgency != Urgency.URGENT
+        found = triage(enquiry.summary, topics)
+        added_reasons = [r for r in found.reasons if r not in old_reasons]
+        became_urgent = bool(added_reasons) and found.level < enquiry.urgency
         if added_reasons:
             enquiry.red_flag = True
-            enquiry.urgency = Urgency.URGENT
+            enquiry.triage_reasons = list(dict.fromkeys([*enquiry.triage_reasons, *added_reasons]))
+            enquiry.urgency = min(enquiry.urgency, found.level)
         enquiry.full_clean(exclude=["reference"])
-        enquiry.save(update_fields=sorted((changed - {"topics"}) | {"red_flag", "urgency"}))
+        enquiry.save(update_fields=sorted((changed - {"topics"}) | {"red_flag", "urgency", "triage_reasons"}))
 
         if "topics" in changed:
             enquiry.topic_links.exclude(topic__in=topics).delete()
@@ -339,7 +498,7 @@ def enquiry_update(*, enquiry: Enquiry, by: User, **fields) -> EnquiryCorrection
         if cancelled:
             lines.append(f"{cancelled} unsent email{'s' if cancelled != 1 else ''} to {to_whom} cancelled.")
         if added_reasons:
-            lines.append("Red flags: " + "; ".join(added_reasons))
+            lines.append(f"Safety triage: {found.label}.\n" + "\n".join(added_reasons))
         _record(enquiry, by=by, kind=EnquiryEvent.Kind.DETAILS_CORRECTED, text="\n".join(lines))
         audit_record(
             action="enquiry.details_corrected", actor=by, target=enquiry, fields=list(names), emails_cancelled=cancelled
@@ -373,6 +532,8 @@ def enquiry_transition(*, enquiry: Enquiry, by: User, action: str, outcome: str 
         enquiry.save(update_fields=fields)
         if (old in OPEN_STATUSES) != enquiry.is_open:
             _topic_links_follow_status(enquiry)
+        if not enquiry.is_open:
+            _alerts_handled(enquiry, by=by)
         text = enquiry.get_outcome_display() if transition.target == Status.CLOSED else ""
         _record(enquiry, by=by, kind=EnquiryEvent.Kind.STATUS, from_status=old, to_status=enquiry.status, text=text)
     return enquiry
@@ -389,6 +550,8 @@ def enquiry_assign(*, enquiry: Enquiry, by: User, to: User | None) -> Enquiry:
             return enquiry
         enquiry.assigned_to = to
         enquiry.save(update_fields=["assigned_to"])
+        if to is not None:
+            _alerts_handled(enquiry, by=by)
         text = f"Assigned to {_staff_name(to)}" if to else "Unassigned"
         _record(enquiry, by=by, kind=EnquiryEvent.Kind.ASSIGNED, text=text)
     return enquiry
@@ -590,16 +753,21 @@ def enquiry_message_receive(
                 to_status=reopen.target,
                 text="Reopened: a message from her arrived.",
             )
-        topics = list(enquiry.topic_links.values_list("topic", flat=True))
-        reasons = red_flags(text, topics)
-        if reasons:
-            enquiry.red_flag, enquiry.urgency = True, Urgency.URGENT
+        # Her new words go through the same safety triage as a new question; they can only raise the level.
+        found = triage(text, list(enquiry.topic_links.values_list("topic", flat=True)))
+        raised = found.level < enquiry.urgency
+        if raised:
+            enquiry.urgency = found.level
+            enquiry.red_flag = True
+            enquiry.triage_reasons = [*enquiry.triage_reasons, *found.reasons]
         enquiry.reply_received_at = timezone.now()
-        enquiry.save(update_fields=["reply_received_at", "red_flag", "urgency"])
+        enquiry.save(update_fields=["reply_received_at", "red_flag", "urgency", "triage_reasons"])
         shown = text or NO_TEXT
-        if reasons:
-            shown += "\n\nRed flags: " + "; ".join(reasons)
+        if raised:
+            shown += "\n\n" + _triage_text(found)
         event = _record(enquiry, by=by, kind=EnquiryEvent.Kind.MESSAGE_IN, text=shown, inbound=inbound)
+        if raised and found.is_alarm:
+            _alert_raise(enquiry, level=found.level)
         if enquiry.assigned_to is not None and enquiry.assigned_to.is_active:
             email_queue(
                 to=enquiry.assigned_to.email,
@@ -696,12 +864,16 @@ def enquiries_anonymise_due(*, now: datetime | None = None) -> int:
 def _anonymise(enquiry: Enquiry, *, now: datetime) -> None:
     enquiry.name = enquiry.email = enquiry.phone = enquiry.preferred_times = ""
     enquiry.summary = "[anonymised]"
+    enquiry.triage_reasons = []
     enquiry.anonymised_at = now
-    enquiry.save(update_fields=["name", "email", "phone", "preferred_times", "summary", "anonymised_at"])
+    enquiry.save(
+        update_fields=["name", "email", "phone", "preferred_times", "summary", "triage_reasons", "anonymised_at"]
+    )
     enquiry.events.exclude(text="").update(text="")
     enquiry.callbacks.exclude(note="").update(note="")
     # Unsent follow-ups are cancelled; the outbox keeps its rows (for the timeline's
     # delivery history) without the address or the words.
+    _alerts_handled(enquiry, by=None)
     email_cancel_about(about=enquiry)
     emails_about(enquiry).update(to="", body_text="", body_html="")
     ReplyDraft.objects.filter(enquiry=enquiry).delete()

@@ -15,3 +15,10 @@ def anonymise_closed_task() -> int:
     from .services import enquiries_anonymise_due
 
     return enquiries_anonymise_due()
+
+
+@shared_task(name="helpline.escalate_alerts")
+def escalate_alerts_task() -> int:
+    from .services import safety_alerts_escalate_due
+
+    return safety_alerts_escalate_due()

@@ -29,6 +29,7 @@ from .forms import (
     AssignForm,
     CallbackDoneForm,
     CallbackForm,
+    DutyShiftForm,
     EnquiryEditForm,
     EnquiryLogForm,
     FollowUpTemplateForm,
@@ -39,9 +40,10 @@ from .forms import (
     ReplyForm,
     ReportForm,
     TransitionForm,
+    UrgencyForm,
 )
-from .models import Callback, Enquiry, FollowUpTemplate, ReplyDraft
-from .redflags import RED_FLAG_ADVICE, red_flags
+from .models import Callback, DutyShift, Enquiry, FollowUpTemplate, ReplyDraft, Urgency
+from .triage import form_warning, triage
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +51,8 @@ QUEUE_PAGE_SIZE = 50
 ASK_SESSION_KEY = "helpline_ask"
 RATE_LIMITED_MESSAGE = (
     "You have sent several questions in a short time, so we have paused the form for a while. "
-    "Please try again later. Your earlier questions have reached our nurses."
+    "Your earlier questions have reached our nurses. Nothing you typed here has been lost: it is still "
+    "in the form below, so you can send it later."
 )
 
 
@@ -78,14 +81,18 @@ def _attempt(form, service, **kwargs) -> bool:
 # ---------------------------------------------------------------- public
 
 
-def _rate_limited(request):
-    logger.warning("helpline ask form rate-limited")
-    return render(
-        request,
-        "helpline/ask_rate_limited.html",
-        {"message": RATE_LIMITED_MESSAGE, "advice": RED_FLAG_ADVICE},
-        status=429,
-    )
+def _ask_page(request, form, *, rate_limited: bool = False):
+    """The form, with the advice for what she has written so far (worked out, never stored)."""
+    level = Urgency.ROUTINE
+    if request.method == "POST":
+        level = triage(request.POST.get("question", ""), request.POST.getlist("topics")).level
+    context = {
+        "form": form,
+        "form_warning": form_warning(),
+        "rate_limited_message": RATE_LIMITED_MESSAGE if rate_limited else "",
+        **services.ask_reply_context(level),
+    }
+    return render(request, "helpline/ask.html", context, status=429 if rate_limited else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,7 +104,8 @@ def ask(request):
         if not ratelimit.hit(
             "ask-ip", ratelimit.client_ip(request), limit=settings.HELPLINE_ASK_LIMIT_PER_IP, window=3600
         ):
-            return _rate_limited(request)
+            logger.warning("helpline ask form rate-limited")
+            return _ask_page(request, form, rate_limited=True)
         if form.is_bot:
             logger.warning("helpline ask form: honeypot filled, submission dropped")
             return render(request, "helpline/ask_rejected.html", status=400)
@@ -109,7 +117,8 @@ def ask(request):
                 for a in addresses
             ]
             if not all(allowed):
-                return _rate_limited(request)
+                logger.warning("helpline ask form rate-limited")
+                return _ask_page(request, form, rate_limited=True)
             enquiry = services.enquiry_ask(
                 question=data["question"],
                 topics=data["topics"],
@@ -123,15 +132,12 @@ def ask(request):
             # The reference travels in the session, not the URL.
             request.session[ASK_SESSION_KEY] = {
                 "reference": enquiry.reference,
-                "red_flag": enquiry.red_flag,
+                "level": enquiry.urgency,
                 "emailed": bool(data["email"]),
                 "account": enquiry.user_id is not None,
             }
             return redirect("helpline:ask-thanks")
-    warn = bool(
-        request.method == "POST" and red_flags(request.POST.get("question", ""), request.POST.getlist("topics"))
-    )
-    return render(request, "helpline/ask.html", {"form": form, "red_flag": warn, "advice": RED_FLAG_ADVICE})
+    return _ask_page(request, form)
 
 
 @require_GET
@@ -140,7 +146,8 @@ def ask_thanks(request):
     sent = request.session.get(ASK_SESSION_KEY)
     if not sent:
         return redirect("helpline:ask")
-    return render(request, "helpline/ask_thanks.html", {"sent": sent, "advice": RED_FLAG_ADVICE})
+    level = sent.get("level", Urgency.ROUTINE)
+    return render(request, "helpline/ask_thanks.html", {"sent": sent, **services.ask_reply_context(level)})
 
 
 # ---------------------------------------------------------------- queue and logging
@@ -164,7 +171,12 @@ def queue(request):
     return render(
         request,
         "helpline/queue.html",
-        {"filter_form": filter_form, "page": page, "replies": list(selectors.replies_waiting(request.user))},
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "alerts": selectors.open_safety_alerts(),
+            "replies": list(selectors.replies_waiting(request.user)),
+        },
     )
 
 
@@ -191,6 +203,7 @@ def _detail_page(request, enquiry: Enquiry, *, status: int = 200, **bound_forms)
         "note_form": NoteForm(),
         "callback_form": CallbackForm(user=request.user),
         "refer_form": ReferForm(),
+        "urgency_form": UrgencyForm(initial={"urgency": enquiry.urgency}),
         **bound_forms,
     }
     draft = ReplyDraft.objects.filter(enquiry=enquiry).select_related("author").first()
@@ -321,6 +334,19 @@ def enquiry_transition(request, pk: int):
         enquiry.refresh_from_db()
         return _done(request, enquiry, f"Status is now \u201c{enquiry.get_status_display()}\u201d.")
     return _detail_page(request, enquiry, transition_form=form, status=400)
+
+
+@require_POST
+@nurse_view
+def enquiry_urgency(request, pk: int):
+    enquiry = get_enquiry_for_user(request, pk)
+    form = UrgencyForm(request.POST)
+    if form.is_valid() and _attempt(
+        form, services.enquiry_urgency_change, enquiry=enquiry, by=request.user, **form.cleaned_data
+    ):
+        enquiry.refresh_from_db()
+        return _done(request, enquiry, f"Urgency is now \u201c{enquiry.get_urgency_display()}\u201d.")
+    return _detail_page(request, enquiry, urgency_form=form, status=400)
 
 
 @require_POST
@@ -563,6 +589,42 @@ def my_enquiry(request, pk: int):
         },
         status=400 if request.method == "POST" else 200,
     )
+# ---------------------------------------------------------------- duty rota
+
+
+@require_http_methods(["GET", "POST"])
+@nurse_view
+def rota(request):
+    form = DutyShiftForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(form, services.duty_shift_add, by=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, "Shift added to the rota.")
+        return redirect("helpline:rota")
+    now = timezone.now()
+    context = {
+        "form": form,
+        "shifts": selectors.duty_rota(now),
+        "on_duty": selectors.nurses_on_duty(now),
+        "now": now,
+        "escalate_minutes": settings.HELPLINE_ALERT_ESCALATE_MINUTES,
+    }
+    return render(request, "helpline/rota.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@nurse_view
+def rota_remove(request, pk: int):
+    shift = DutyShift.objects.filter(pk=pk).first()
+    if shift is None:
+        # A second click, or a colleague got there first: the shift is gone either way.
+        messages.success(request, "That shift is no longer on the rota.")
+    else:
+        services.duty_shift_remove(by=request.user, shift=shift)
+        messages.success(request, "Shift removed from the rota.")
+    return redirect("helpline:rota")
 
 
 # ---------------------------------------------------------------- follow-up templates

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CaseStudy, Exercise, ExerciseGroup, ExerciseProgramme, Organisation, Section
+from .models import CaseStudy, ClinicalText, Exercise, ExerciseGroup, ExerciseProgramme, Organisation, Section
 from .services import content_refreshed
 
 
@@ -20,6 +20,12 @@ class SectionAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ClinicalText)
+class ClinicalTextAdmin(SectionAdmin):
+    list_display = ["slug", "title", "status", "last_reviewed", "next_review_due"]
+    readonly_fields = [f.name for f in ClinicalText._meta.fields]
 
 
 class RefreshingAdmin(SimpleHistoryAdmin):

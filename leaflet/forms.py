@@ -2,7 +2,7 @@ from django import forms
 
 from portal.forms import DateInput
 
-from .models import Section
+from .models import ClinicalText, Section
 
 MAX_BODY = 100_000
 
@@ -53,3 +53,31 @@ class ReturnForm(forms.Form):
         max_length=2000,
         error_messages={"required": "Say what needs to change before this can be approved."},
     )
+
+
+class ClinicalTextDraftForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title."})
+    body = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Plain text. Leave a blank line between paragraphs.",
+        error_messages={"required": "Write the text."},
+    )
+    sources = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The NHS pages this wording follows, one address per line.",
+    )
+    next_review_due = SectionDraftForm.base_fields["next_review_due"]
+
+    @classmethod
+    def for_text(cls, text: ClinicalText, data=None):
+        return cls(
+            data,
+            initial={
+                "title": text.draft_title,
+                "body": text.draft_body,
+                "sources": text.draft_sources,
+                "next_review_due": text.draft_next_review_due,
+            },
+        )

@@ -18,22 +18,22 @@ from simple_history.models import HistoricalRecords
 CONTACTS_SLUG = "useful-contacts"
 
 
-class Section(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        AWAITING_REVIEW = "awaiting_review", "Awaiting clinical review"
-        PUBLISHED = "published", "Published"
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_REVIEW = "awaiting_review", "Awaiting clinical review"
+    PUBLISHED = "published", "Published"
 
-    order = models.PositiveSmallIntegerField(unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
-    part = models.CharField(max_length=200, blank=True, help_text="The leaflet chapter this section belongs to.")
 
-    # Live: what the public reads. Written only when a change is approved.
-    title = models.CharField(max_length=200, blank=True)
-    summary = models.TextField(blank=True)
-    body = models.TextField(blank=True)
-    body_html = models.TextField(blank=True, editable=False)
-    evidence_sources = models.TextField(blank=True)
+class ClinicallyReviewed(models.Model):
+    """What every piece of clinical content carries for its draft, second-person review and publish workflow.
+
+    Each subclass keeps a live copy (what the public sees) and a working copy
+    (`draft_*`), and says how they compare (`draft_matches_live`) and how the
+    working copy goes live (`publish_draft`); `leaflet.workflow` does the rest.
+    """
+
+    Status = ReviewStatus
+
     published_at = models.DateTimeField(null=True, blank=True)
     published_author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -45,15 +45,8 @@ class Section(models.Model):
     last_reviewed = models.DateField(null=True, blank=True)
     next_review_due = models.DateField(null=True, blank=True)
     review_reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
-    # Fingerprint of the content file the loader last wrote here (see leaflet.loader).
-    loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
 
-    # Working copy: what editors change, then submit for clinical review.
-    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
-    draft_title = models.CharField(max_length=200)
-    draft_summary = models.TextField(blank=True)
-    draft_body = models.TextField(blank=True)
-    draft_evidence_sources = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=ReviewStatus, default=ReviewStatus.DRAFT)
     draft_next_review_due = models.DateField(null=True, blank=True)
     draft_author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -61,6 +54,48 @@ class Section(models.Model):
     draft_updated_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
+
+    # The working-copy fields a revision puts back (see leaflet.workflow.revert).
+    DRAFT_FIELDS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_live(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def has_pending_change(self) -> bool:
+        return self.status != ReviewStatus.PUBLISHED
+
+    def draft_matches_live(self) -> bool:
+        raise NotImplementedError
+
+    def publish_draft(self) -> None:
+        """Copy the working copy onto the live fields."""
+        raise NotImplementedError
+
+
+class Section(ClinicallyReviewed):
+    order = models.PositiveSmallIntegerField(unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    part = models.CharField(max_length=200, blank=True, help_text="The leaflet chapter this section belongs to.")
+
+    # Live: what the public reads. Written only when a change is approved.
+    title = models.CharField(max_length=200, blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, editable=False)
+    evidence_sources = models.TextField(blank=True)
+    # Fingerprint of the content file the loader last wrote here (see leaflet.loader).
+    loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    # Working copy: what editors change, then submit for clinical review.
+    draft_title = models.CharField(max_length=200)
+    draft_summary = models.TextField(blank=True)
+    draft_body = models.TextField(blank=True)
+    draft_evidence_sources = models.TextField(blank=True)
 
     history = HistoricalRecords(excluded_fields=["body_html", "review_reminder_sent_for", "loaded_hash"])
 
@@ -84,13 +119,72 @@ class Section(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("leaflet:section", args=[self.slug])
 
-    @property
-    def is_live(self) -> bool:
-        return self.published_at is not None
+    DRAFT_FIELDS = ("draft_title", "draft_summary", "draft_body", "draft_evidence_sources")
 
-    @property
-    def has_pending_change(self) -> bool:
-        return self.status != self.Status.PUBLISHED
+    def draft_matches_live(self) -> bool:
+        return (
+            self.is_live
+            and self.draft_title == self.title
+            and self.draft_summary == self.summary
+            and self.draft_body == self.body
+            and self.draft_evidence_sources == self.evidence_sources
+            and self.draft_next_review_due in (None, self.next_review_due)
+        )
+
+    def publish_draft(self) -> None:
+        from . import rendering
+
+        self.title = self.draft_title
+        self.summary = self.draft_summary
+        self.body = self.draft_body
+        self.evidence_sources = self.draft_evidence_sources
+        self.body_html = rendering.render(self.body)
+
+
+class ClinicalText(ClinicallyReviewed):
+    """A short piece of clinical wording shown outside the guidance pages (safety advice, health
+    statements), under the same draft, second-nurse approval and review-date workflow.
+
+    Other apps ship their wording in code, seed it here with a data migration and read it
+    through `leaflet.selectors.clinical_text`, which falls back to the shipped wording.
+    """
+
+    slug = models.SlugField(max_length=80, unique=True)
+    purpose = models.CharField(max_length=300, blank=True, help_text="Where the portal shows this text.")
+
+    # Live: what the public reads.
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    sources = models.TextField(blank=True)
+
+    # Working copy.
+    draft_title = models.CharField(max_length=200)
+    draft_body = models.TextField(blank=True)
+    draft_sources = models.TextField(blank=True)
+
+    DRAFT_FIELDS = ("draft_title", "draft_body", "draft_sources")
+
+    history = HistoricalRecords(excluded_fields=["review_reminder_sent_for"])
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title or self.draft_title
+
+    def draft_matches_live(self) -> bool:
+        return (
+            self.is_live
+            and self.draft_title == self.title
+            and self.draft_body == self.body
+            and self.draft_sources == self.sources
+            and self.draft_next_review_due in (None, self.next_review_due)
+        )
+
+    def publish_draft(self) -> None:
+        self.title = self.draft_title
+        self.body = self.draft_body
+        self.sources = self.draft_sources
 
 
 class Question(models.Model):

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import search
-from .models import Organisation, Question, Section
+from .models import ClinicalText, Organisation, Question, Section
 
 
 def published_sections() -> QuerySet[Section]:
@@ -48,3 +48,18 @@ def published_questions() -> QuerySet[Question]:
         .select_related("section")
         .order_by("section__order", "order")
     )
+def clinical_text(slug: str, *, title: str, body: str) -> tuple[str, str]:
+    """The approved (live) title and body of a clinical text, or the given shipped wording if it has none yet."""
+    live = ClinicalText.objects.filter(slug=slug, published_at__isnull=False).values_list("title", "body").first()
+    return live or (title, body)
+
+
+def clinical_texts_for_review(today=None) -> dict:
+    """Clinical texts for the editors' dashboard: all, those waiting for a nurse, and those due or never reviewed."""
+    today = today or timezone.localdate()
+    texts = list(ClinicalText.objects.select_related("approved_by").order_by("slug"))
+    return {
+        "all": texts,
+        "awaiting": [t for t in texts if t.status == ClinicalText.Status.AWAITING_REVIEW],
+        "due": [t for t in texts if t.last_reviewed is None or (t.next_review_due and t.next_review_due <= today)],
+    }

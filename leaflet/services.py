@@ -17,27 +17,21 @@ from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.outbox import email_queue
-from portal.roles import Role, has_role
+from portal.roles import Role
 
-from . import cache, rendering, search
-from .models import Question, Section
+from . import cache, rendering, search, workflow
+from .models import ClinicallyReviewed, ClinicalText, Question, Section
 
-REVIEW_INTERVAL = datetime.timedelta(days=365)
-
-ERROR_AWAITING_REVIEW = "This section is waiting for clinical review. Withdraw it from review before changing it."
-ERROR_NO_CHANGES = "There are no changes to submit: the draft is the same as the published page."
-ERROR_NOT_NURSE = "Only a helpline nurse can approve guidance."
-ERROR_OWN_CHANGE = "You wrote this change, so another nurse must approve it."
+ERROR_AWAITING_REVIEW = workflow.ERROR_AWAITING_REVIEW.format(noun="section")
+ERROR_NO_CHANGES = workflow.ERROR_NO_CHANGES.format(noun="section")
+ERROR_NOT_NURSE = workflow.ERROR_NOT_NURSE
+ERROR_OWN_CHANGE = workflow.ERROR_OWN_CHANGE
 ERROR_TITLE_REQUIRED = "Enter a title."
-ERROR_UNKNOWN_REVISION = "That revision does not belong to this section."
+ERROR_UNKNOWN_REVISION = workflow.ERROR_UNKNOWN_REVISION.format(noun="section")
 
 
-def _status_error(action: str, section: Section) -> ValidationError:
-    return ValidationError(f'Can\'t {action} a section that is "{section.get_status_display().lower()}".')
-
-
-def _locked(section: Section) -> Section:
-    return Section.objects.select_for_update().get(pk=section.pk)
+def _locked(item: ClinicallyReviewed) -> ClinicallyReviewed:
+    return type(item).objects.select_for_update().get(pk=item.pk)
 
 
 def section_save_draft(
@@ -55,59 +49,24 @@ def section_save_draft(
         raise ValidationError({"title": ERROR_TITLE_REQUIRED})
     with transaction.atomic():
         section = _locked(section)
-        if section.status == Section.Status.AWAITING_REVIEW:
-            raise ValidationError(ERROR_AWAITING_REVIEW)
-        section.draft_title = title.strip()
-        section.draft_summary = summary.strip()
-        section.draft_body = body
-        section.draft_evidence_sources = evidence_sources.strip()
-        section.draft_next_review_due = next_review_due
-        section.draft_author = by
-        section.draft_updated_at = timezone.now()
-        section.status = Section.Status.DRAFT
-        section._change_reason = "draft saved"
-        section._history_user = by
-        section.save(
-            update_fields=[
-                "draft_title",
-                "draft_summary",
-                "draft_body",
-                "draft_evidence_sources",
-                "draft_next_review_due",
-                "draft_author",
-                "draft_updated_at",
-                "status",
-            ]
+        workflow.save_draft(
+            section,
+            by=by,
+            next_review_due=next_review_due,
+            draft_title=title.strip(),
+            draft_summary=summary.strip(),
+            draft_body=body,
+            draft_evidence_sources=evidence_sources.strip(),
         )
         audit_record(action="leaflet.section_draft_saved", actor=by, target=section)
     return section
-
-
-def _draft_matches_live(section: Section) -> bool:
-    return (
-        section.is_live
-        and section.draft_title == section.title
-        and section.draft_summary == section.summary
-        and section.draft_body == section.body
-        and section.draft_evidence_sources == section.evidence_sources
-        and section.draft_next_review_due in (None, section.next_review_due)
-    )
 
 
 def section_submit(*, section: Section, by) -> Section:
     """Send the working copy to the nurses for clinical review."""
     with transaction.atomic():
         section = _locked(section)
-        if section.status != Section.Status.DRAFT:
-            raise _status_error("submit", section)
-        if _draft_matches_live(section):
-            raise ValidationError(ERROR_NO_CHANGES)
-        section.status = Section.Status.AWAITING_REVIEW
-        section.submitted_at = timezone.now()
-        section.review_note = ""
-        section._change_reason = "submitted for review"
-        section._history_user = by
-        section.save(update_fields=["status", "submitted_at", "review_note"])
+        workflow.submit(section, by=by)
         audit_record(action="leaflet.section_submitted", actor=by, target=section)
     return section
 
@@ -116,31 +75,16 @@ def section_withdraw(*, section: Section, by) -> Section:
     """Take a change back out of review so it can be edited again."""
     with transaction.atomic():
         section = _locked(section)
-        if section.status != Section.Status.AWAITING_REVIEW:
-            raise _status_error("withdraw", section)
-        section.status = Section.Status.DRAFT
-        section.submitted_at = None
-        section._change_reason = "withdrawn from review"
-        section._history_user = by
-        section.save(update_fields=["status", "submitted_at"])
+        workflow.withdraw(section, by=by)
         audit_record(action="leaflet.section_withdrawn", actor=by, target=section)
     return section
 
 
 def section_return(*, section: Section, by, note: str) -> Section:
     """A nurse sends a change back to the editors with a note, without publishing it."""
-    if not has_role(by, Role.NURSE):
-        raise ValidationError(ERROR_NOT_NURSE)
     with transaction.atomic():
         section = _locked(section)
-        if section.status != Section.Status.AWAITING_REVIEW:
-            raise _status_error("return", section)
-        section.status = Section.Status.DRAFT
-        section.submitted_at = None
-        section.review_note = note.strip()
-        section._change_reason = "returned by reviewer"
-        section._history_user = by
-        section.save(update_fields=["status", "submitted_at", "review_note"])
+        workflow.send_back(section, by=by, note=note)
         audit_record(action="leaflet.section_returned", actor=by, target=section)
     return section
 
@@ -151,29 +95,9 @@ def section_approve(*, section: Section, by) -> Section:
     The reviewer is recorded with the time, the page is marked reviewed today,
     and the derived questions, search entries and cached pages are refreshed.
     """
-    if not has_role(by, Role.NURSE):
-        raise ValidationError(ERROR_NOT_NURSE)
     with transaction.atomic():
         section = _locked(section)
-        if section.status != Section.Status.AWAITING_REVIEW:
-            raise _status_error("approve", section)
-        if section.draft_author_id is not None and section.draft_author_id == by.pk:
-            raise ValidationError(ERROR_OWN_CHANGE)
-        now = timezone.now()
-        today = timezone.localdate(now)
-        _copy_draft_to_live(section)
-        section.published_author_id = section.draft_author_id
-        section.approved_by = by
-        section.approved_at = now
-        section.published_at = now
-        section.last_reviewed = today
-        section.next_review_due = section.draft_next_review_due or today + REVIEW_INTERVAL
-        section.draft_next_review_due = section.next_review_due
-        section.status = Section.Status.PUBLISHED
-        section.review_note = ""
-        section._change_reason = "approved and published"
-        section._history_user = by
-        section.save()
+        workflow.approve(section, by=by)
         section_questions_rebuild(section=section)
         audit_record(action="leaflet.section_approved", actor=by, target=section)
         search.rebuild()
@@ -187,14 +111,6 @@ def content_refreshed() -> None:
     transaction.on_commit(cache.content_changed)
 
 
-def _copy_draft_to_live(section: Section) -> None:
-    section.title = section.draft_title
-    section.summary = section.draft_summary
-    section.body = section.draft_body
-    section.evidence_sources = section.draft_evidence_sources
-    section.body_html = rendering.render(section.body)
-
-
 def section_revert(*, section: Section, by, history_id: int) -> Section:
     """Put the text of an earlier revision back into the working copy.
 
@@ -203,33 +119,44 @@ def section_revert(*, section: Section, by, history_id: int) -> Section:
     """
     with transaction.atomic():
         section = _locked(section)
-        if section.status == Section.Status.AWAITING_REVIEW:
-            raise ValidationError(ERROR_AWAITING_REVIEW)
-        revision = section.history.filter(history_id=history_id).first()
-        if revision is None:
-            raise ValidationError(ERROR_UNKNOWN_REVISION)
-        section.draft_title = revision.draft_title
-        section.draft_summary = revision.draft_summary
-        section.draft_body = revision.draft_body
-        section.draft_evidence_sources = revision.draft_evidence_sources
-        section.draft_author = by
-        section.draft_updated_at = timezone.now()
-        section.status = Section.Status.DRAFT
-        section._change_reason = f"reverted to revision {history_id}"
-        section._history_user = by
-        section.save(
-            update_fields=[
-                "draft_title",
-                "draft_summary",
-                "draft_body",
-                "draft_evidence_sources",
-                "draft_author",
-                "draft_updated_at",
-                "status",
-            ]
-        )
+        workflow.revert(section, by=by, history_id=history_id)
         audit_record(action="leaflet.section_reverted", actor=by, target=section, revision=history_id)
     return section
+
+
+def clinical_text_save_draft(
+    *, text: ClinicalText, by, title: str, body: str, sources: str, next_review_due: datetime.date | None
+) -> ClinicalText:
+    """Save an editor's change to a clinical text's working copy. What the public sees does not change."""
+    if not title.strip():
+        raise ValidationError({"title": ERROR_TITLE_REQUIRED})
+    with transaction.atomic():
+        text = _locked(text)
+        workflow.save_draft(
+            text,
+            by=by,
+            next_review_due=next_review_due,
+            draft_title=title.strip(),
+            draft_body=body.strip(),
+            draft_sources=sources.strip(),
+        )
+        audit_record(action="leaflet.clinical_text_draft_saved", actor=by, target=text)
+    return text
+
+
+def clinical_text_step(*, text: ClinicalText, by, step: str, note: str = "") -> ClinicalText:
+    """Move a clinical text along the review workflow: "submit", "withdraw", "return" (with a note) or "approve"."""
+    steps = {
+        "submit": workflow.submit,
+        "withdraw": workflow.withdraw,
+        "return": lambda item, by: workflow.send_back(item, by=by, note=note),
+        "approve": workflow.approve,
+    }
+    with transaction.atomic():
+        text = _locked(text)
+        steps[step](text, by=by)
+        audit_record(action=f"leaflet.clinical_text_{step}", actor=by, target=text)
+    return text
 
 
 def section_questions_rebuild(*, section: Section) -> None:
@@ -252,24 +179,30 @@ def section_questions_rebuild(*, section: Section) -> None:
 class ReminderReport:
     sections: int
     emails: int
+    texts: int = 0
+
+
+def _due_for_reminder(model, today: datetime.date, *order: str) -> list:
+    return list(
+        model.objects.select_for_update(skip_locked=True)
+        .filter(published_at__isnull=False, next_review_due__lte=today)
+        .exclude(review_reminder_sent_for=F("next_review_due"))
+        .order_by("next_review_due", *order)
+    )
 
 
 def review_reminders_send(*, today: datetime.date | None = None) -> ReminderReport:
-    """Email every editor once about live sections whose review has fallen due.
+    """Email every editor once about live sections and clinical texts whose review has fallen due.
 
-    Each section is reminded once per due date (`review_reminder_sent_for`), so
-    the hourly beat task can run as often as it likes; rows are claimed with
-    SKIP LOCKED so two runs at once never remind twice.
+    Each is reminded once per due date (`review_reminder_sent_for`), so the
+    hourly beat task can run as often as it likes; rows are claimed with SKIP
+    LOCKED so two runs at once never remind twice.
     """
     today = today or timezone.localdate()
     with transaction.atomic():
-        due = list(
-            Section.objects.select_for_update(skip_locked=True)
-            .filter(published_at__isnull=False, next_review_due__lte=today)
-            .exclude(review_reminder_sent_for=F("next_review_due"))
-            .order_by("next_review_due", "order")
-        )
-        if not due:
+        due = _due_for_reminder(Section, today, "order")
+        texts = _due_for_reminder(ClinicalText, today, "slug")
+        if not due and not texts:
             return ReminderReport(sections=0, emails=0)
         editors = list(
             get_user_model()
@@ -282,9 +215,17 @@ def review_reminders_send(*, today: datetime.date | None = None) -> ReminderRepo
             email_queue(
                 to=editor.email,
                 template="leaflet/email/review_due",
-                context={"sections": [{"title": s.title, "due": s.next_review_due, "slug": s.slug} for s in due]},
+                context={
+                    "sections": [{"title": s.title, "due": s.next_review_due, "slug": s.slug} for s in due],
+                    "texts": [{"title": t.title, "due": t.next_review_due, "pk": t.pk} for t in texts],
+                },
             )
-        for section in due:
-            Section.objects.filter(pk=section.pk).update(review_reminder_sent_for=section.next_review_due)
-        audit_record(action="leaflet.review_reminders_sent", sections=[s.pk for s in due], editors=len(editors))
-    return ReminderReport(sections=len(due), emails=len(editors))
+        for item in (*due, *texts):
+            type(item).objects.filter(pk=item.pk).update(review_reminder_sent_for=item.next_review_due)
+        audit_record(
+            action="leaflet.review_reminders_sent",
+            sections=[s.pk for s in due],
+            clinical_texts=[t.pk for t in texts],
+            editors=len(editors),
+        )
+    return ReminderReport(sections=len(due), emails=len(editors), texts=len(texts))

@@ -22,4 +22,10 @@ urlpatterns = [
     path("editor/sections/<int:pk>/return/", views.section_return, name="section-return"),
     path("editor/sections/<int:pk>/history/", views.section_history, name="section-history"),
     path("editor/sections/<int:pk>/revert/<int:history_id>/", views.section_revert, name="section-revert"),
+    path("editor/clinical-texts/<int:pk>/", views.clinical_text_review, name="clinical-text"),
+    path("editor/clinical-texts/<int:pk>/edit/", views.clinical_text_edit, name="clinical-text-edit"),
+    path("editor/clinical-texts/<int:pk>/submit/", views.clinical_text_submit, name="clinical-text-submit"),
+    path("editor/clinical-texts/<int:pk>/withdraw/", views.clinical_text_withdraw, name="clinical-text-withdraw"),
+    path("editor/clinical-texts/<int:pk>/approve/", views.clinical_text_approve, name="clinical-text-approve"),
+    path("editor/clinical-texts/<int:pk>/return/", views.clinical_text_return, name="clinical-text-return"),
 ]

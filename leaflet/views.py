@@ -14,8 +14,17 @@ from portal.roles import Role
 
 from . import rendering, search, selectors, services
 from .cache import public_page
-from .forms import ReturnForm, SectionDraftForm
-from .models import CONTACTS_SLUG, CaseStudy, ExerciseGroup, ExerciseProgramme, IntroQuestion, Question, Section
+from .forms import ClinicalTextDraftForm, ReturnForm, SectionDraftForm
+from .models import (
+    CONTACTS_SLUG,
+    CaseStudy,
+    ClinicalText,
+    ExerciseGroup,
+    ExerciseProgramme,
+    IntroQuestion,
+    Question,
+    Section,
+)
 
 EXERCISES_SLUG = "exercises"
 
@@ -144,6 +153,7 @@ def editor_dashboard(request):
             "sections": sections,
             "awaiting": [s for s in sections if s.status == Section.Status.AWAITING_REVIEW],
             "due": selectors.sections_due_for_review(),
+            "clinical_texts": selectors.clinical_texts_for_review(),
         },
     )
 
@@ -220,11 +230,21 @@ def section_approve(request, pk):
 @require_POST
 @role_required(Role.NURSE, allow_admin=False)
 def section_return(request, pk):
+    return _with_return_note(
+        request,
+        "leaflet:section-review",
+        pk,
+        lambda note: _transition(request, pk, services.section_return, "Returned to the editors.", note=note),
+    )
+
+
+def _with_return_note(request, back_to: str, pk, send_back):
+    """A reviewer's "send back": the note is required; `send_back(note)` does the rest."""
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["note"]))
-        return redirect("leaflet:section-review", pk=pk)
-    return _transition(request, pk, services.section_return, "Returned to the editors.", note=form.cleaned_data["note"])
+        return redirect(back_to, pk=pk)
+    return send_back(form.cleaned_data["note"])
 
 
 @role_required(Role.EDITOR, Role.NURSE)
@@ -255,6 +275,80 @@ def section_revert(request, pk, history_id):
         services.section_revert,
         "That revision is back in the draft. Submit it for review to publish it.",
         history_id=history_id,
+    )
+
+
+# ---------------------------------------------------------------- clinical texts (safety advice and the like)
+# Nurses are clinical staff, so they may edit these as well as approve them (never their own change).
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def clinical_text_review(request, pk):
+    text = get_object_or_404(ClinicalText.objects.select_related("draft_author", "approved_by"), pk=pk)
+    return render(
+        request,
+        "leaflet/editor/clinical_text.html",
+        {
+            "text": text,
+            "diff": _diff(text.body, text.draft_body) if text.is_live else None,
+            "return_form": ReturnForm(),
+            "is_own_change": text.draft_author_id == request.user.pk,
+        },
+    )
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def clinical_text_edit(request, pk):
+    text = get_object_or_404(ClinicalText, pk=pk)
+    form = ClinicalTextDraftForm.for_text(text, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.clinical_text_save_draft(text=text, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Draft saved. What the public sees has not changed.")
+            return redirect("leaflet:clinical-text", pk=text.pk)
+    return render(request, "leaflet/editor/clinical_text_edit.html", {"text": text, "form": form})
+
+
+def _clinical_text_step(request, pk, step: str, success: str, note: str = ""):
+    text = get_object_or_404(ClinicalText, pk=pk)
+    try:
+        services.clinical_text_step(text=text, by=request.user, step=step, note=note)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, success)
+    return redirect("leaflet:clinical-text", pk=pk)
+
+
+@require_POST
+@role_required(Role.EDITOR, Role.NURSE)
+def clinical_text_submit(request, pk):
+    return _clinical_text_step(request, pk, "submit", "Sent for clinical review.")
+
+
+@require_POST
+@role_required(Role.EDITOR, Role.NURSE)
+def clinical_text_withdraw(request, pk):
+    return _clinical_text_step(request, pk, "withdraw", "Withdrawn from review. You can edit it again.")
+
+
+@require_POST
+@role_required(Role.NURSE, allow_admin=False)
+def clinical_text_approve(request, pk):
+    return _clinical_text_step(request, pk, "approve", "Approved and published.")
+
+
+@require_POST
+@role_required(Role.NURSE, allow_admin=False)
+def clinical_text_return(request, pk):
+    return _with_return_note(
+        request,
+        "leaflet:clinical-text",
+        pk,
+        lambda note: _clinical_text_step(request, pk, "return", "Returned for changes.", note=note),
     )
 
 

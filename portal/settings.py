@@ -258,7 +258,14 @@ CELERY_BEAT_SCHEDULE["peers-briefing-reminders"] = {"task": "peers.briefing_remi
 HELPLINE_RETENTION_DAYS = env_int("HELPLINE_RETENTION_DAYS", 2 * 365)
 HELPLINE_ASK_LIMIT_PER_IP = env_int("HELPLINE_ASK_LIMIT_PER_IP", 10)  # form posts per hour
 HELPLINE_ASK_LIMIT_PER_ADDRESS = env_int("HELPLINE_ASK_LIMIT_PER_ADDRESS", 3)  # questions per day
+# The helpline's phone number and staffed hours, shown on the form, the thank-you page and
+# acknowledgements. Hours: "Mon-Fri 09:00-17:00", several spans separated by ";" (helpline.hours).
+HELPLINE_PHONE = env_str("HELPLINE_PHONE", "0845 450 0230")  # the number the leaflet gives
+HELPLINE_HOURS = env_str("HELPLINE_HOURS", "Mon-Fri 09:00-17:00")
+# An emergency or crisis enquiry nobody has claimed after this long is sent to every nurse and admin.
+HELPLINE_ALERT_ESCALATE_MINUTES = env_int("HELPLINE_ALERT_ESCALATE_MINUTES", 15)
 CELERY_BEAT_SCHEDULE["helpline-callback-reminders"] = {"task": "helpline.callback_reminders", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["helpline-alert-escalation"] = {"task": "helpline.escalate_alerts", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["helpline-retention"] = {"task": "helpline.anonymise_closed", "schedule": 60.0 * 60}
 
 # ---- privacy (security): anonymise ended peer requests and introductions past retention, hourly

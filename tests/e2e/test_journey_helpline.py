@@ -73,7 +73,7 @@ def test_a_member_of_the_public_asks_and_a_nurse_sees_it_through_to_closed(
     browse.check(public=False)
     first_row = page.locator("table.queue tbody tr").first
     assert reference in first_row.inner_text()
-    assert "Urgent" in first_row.inner_text()
+    assert "Emergency" in first_row.inner_text()  # tingling in her legs: 999 or A&E
     first_row.get_by_role("link", name=reference).click()
     page.get_by_role("heading", level=1, name=f"Enquiry {reference}").wait_for()
     browse.check(public=False)

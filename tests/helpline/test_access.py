@@ -1,10 +1,12 @@
 """Only helpline nurses and site admins reach the nurse pages; everyone else is sent to sign in or refused."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import get_resolver, reverse
 
 from helpline import services
-from helpline.models import Callback, Enquiry, FollowUpTemplate
+from helpline.models import Callback, DutyShift, Enquiry, FollowUpTemplate
 from portal.inbound import inbound_receive
 from portal.models import InboundAttachment
 from tests.mailboxes import make_email
@@ -20,7 +22,7 @@ HER_PAGES = {"helpline:my-enquiries", "helpline:my-enquiry"}
 EDITORS_TOO = {"gaps"}
 
 
-def nurse_urls(enquiry, callback, template, attachment):
+def nurse_urls(enquiry, callback, template, attachment, shift):
     """Every helpline URL except the public ones, with the method it answers to."""
     args = {
         "enquiry-detail": [enquiry.pk],
@@ -38,6 +40,8 @@ def nurse_urls(enquiry, callback, template, attachment):
         "refer": [enquiry.pk],
         "template-edit": [template.pk],
         "attachment-download": [enquiry.pk, attachment.pk],
+        "enquiry-urgency": [enquiry.pk],
+        "rota-remove": [shift.pk],
     }
     post_only = {
         "enquiry-claim",
@@ -49,6 +53,8 @@ def nurse_urls(enquiry, callback, template, attachment):
         "reply",
         "reply-send-draft",
         "refer",
+        "enquiry-urgency",
+        "rota-remove",
     }
     urls = []
     for name in helpline_url_names():
@@ -77,7 +83,10 @@ def objects(nurse):
         raw=make_email(subject=f"Re: {enquiry.reference}", files=(("scan.pdf", "application/pdf", b"%PDF-1.7 x"),))
     )
     attachment = InboundAttachment.objects.get()
-    return enquiry, callback, template, attachment
+    shift = DutyShift.objects.create(
+        nurse=nurse, starts_at=enquiry.created_at, ends_at=enquiry.created_at + timedelta(hours=8)
+    )
+    return enquiry, callback, template, attachment, shift
 
 
 def test_every_helpline_url_is_either_public_or_in_this_sweep(objects):

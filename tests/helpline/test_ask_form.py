@@ -2,10 +2,11 @@
 
 import pytest
 from django.core import mail
+from django.utils.html import escape
 
 from helpline import forms
 from helpline.models import Channel, Enquiry, EnquiryEvent, Status, Urgency
-from helpline.redflags import RED_FLAG_ADVICE
+from helpline.triage import ADVICE
 from helpline.views import RATE_LIMITED_MESSAGE
 from portal.models import OutboundEmail
 
@@ -47,7 +48,7 @@ def test_it_logs_the_question_as_a_new_web_enquiry_and_shows_the_reference(clien
 
     thanks = client.get(response["Location"])
     assert enquiry.reference in html(thanks)
-    assert RED_FLAG_ADVICE not in html(thanks)
+    assert all(escape(advice.title) not in html(thanks) for advice in ADVICE.values())
 
 
 def test_the_reference_is_opaque_and_never_in_a_url(client):
@@ -147,7 +148,7 @@ def test_the_ip_rate_limit_answers_429_with_a_human_message(client, settings):
 
     assert response.status_code == 429
     assert RATE_LIMITED_MESSAGE in html(response)
-    assert "<h1>Please wait before sending another question</h1>" in html(response)
+    assert "<h2>Please wait before sending another question</h2>" in html(response)
     assert Enquiry.objects.count() == 3
 
 
@@ -173,36 +174,38 @@ def test_the_address_rate_limit_applies_across_ips(client, settings):
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "urgency"),
     [
-        "I woke up with sudden severe back pain and can't stand.",
-        "Since yesterday I can\u2019t move my legs properly.",
-        "I think I have lost bladder control since the fall.",
-        "Chest pain when I breathe in.",
+        ("I woke up with sudden severe back pain and can't stand.", Urgency.URGENT),
+        ("Since yesterday I can\u2019t move my legs properly.", Urgency.EMERGENCY),
+        ("I think I have lost bladder control since the fall.", Urgency.EMERGENCY),
+        ("Chest pain when I breathe in.", Urgency.EMERGENCY),
     ],
 )
-def test_red_flags_make_the_enquiry_urgent_and_show_the_advice(client, question, django_capture_on_commit_callbacks):
+def test_warning_signs_raise_the_urgency_and_show_the_advice(
+    client, question, urgency, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, valid(question=question, topics=["pain"]))
 
     enquiry = Enquiry.objects.get()
-    assert (enquiry.urgency, enquiry.red_flag) == (Urgency.URGENT, True)
+    assert (enquiry.urgency, enquiry.red_flag) == (urgency, True)
     thanks = html(client.get(response["Location"]))
-    assert RED_FLAG_ADVICE in thanks
-    assert "999" in thanks
-    assert "contact your GP or call NHS 111 now" in mail.outbox[0].body
+    assert escape(ADVICE[urgency].title) in thanks
+    (acknowledgement,) = [m for m in mail.outbox if m.to == ["priya@example.net"]]
+    assert ADVICE[urgency].title.upper() in acknowledgement.body
 
 
-def test_severe_pain_as_a_topic_is_a_red_flag_even_without_a_body_part(client):
+def test_severe_pain_as_a_topic_is_urgent_even_without_a_body_part(client):
     client.post(URL, valid(question="The pain is getting worse every day.", topics=["pain"]))
     assert Enquiry.objects.get().urgency == Urgency.URGENT
 
 
-def test_red_flag_advice_shows_even_when_the_form_has_errors(client):
-    response = client.post(URL, valid(question="Sudden severe back pain", consent=None))
+def test_the_advice_shows_even_when_the_form_has_errors(client):
+    response = client.post(URL, valid(question="Sudden severe back pain", consent=None, topics=["pain"]))
 
     assert response.status_code == 200
-    assert RED_FLAG_ADVICE in html(response)
+    assert escape(ADVICE[Urgency.URGENT].title) in html(response)
 
 
 def test_the_thank_you_page_without_a_question_goes_back_to_the_form(client):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from helpline import services
-from helpline.models import Enquiry, EnquiryEvent
+from helpline.models import Enquiry, EnquiryEvent, Urgency
 from portal.inbound import inbound_read
 from portal.models import AuditEntry, InboundAttachment, OutboundEmail
 from portal.roles import Role
@@ -107,13 +107,15 @@ def test_a_reply_to_a_closed_enquiry_reopens_it(maildir, enquiry, nurse):
     assert enquiry.status == "in_progress" and enquiry.outcome == ""
 
 
-def test_red_flag_words_in_a_reply_make_the_enquiry_urgent(maildir, enquiry):
+def test_emergency_words_in_a_reply_raise_the_level_and_alert_the_nurses(maildir, enquiry, nurse):
     receive(
         maildir, make_email(text="Since yesterday I can't feel my legs.", in_reply_to=our_email(enquiry).message_id)
     )
     enquiry.refresh_from_db()
-    assert enquiry.red_flag and enquiry.urgency == 1
-    assert "Red flags: weakness or numbness in the legs" in enquiry.events.get(kind="message_in").text
+    assert enquiry.red_flag and enquiry.urgency == Urgency.EMERGENCY
+    assert "Safety triage: Emergency" in enquiry.events.get(kind="message_in").text
+    assert enquiry.alerts.filter(handled_at__isnull=True, level=Urgency.EMERGENCY).exists()
+    assert OutboundEmail.objects.filter(template="helpline/email/safety_alert", to=nurse.email).exists()
 
 
 def test_a_new_email_becomes_an_enquiry_with_the_web_form_s_triage_and_acknowledgement(maildir):
@@ -122,11 +124,11 @@ def test_a_new_email_becomes_an_enquiry_with_the_web_form_s_triage_and_acknowled
     )
     enquiry = Enquiry.objects.get()
     assert (enquiry.channel, enquiry.name, enquiry.email) == ("email", "Jo Bloggs", "jo@example.net")
-    assert enquiry.red_flag and enquiry.urgency == 1
+    assert enquiry.red_flag and enquiry.urgency == Urgency.URGENT
     assert enquiry.consent_email and enquiry.safe_to_email
     ack = OutboundEmail.objects.get(template="helpline/email/ask_acknowledgement")
     assert ack.to == "jo@example.net" and enquiry.reference in ack.body_text
-    assert "call NHS 111 now" in ack.body_text
+    assert "GET MEDICAL ADVICE TODAY" in ack.body_text and "111" in ack.body_text
     assert enquiry.events.filter(kind="message_in").count() == 1
 
 

@@ -107,7 +107,12 @@ def test_a_nurse_logs_a_call_in_one_form(nurse_client, nurse):
     enquiry = Enquiry.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/helpline/enquiries/{enquiry.pk}/"
-    assert (enquiry.caller_type, enquiry.urgency, enquiry.name, enquiry.created_by) == ("partner", 2, "", nurse)
+    assert (enquiry.caller_type, enquiry.urgency, enquiry.name, enquiry.created_by) == (
+        "partner",
+        Urgency.SOON,
+        "",
+        nurse,
+    )
     assert (enquiry.consent_phone, enquiry.consent_email, enquiry.assigned_to) == (True, False, nurse)
     assert sorted(enquiry.topic_links.values_list("topic", flat=True)) == ["pain", "practical_help"]
     assert AuditEntry.objects.filter(action="enquiry.logged", actor=nurse).count() == 1

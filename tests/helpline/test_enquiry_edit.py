@@ -240,9 +240,10 @@ def test_a_correction_that_adds_a_red_flag_makes_the_enquiry_urgent(nurse_client
     )
 
     enquiry.refresh_from_db()
-    assert (enquiry.urgency, enquiry.red_flag) == (Urgency.URGENT, True)
+    assert (enquiry.urgency, enquiry.red_flag) == (Urgency.EMERGENCY, True)
     assert "the enquiry is now urgent" in response.content.decode()
-    assert "Red flags: weakness or numbness in the legs" in enquiry.events.get(kind="details_corrected").text
+    text = enquiry.events.get(kind="details_corrected").text
+    assert "Safety triage: Emergency.\nweakness, numbness or tingling in both legs" in text
 
 
 def test_a_correction_never_lowers_urgency_or_clears_a_red_flag(nurse):

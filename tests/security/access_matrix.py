@@ -85,6 +85,18 @@ MATRIX: dict[str, Rule] = {
     "leaflet:section-approve": Rule(NURSE_ONLY, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
     "leaflet:section-return": Rule(NURSE_ONLY, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
     "leaflet:section-history": Rule(EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
+    "leaflet:clinical-text": Rule(EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _clinical_text(p).pk})),
+    "leaflet:clinical-text-edit": Rule(
+        EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _clinical_text(p).pk})
+    ),
+    "leaflet:clinical-text-submit": Rule(
+        EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _clinical_text(p).pk})
+    ),
+    "leaflet:clinical-text-withdraw": Rule(
+        EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _clinical_text(p).pk})
+    ),
+    "leaflet:clinical-text-approve": Rule(NURSE_ONLY, objects=lambda p: (frozenset(), {"pk": _clinical_text(p).pk})),
+    "leaflet:clinical-text-return": Rule(NURSE_ONLY, objects=lambda p: (frozenset(), {"pk": _clinical_text(p).pk})),
     "leaflet:section-revert": Rule(
         EDITORS, objects=lambda p: (frozenset(), {"pk": _section(p).pk, "history_id": _section_history_id(p)})
     ),
@@ -122,6 +134,9 @@ MATRIX: dict[str, Rule] = {
     "helpline:reports": Rule(STAFF),
     "helpline:reports-csv": Rule(STAFF),
     "helpline:gaps": Rule(EDITORS_AND_NURSES),
+    "helpline:enquiry-urgency": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:rota": Rule(STAFF),
+    "helpline:rota-remove": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _duty_shift(p).pk})),
     # ---------------------------------------------------------------- peers
     "peers:index": Rule(PUBLIC),
     "peers:request-start": Rule(PUBLIC, note="signed-in mothers also see their own requests"),
@@ -194,6 +209,32 @@ def _with_leaflet(p) -> dict:
 
 def _section_history_id(p):
     return _section(p).history.order_by("history_id").first().history_id
+
+
+def _clinical_text(p):
+    from leaflet.models import ClinicalText
+
+    # Shipped by a data migration; a transactional test before this one may have emptied the table.
+    return _once(
+        p,
+        "clinical_text",
+        lambda: ClinicalText.objects.get_or_create(slug="sweep", defaults={"draft_title": "Sweep"})[0],
+    )
+
+
+def _duty_shift(p):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from helpline.models import DutyShift
+
+    now = timezone.now()
+    return _once(
+        p,
+        "duty_shift",
+        lambda: DutyShift.objects.create(nurse=p[NURSE], starts_at=now, ends_at=now + timedelta(hours=8)),
+    )
 
 
 def _enquiry(p):

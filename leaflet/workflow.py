@@ -1,0 +1,123 @@
+"""The clinical review workflow every piece of clinical content goes through (see models.ClinicallyReviewed).
+
+A working copy moves DRAFT -> AWAITING_REVIEW -> PUBLISHED. Only a nurse who
+did not write the change may publish it. These functions change the workflow
+fields and keep a revision (django-simple-history); the caller holds the row
+lock and the transaction, writes its audit row and refreshes anything derived
+from the live text (see leaflet.services).
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from portal.roles import Role, has_role
+
+from .models import ClinicallyReviewed, ReviewStatus
+
+REVIEW_INTERVAL = datetime.timedelta(days=365)
+
+ERROR_AWAITING_REVIEW = "This {noun} is waiting for clinical review. Withdraw it from review before changing it."
+ERROR_NO_CHANGES = "There are no changes to submit: the draft is the same as the published {noun}."
+ERROR_NOT_NURSE = "Only a helpline nurse can approve guidance."
+ERROR_OWN_CHANGE = "You wrote this change, so another nurse must approve it."
+ERROR_UNKNOWN_REVISION = "That revision does not belong to this {noun}."
+
+
+def _noun(item: ClinicallyReviewed) -> str:
+    return item._meta.verbose_name
+
+
+def _status_error(action: str, item: ClinicallyReviewed) -> ValidationError:
+    return ValidationError(f'Can\'t {action} a {_noun(item)} that is "{item.get_status_display().lower()}".')
+
+
+def _save(item: ClinicallyReviewed, *, by, reason: str, fields: list[str] | None) -> None:
+    item._change_reason = reason
+    item._history_user = by
+    item.save(update_fields=fields)
+
+
+def save_draft(item: ClinicallyReviewed, *, by, next_review_due: datetime.date | None, **draft) -> None:
+    """Put an editor's change into the working copy (`draft` maps draft_* field names to values)."""
+    if item.status == ReviewStatus.AWAITING_REVIEW:
+        raise ValidationError(ERROR_AWAITING_REVIEW.format(noun=_noun(item)))
+    for name, value in draft.items():
+        setattr(item, name, value)
+    item.draft_next_review_due = next_review_due
+    item.draft_author = by
+    item.draft_updated_at = timezone.now()
+    item.status = ReviewStatus.DRAFT
+    fields = [*draft, "draft_next_review_due", "draft_author", "draft_updated_at", "status"]
+    _save(item, by=by, reason="draft saved", fields=fields)
+
+
+def submit(item: ClinicallyReviewed, *, by) -> None:
+    if item.status != ReviewStatus.DRAFT:
+        raise _status_error("submit", item)
+    if item.draft_matches_live():
+        raise ValidationError(ERROR_NO_CHANGES.format(noun=_noun(item)))
+    item.status = ReviewStatus.AWAITING_REVIEW
+    item.submitted_at = timezone.now()
+    item.review_note = ""
+    _save(item, by=by, reason="submitted for review", fields=["status", "submitted_at", "review_note"])
+
+
+def withdraw(item: ClinicallyReviewed, *, by) -> None:
+    if item.status != ReviewStatus.AWAITING_REVIEW:
+        raise _status_error("withdraw", item)
+    item.status = ReviewStatus.DRAFT
+    item.submitted_at = None
+    _save(item, by=by, reason="withdrawn from review", fields=["status", "submitted_at"])
+
+
+def send_back(item: ClinicallyReviewed, *, by, note: str) -> None:
+    """A nurse returns a change to the editors with a note, without publishing it."""
+    if not has_role(by, Role.NURSE):
+        raise ValidationError(ERROR_NOT_NURSE)
+    if item.status != ReviewStatus.AWAITING_REVIEW:
+        raise _status_error("return", item)
+    item.status = ReviewStatus.DRAFT
+    item.submitted_at = None
+    item.review_note = note.strip()
+    _save(item, by=by, reason="returned by reviewer", fields=["status", "submitted_at", "review_note"])
+
+
+def approve(item: ClinicallyReviewed, *, by) -> None:
+    """A nurse who did not write the change approves it: the working copy goes live, reviewed today."""
+    if not has_role(by, Role.NURSE):
+        raise ValidationError(ERROR_NOT_NURSE)
+    if item.status != ReviewStatus.AWAITING_REVIEW:
+        raise _status_error("approve", item)
+    if item.draft_author_id is not None and item.draft_author_id == by.pk:
+        raise ValidationError(ERROR_OWN_CHANGE)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    item.publish_draft()
+    item.published_author_id = item.draft_author_id
+    item.approved_by = by
+    item.approved_at = now
+    item.published_at = now
+    item.last_reviewed = today
+    item.next_review_due = item.draft_next_review_due or today + REVIEW_INTERVAL
+    item.draft_next_review_due = item.next_review_due
+    item.status = ReviewStatus.PUBLISHED
+    item.review_note = ""
+    _save(item, by=by, reason="approved and published", fields=None)
+
+
+def revert(item: ClinicallyReviewed, *, by, history_id: int) -> None:
+    """Put an earlier revision's text back into the working copy; it must be approved again to go live."""
+    if item.status == ReviewStatus.AWAITING_REVIEW:
+        raise ValidationError(ERROR_AWAITING_REVIEW.format(noun=_noun(item)))
+    revision = item.history.filter(history_id=history_id).first()
+    if revision is None:
+        raise ValidationError(ERROR_UNKNOWN_REVISION.format(noun=_noun(item)))
+    for name in item.DRAFT_FIELDS:
+        setattr(item, name, getattr(revision, name))
+    item.draft_author = by
+    item.draft_updated_at = timezone.now()
+    item.status = ReviewStatus.DRAFT
+    fields = [*item.DRAFT_FIELDS, "draft_author", "draft_updated_at", "status"]
+    _save(item, by=by, reason=f"reverted to revision {history_id}", fields=fields)
