@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from leaflet import services
 from leaflet.cache import PAGE_KEY_PREFIX, PUBLIC_MAX_AGE, SHARED_MAX_AGE, LocalPages, content_version, local_pages
+from leaflet.models import ContentVersion
 
 from .conftest import draft_fields
 
@@ -108,7 +109,7 @@ def test_a_publish_by_another_process_reaches_readers_within_a_second(client, br
     client.get(URL)
     Section = type(breastfeeding)
     Section.objects.filter(pk=breastfeeding.pk).update(body_html="<p>Published elsewhere.</p>")
-    cache.set("leaflet:content-version", "bumped-by-another-process", None)
+    ContentVersion.objects.update(token="bumped-by-another-process")
     assert b"Published elsewhere." not in client.get(URL).content  # this process's copy, for now
 
     local_pages.checked_at -= LocalPages.RECHECK_SECONDS  # a second later
