@@ -148,6 +148,10 @@ class PageCacheMiddleware:
         path = request.path
         if not (path in CACHED_PATHS or path.startswith(CACHED_PATH_PREFIXES)) or not is_anonymous_reader(request):
             return self.get_response(request)
+        # Checks the Host header against ALLOWED_HOSTS (400 if it is not one of ours), which
+        # Django otherwise does only when something asks for the host: a cached copy must not
+        # answer for any name pointed at the server.
+        request.get_host()
 
         cache_path = request.get_full_path() if path.startswith(QUERY_PATH_PREFIXES) else path
         path_hash = hashlib.sha256(cache_path.encode()).hexdigest()

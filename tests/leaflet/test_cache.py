@@ -143,3 +143,13 @@ def test_a_query_string_does_not_make_a_new_copy_of_a_guidance_page(client, leaf
     with django_assert_num_queries(0):
         assert client.get(URL + "?utm_source=leaflet").status_code == 200
     assert cache.get(_page_key(URL + "?utm_source=leaflet")) is None
+
+
+def test_a_cached_page_is_not_served_for_a_host_name_that_is_not_ours(client, leaflet, settings):
+    settings.ALLOWED_HOSTS = ["portal.example.org.uk"]
+    home = client.get("/", HTTP_HOST="portal.example.org.uk")  # now cached
+    assert home.status_code == 200
+
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response.content != home.content
