@@ -128,9 +128,14 @@ def publishing_to_broker():
         celery_app.conf.task_always_eager = True
 
 
-@contextmanager
 def broker_unreachable(url: str = "redis://127.0.0.1:9/0"):
     """Point this process's publishing at a port with nothing on it, as if Redis were down."""
+    return publishing_to(url)
+
+
+@contextmanager
+def publishing_to(url: str):
+    """Let the test process really publish tasks, to the broker at `url`."""
     original, eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     _switch_broker(url)
