@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 # Long enough that a hung Redis costs each process one socket timeout per window,
 # short enough that the shared counters and pages are back within seconds.
 RETRY_SECONDS = 5.0
-STAND_IN_MAX_ENTRIES = 1000
+STAND_IN_MAX_ENTRIES = 500
 UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError)
 
 

@@ -210,12 +210,19 @@ def smtp_sink(replies=(), first_delay: float = 0.0):
         controller.stop()
 
 
-def wait_until(condition, timeout: float = 20.0, message: str = "condition not met") -> None:
+def eventually(condition, timeout: float = 20.0) -> bool:
+    """Poll `condition` until it holds (True) or `timeout` seconds have passed (False)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(message)
+            return False
         time.sleep(0.05)
+    return True
+
+
+def wait_until(condition, timeout: float = 20.0, message: str = "condition not met") -> None:
+    if not eventually(condition, timeout):
+        raise AssertionError(message)
 
 
 class RedisServer:

@@ -10,6 +10,7 @@ be saved, every acknowledgement delivered exactly once, and no request may fail.
 Run with `-s` to see the drill's figures (bench/README.md records them).
 """
 
+import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +21,6 @@ import redis
 
 from helpline.models import Enquiry
 from leaflet.loader import content_load
-from portal.models import OutboundEmail
 from portal.tasks import emails_sweep_task
 from tests import workers
 from tests.helpline.test_ask_form import valid
@@ -52,27 +52,33 @@ class Figures:
     outage: str
     sent: int = 0
     statuses: list[int] = field(default_factory=list)
-    slowest: float = 0.0
+    seconds: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, status: int, seconds: float, *, question: bool = False) -> None:
+    def record(self, status: int, seconds: float) -> None:
         with self.lock:
             self.statuses.append(status)
-            self.slowest = max(self.slowest, seconds)
-            self.sent += question
+            self.seconds.append(seconds)
+
+    def question_sent(self) -> None:
+        with self.lock:
+            self.sent += 1
 
 
 def timed(figures: Figures, web, method: str, path: str, cookies: dict, form: dict | None = None):
     start = time.monotonic()
     response, page = web.request(method, path, cookies=cookies, form=form)
-    figures.record(response.status, time.monotonic() - start, question=form is not None)
+    figures.record(response.status, time.monotonic() - start)
     return response, page
 
 
 def ask(web, figures: Figures, n: int) -> None:
     """One mother: open the form, send her question, read the thank-you page."""
     cookies: dict = {}
-    _, page = timed(figures, web, "GET", "/helpline/ask/", cookies)
+    figures.question_sent()
+    response, page = timed(figures, web, "GET", "/helpline/ask/", cookies)
+    if response.status != 200:
+        return
     form = {**valid(email=f"mother{n}@{figures.outage}.drill.example"), "csrfmiddlewaretoken": csrf_token(page)}
     response, _ = timed(figures, web, "POST", "/helpline/ask/", cookies, form)
     if response.status == 302:
@@ -114,34 +120,45 @@ def run_drill(site, outage: str) -> dict:
         own_redis.pause()
         send_questions_spread_over_the_outage(web, figures)
         own_redis.resume()
+    back = time.monotonic()
 
     # What beat does every minute: the sweeper publishes the mail written during the outage.
     with workers.publishing_to(own_redis.url):
         emails_sweep_task.delay()
     addresses = {f"mother{n}@{outage}.drill.example" for n in range(QUESTIONS)}
-    workers.wait_until(
-        lambda: len({m["To"] for m in worker.sent_mail()} & addresses) == QUESTIONS,
-        timeout=120,
-        message=f"acknowledgements not delivered\n{worker.log()[-3000:]}",
-    )
-    workers.wait_until(lambda: broker_idle(own_redis.url), timeout=60, message="the worker did not finish")
-    sent_to = [m["To"] for m in worker.sent_mail() if m["To"] in addresses]
+
+    def delivered_to() -> list[str]:
+        return [m["To"] for m in worker.sent_mail() if m["To"] in addresses]
+
+    # Bounded waits that do not raise: a failed drill still reports all its figures.
+    if workers.eventually(lambda: len(set(delivered_to())) == QUESTIONS, timeout=120):
+        workers.eventually(lambda: broker_idle(own_redis.url), timeout=60)  # any duplicate task has run too
+    delivered_within = time.monotonic() - back
+    sent_to = delivered_to()
     result = {
         "sent": figures.sent,
         "saved": Enquiry.objects.filter(email__in=addresses).count(),
         "delivered": len(set(sent_to)),
         "duplicated": len(sent_to) - len(set(sent_to)),
         "http_500": sum(status >= 500 for status in figures.statuses),
+        "other_failures": sum(status not in (200, 302) and status < 500 for status in figures.statuses),
         "requests": len(figures.statuses),
-        "slowest_request_s": round(figures.slowest, 2),
+        "all_delivered_after_s": round(delivered_within, 1),
+        "median_request_s": round(statistics.median(figures.seconds), 3),
+        "slowest_request_s": round(max(figures.seconds), 2),
     }
     print(f"\nRedis {outage} for {OUTAGE_SECONDS} s: {result}")
-    assert OutboundEmail.objects.filter(to__in=addresses, status=OutboundEmail.Status.SENT).count() == QUESTIONS
-    assert sorted(set(figures.statuses)) == [200, 302], figures.statuses
     return result
 
 
-EXPECTED = {"sent": QUESTIONS, "saved": QUESTIONS, "delivered": QUESTIONS, "duplicated": 0, "http_500": 0}
+EXPECTED = {
+    "sent": QUESTIONS,
+    "saved": QUESTIONS,
+    "delivered": QUESTIONS,
+    "duplicated": 0,
+    "http_500": 0,
+    "other_failures": 0,
+}
 
 
 def test_questions_sent_while_redis_is_down_are_all_saved_and_acknowledged_once(site):
