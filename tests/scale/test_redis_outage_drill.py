@@ -169,3 +169,12 @@ def test_questions_sent_while_redis_is_down_are_all_saved_and_acknowledged_once(
 def test_questions_sent_while_redis_hangs_are_all_saved_and_acknowledged_once(site):
     result = run_drill(site, "hung")
     assert {key: result[key] for key in EXPECTED} == EXPECTED
+
+
+def test_a_host_name_that_is_not_ours_gets_400_not_a_cached_page(site):
+    web, _, _ = site
+    content_load()
+    assert web.request("GET", "/", cookies={})[0].status == 200  # now cached
+
+    response, _ = web.request("GET", "/", cookies={}, host="evil.example")
+    assert response.status == 400
