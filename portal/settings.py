@@ -168,7 +168,7 @@ REDIS_URL = env_str("REDIS_URL")
 # Redis answers in well under a millisecond; one that takes longer than this to accept a
 # connection or to answer is treated as down. The cache then carries on without it
 # (portal/cache.py) and the outbox leaves mail for the sweeper, so a hung Redis costs a
-# request this long at most, not seconds.
+# request a few times this long at most, not seconds.
 REDIS_TIMEOUT_MS = env_int("REDIS_TIMEOUT_MS", 250)
 if REDIS_URL:
     CACHES = {
