@@ -54,7 +54,7 @@ _NOT_STORED_HEADERS = {"set-cookie", "etag", "last-modified"}
 def content_version() -> str:
     """The version cached pages are keyed by: read from the database, at most once a second per process."""
     version = ContentVersion.objects.filter(pk=1).values_list("token", flat=True).first()
-    if version is None:
+    if version is None:  # the migration makes the row; only an emptied table lacks it
         version = ContentVersion.objects.get_or_create(pk=1, defaults={"token": uuid.uuid4().hex})[0].token
     return version
 
