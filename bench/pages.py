@@ -17,7 +17,7 @@ def signed_in(role: str | None = None) -> dict:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.contrib.sessions.backends.db import SessionStore
 
     from portal.models import User
     from portal.roles import grant_role, needs_second_factor

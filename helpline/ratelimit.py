@@ -2,6 +2,11 @@
 
 Keys hold a hash of the IP or address, never the address itself, because the
 cache is not a place for personal data.
+
+While Redis is unavailable the cache counts in each web process's memory
+(portal/cache.py), so these limits still hold per process: a flood costs at most
+the limit times the number of web processes, and a mother's question is never
+refused, nor lost, because Redis is down.
 """
 
 import hashlib

@@ -5,11 +5,14 @@ anonymous (`Cache-Control: public` with a short max-age) and as never to be
 kept when they are signed in. `PageCacheMiddleware`, placed early in the
 middleware stack, stores the finished shareable responses and serves them to
 later anonymous readers before sessions, authentication or any view run: no
-database query on a hit. Every cached page is keyed by a content version that
-`content_changed()` bumps after a publish, so one cache write invalidates all
-pages at once. Each web process also keeps its own copies (`LocalPages`), so a
+database query on a hit. Every cached page is keyed by a content version (a row
+in the database, `ContentVersion`) that `content_changed()` replaces after a
+publish, so one write invalidates all pages at once, even while Redis is
+unavailable. Each web process also keeps its own copies (`LocalPages`), so a
 hit usually needs no round trip to Redis either; a publish reaches them within
 a second. Responses carry an ETag and Last-Modified, so a repeat visit gets 304.
+Redis holds only copies: without it (portal/cache.py) pages come from the
+database and each process's own memory.
 
 "Anonymous reader" means a GET or HEAD with no session or messages cookie:
 anyone signed in has a session cookie, so they can never be served a shared
@@ -18,6 +21,7 @@ copy, and nobody is served a copy with someone else's one-off messages.
 
 import hashlib
 import time
+import uuid
 from functools import wraps
 
 from django.conf import settings
@@ -26,7 +30,8 @@ from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
-VERSION_KEY = "leaflet:content-version"
+from .models import ContentVersion
+
 # Pages are stored under this prefix, the content version and a hash of the path; the
 # prefix changes whenever the stored entry's shape does, so a deploy never reads old entries.
 PAGE_KEY_PREFIX = "leaflet:page:2"
@@ -49,17 +54,17 @@ _NOT_STORED_HEADERS = {"set-cookie", "etag", "last-modified"}
 
 
 def content_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, str(time.time_ns()), None)
-        version = cache.get(VERSION_KEY)
+    """The version cached pages are keyed by: read from the database, at most once a second per process."""
+    version = ContentVersion.objects.filter(pk=1).values_list("token", flat=True).first()
+    if version is None:  # the migration makes the row; only an emptied table lacks it
+        version = ContentVersion.objects.get_or_create(pk=1, defaults={"token": uuid.uuid4().hex})[0].token
     return version
 
 
 class LocalPages:
     """This web process's own copies of the pages it has served, for one content version.
 
-    A hit then costs no round trip to Redis: the shared version is read at most once every
+    A hit then costs no round trip to Redis: the version is read from the database at most once every
     `RECHECK_SECONDS`, so a publish made by another process reaches this one's readers within
     that second (the publishing process drops its copies at once). Bounded, and every copy
     still expires when its shared entry would.
@@ -102,7 +107,7 @@ local_pages = LocalPages()
 
 def content_changed() -> None:
     """Invalidate every cached page (called after a publish commits)."""
-    cache.set(VERSION_KEY, str(time.time_ns()), None)
+    ContentVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
     local_pages.forget()
 
 
@@ -145,6 +150,10 @@ class PageCacheMiddleware:
         path = request.path
         if not (path in CACHED_PATHS or path.startswith(CACHED_PATH_PREFIXES)) or not is_anonymous_reader(request):
             return self.get_response(request)
+        # Checks the Host header against ALLOWED_HOSTS (400 if it is not one of ours), which
+        # Django otherwise does only when something asks for the host: a cached copy must not
+        # answer for any name pointed at the server.
+        request.get_host()
 
         cache_path = request.get_full_path() if path.startswith(QUERY_PATH_PREFIXES) else path
         path_hash = hashlib.sha256(cache_path.encode()).hexdigest()

@@ -370,3 +370,18 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ContentVersion(models.Model):
+    """One row naming the current version of everything the public reads.
+
+    Cached pages are keyed by it (leaflet/cache.py). It lives here, not in Redis, so a
+    publish made while Redis is unavailable is not lost: once Redis is back, no page
+    cached before the publish is ever served again. A new random token per change, so
+    a database restored from a backup never meets pages cached under a later version.
+    """
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

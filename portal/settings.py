@@ -180,13 +180,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------- Redis: cache and broker
 REDIS_URL = env_str("REDIS_URL")
+# Redis answers in well under a millisecond; one that takes longer than this to accept a
+# connection or to answer is treated as down. The cache then carries on without it
+# (portal/cache.py) and the outbox leaves mail for the sweeper, so a hung Redis costs a
+# request a few times this long at most, not seconds.
+REDIS_TIMEOUT_MS = env_int("REDIS_TIMEOUT_MS", 250)
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis backend, reusing its client object (see portal/cache.py).
+            # Django's Redis backend, falling back to process memory in an outage (see portal/cache.py).
             "BACKEND": "portal.cache.RedisCache",
             "LOCATION": env_str("REDIS_CACHE_URL", REDIS_URL),
             "KEY_PREFIX": "portal",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_MS / 1000,
+                "socket_timeout": REDIS_TIMEOUT_MS / 1000,
+            },
         }
     }
 else:
@@ -208,14 +217,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # Publishing must fail fast when Redis is down: the outbox sweeper re-sends later.
+    # Publishing must fail fast when Redis is down or hung: the outbox sweeper re-sends later,
+    # so a publish is tried once, never retried. A worker's wait for tasks (BRPOP) runs in its
+    # event loop, not under the socket timeout.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
-        "socket_connect_timeout": 2,
-        "socket_timeout": 5,
-        "max_retries": 1,
+        "socket_connect_timeout": REDIS_TIMEOUT_MS / 1000,
+        "socket_timeout": REDIS_TIMEOUT_MS / 1000,
+        "max_retries": 0,
     }
-    CELERY_BROKER_CONNECTION_TIMEOUT = 2
+    CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_MS / 1000
+    CELERY_TASK_PUBLISH_RETRY = False
 else:
     # Embedded broker for a newcomer's machine: files under var/, no Redis needed.
     _broker_dir = VAR_DIR / "celery" / "queue"
@@ -385,7 +397,10 @@ MFA_TRUST_ENABLED = False
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # ---------------------------------------------------------------- sessions and cookies
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in PostgreSQL only. A copy in Redis would save one primary-key read per
+# signed-in request, but a sign-out (or erasure) made while Redis is unreachable could
+# not remove that copy, and the session would come back with Redis.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 # Enforced by portal.middleware.SessionTimeoutMiddleware (seconds).
 SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60

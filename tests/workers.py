@@ -6,6 +6,8 @@ retries, races). The worker writes sent mail as files so a test can read it.
 
 import asyncio
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -126,9 +128,14 @@ def publishing_to_broker():
         celery_app.conf.task_always_eager = True
 
 
-@contextmanager
 def broker_unreachable(url: str = "redis://127.0.0.1:9/0"):
     """Point this process's publishing at a port with nothing on it, as if Redis were down."""
+    return publishing_to(url)
+
+
+@contextmanager
+def publishing_to(url: str):
+    """Let the test process really publish tasks, to the broker at `url`."""
     original, eager = celery_app.conf.broker_url, celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     _switch_broker(url)
@@ -203,9 +210,72 @@ def smtp_sink(replies=(), first_delay: float = 0.0):
         controller.stop()
 
 
-def wait_until(condition, timeout: float = 20.0, message: str = "condition not met") -> None:
+def eventually(condition, timeout: float = 20.0) -> bool:
+    """Poll `condition` until it holds (True) or `timeout` seconds have passed (False)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(message)
+            return False
         time.sleep(0.05)
+    return True
+
+
+def wait_until(condition, timeout: float = 20.0, message: str = "condition not met") -> None:
+    if not eventually(condition, timeout):
+        raise AssertionError(message)
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port, that the test may stop, restart or pause.
+
+    Kept to disk like the production broker (append-only file), so a restart keeps its queues.
+    """
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [
+            "redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.directory),
+            "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
+            "--logfile", str(self.directory / "redis.log"),
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command)
+        client = redis.Redis.from_url(self.url, socket_timeout=1)
+        wait_until(lambda: self._answers(client), timeout=10, message="own redis-server did not start")
+
+    @staticmethod
+    def _answers(client) -> bool:
+        try:
+            return client.ping()
+        except redis.ConnectionError:
+            return False
+
+    def stop(self) -> None:
+        """Shut it down: connections are refused until `start()`."""
+        stop_process(self.process)
+
+    def pause(self) -> None:
+        """Hang it: connections are accepted by the kernel but nothing answers until `resume()`."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
+
+
+@contextmanager
+def redis_server(directory: Path):
+    if shutil.which("redis-server") is None:
+        from tests.conftest import service_missing
+
+        service_missing("needs redis-server installed")
+    server = RedisServer(directory)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.resume()
+        server.stop()

@@ -55,8 +55,8 @@ CANNOT_RETRY = 'Only a failed email can be retried; this one is "{status}".'
 
 # After a failed publish this process stops trying the broker for a while
 # (OUTBOX_BROKER_PAUSE_SECONDS), so a Redis outage costs one business action the
-# failed publish (0.6 s if Redis refuses connections, 5 s if it hangs: the
-# broker socket timeout) and the rest nothing: their rows wait for the sweeper.
+# failed publish (milliseconds if Redis refuses connections, about twice
+# REDIS_TIMEOUT_MS if it hangs) and the rest nothing: their rows wait for the sweeper.
 _broker_down_until = 0.0
 
 

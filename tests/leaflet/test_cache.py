@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from leaflet import services
 from leaflet.cache import PAGE_KEY_PREFIX, PUBLIC_MAX_AGE, SHARED_MAX_AGE, LocalPages, content_version, local_pages
+from leaflet.models import ContentVersion
 
 from .conftest import draft_fields
 
@@ -116,7 +117,7 @@ def test_a_publish_by_another_process_reaches_readers_within_a_second(client, br
     client.get(URL)
     Section = type(breastfeeding)
     Section.objects.filter(pk=breastfeeding.pk).update(body_html="<p>Published elsewhere.</p>")
-    cache.set("leaflet:content-version", "bumped-by-another-process", None)
+    ContentVersion.objects.update(token="bumped-by-another-process")
     assert b"Published elsewhere." not in client.get(URL).content  # this process's copy, for now
 
     local_pages.checked_at -= LocalPages.RECHECK_SECONDS  # a second later
@@ -150,3 +151,13 @@ def test_a_query_string_does_not_make_a_new_copy_of_a_guidance_page(client, leaf
     with django_assert_num_queries(0):
         assert client.get(URL + "?utm_source=leaflet").status_code == 200
     assert cache.get(_page_key(URL + "?utm_source=leaflet")) is None
+
+
+def test_a_cached_page_is_not_served_for_a_host_name_that_is_not_ours(client, leaflet, settings):
+    settings.ALLOWED_HOSTS = ["portal.example.org.uk"]
+    home = client.get("/", HTTP_HOST="portal.example.org.uk")  # now cached
+    assert home.status_code == 200
+
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response.content != home.content

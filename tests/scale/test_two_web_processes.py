@@ -5,122 +5,20 @@ ports, against the same PostgreSQL test database and the same Redis, and talks t
 over HTTP the way a load balancer with no session affinity would.
 """
 
-import http.client
-import os
-import re
-import socket
-import subprocess
-import sys
-import time
-from contextlib import ExitStack, contextmanager
-from http.cookies import SimpleCookie
-from pathlib import Path
-from urllib.parse import urlencode
+from contextlib import ExitStack
 
 import pytest
 from allauth.account import app_settings as account_settings
 from allauth.core.internal.ratelimit import parse_rates
-from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
-from tests import workers
 from tests.conftest import TEST_PASSWORD, make_user
+from tests.webprocess import WebProcess, csrf_token, web_process
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "alice@example.org"
 TOO_MANY_ATTEMPTS = "Too many failed login attempts"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory) -> Path:
-    """Production settings serve hashed static files: collect them once for the module."""
-    root = tmp_path_factory.mktemp("static")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-        cwd=settings.BASE_DIR,
-        env={**production_env(), "STATIC_ROOT": str(root)},
-        check=True,
-    )
-    return root
-
-
-def production_env() -> dict:
-    return {
-        **os.environ,
-        "DJANGO_ENV": "production",
-        "SECRET_KEY": "two-web-processes-test-key-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "REDIS_URL": settings.REDIS_URL or "",
-    }
-
-
-class WebProcess:
-    def __init__(self, port: int, log_path: Path):
-        self.port = port
-        self.log_path = log_path
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def request(self, method: str, path: str, *, cookies: dict, form: dict | None = None):
-        """One HTTP request; cookies the response sets are stored into `cookies`.
-
-        Both processes see the same Host, as behind a load balancer: allauth keys the
-        per-account failed-login counter by host and email.
-        """
-        headers = {"Host": "127.0.0.1"}
-        if cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode()
-        finally:
-            conn.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                cookies[name] = morsel.value
-        return response, text
-
-
-@contextmanager
-def web_process(static_root: Path, tmp_path: Path, name: str):
-    port = free_port()
-    log_path = tmp_path / f"gunicorn-{name}.log"
-    env = {**production_env(), "DATABASE_URL": workers.test_database_url(), "STATIC_ROOT": str(static_root)}
-    command = [
-        sys.executable, "-m", "gunicorn", "portal.wsgi",
-        "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", "-",
-    ]  # fmt: skip
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    web = WebProcess(port, log_path)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn {name} did not start:\n{web.log()[-3000:]}")
-                time.sleep(0.1)
-        yield web
-    finally:
-        workers.stop_process(process)
 
 
 @pytest.fixture
@@ -141,7 +39,7 @@ def alice(db):
 
 def post_login(web: WebProcess, cookies: dict, password: str, email: str = EMAIL):
     _, page = web.request("GET", "/accounts/login/", cookies=cookies)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     return web.request(
         "POST",
         "/accounts/login/",
@@ -175,7 +73,7 @@ def test_a_sign_out_through_one_process_ends_the_session_on_the_other(two_web_pr
     session_cookie = cookies["__Host-sessionid"]
 
     _, page = second.request("GET", "/accounts/logout/", cookies=cookies)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    token = csrf_token(page)
     response, _ = second.request("POST", "/accounts/logout/", cookies=cookies, form={"csrfmiddlewaretoken": token})
     assert response.status == 302
 
