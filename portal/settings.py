@@ -161,6 +161,18 @@ if DATABASE_URL:
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "portal.sqlite3"}}
+# Optional second role (docs/deploy.md, "Database roles"): the owner of the tables, used
+# only by `migrate`; DATABASE_URL's user is then the runtime role, which owns nothing.
+DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL")
+DATABASE_RUNTIME_ROLE = None
+if DATABASE_MIGRATE_URL:
+    _owner = database_from_url(DATABASE_MIGRATE_URL)
+    _runtime = DATABASES["default"]
+    if _runtime["ENGINE"] != _owner["ENGINE"] or any(_runtime[k] != _owner[k] for k in ("HOST", "PORT", "NAME")):
+        raise ImproperlyConfigured("DATABASE_MIGRATE_URL must name the same server and database as DATABASE_URL")
+    if _runtime["USER"] == _owner["USER"]:
+        raise ImproperlyConfigured("DATABASE_MIGRATE_URL must name a different user (the owner) from DATABASE_URL")
+    DATABASE_RUNTIME_ROLE = _runtime["USER"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------- Redis: cache and broker

@@ -100,7 +100,7 @@ class WebProcess:
 def web_process(static_root: Path, tmp_path: Path, name: str):
     port = free_port()
     log_path = tmp_path / f"gunicorn-{name}.log"
-    env = {**production_env(), "DATABASE_URL": workers.test_database_url(), "STATIC_ROOT": str(static_root)}
+    env = {**production_env(), **workers.test_database_env(), "STATIC_ROOT": str(static_root)}
     command = [
         sys.executable, "-m", "gunicorn", "portal.wsgi",
         "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", "-",
