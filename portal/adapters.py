@@ -6,11 +6,35 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.template.loader import render_to_string
 
+from . import signin
 from .models import OutboundEmail
 from .outbox import email_record
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # Failed sign-in limits: see portal/signin.py for the rules and why.
+    def pre_authenticate(self, request, **credentials) -> None:
+        email, address = credentials.get("email", ""), self.get_client_ip(request)
+        usages = signin.consume_attempt(request, email, address)
+        self._signin_usages = usages or []
+        if usages is None and not signin.password_and_code_accepted(request, credentials):
+            raise self.validation_error("too_many_login_attempts")
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        # A successful sign-in takes back its own attempt only (as allauth does).
+        for usage in getattr(self, "_signin_usages", []):
+            usage.rollback()
+
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        # After a password reset.
+        signin.clear_attempts(request, credentials.get("email", ""), self.get_client_ip(request))
+
+    def get_login_stages(self) -> list[str]:
+        return [
+            "portal.signin.CodeCheckedAuthenticateStage" if stage == "allauth.mfa.stages.AuthenticateStage" else stage
+            for stage in super().get_login_stages()
+        ]
+
     def send_mail(self, template_prefix: str, email: str, context_: dict) -> None:
         """Render allauth's message as allauth would, then record it as transactional outbox mail.
 
