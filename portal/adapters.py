@@ -29,6 +29,14 @@ class AccountAdapter(DefaultAccountAdapter):
         # After a password reset.
         signin.clear_attempts(request, credentials.get("email", ""), self.get_client_ip(request))
 
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
+        # "Confirmation email sent to ..." is added for some addresses at sign-up and not for others
+        # (one that already has an account, in another case, or signed up twice), so the pages told
+        # who has an account. Signed out, the "Check your email" page alone says it, the same for all.
+        if message_template == "account/messages/email_confirmation_sent.txt" and not request.user.is_authenticated:
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
     def get_login_stages(self) -> list[str]:
         return [
             "portal.signin.CodeCheckedAuthenticateStage" if stage == "allauth.mfa.stages.AuthenticateStage" else stage

@@ -253,3 +253,21 @@ def test_failed_logins_are_audited_without_the_typed_address(client, mother):
     failures = list(AuditEntry.objects.filter(action="auth.login_failed").order_by("id"))
     assert [(f.target_id, f.ip) for f in failures] == [(str(mother.pk), "127.0.0.1"), ("", "127.0.0.1")]
     assert "nobody" not in str([f.detail for f in failures])
+
+
+def signup_page(email: str) -> str:
+    """The page a visitor ends on after signing up with this address, with the address itself blanked."""
+    response = Client().post(
+        "/accounts/signup/", {"email": email, "password1": TEST_PASSWORD, "password2": TEST_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain == [("/accounts/confirm-email/", 302)]
+    return strip_tokens(response).replace(email, "ADDRESS")
+
+
+def test_signing_up_shows_the_same_page_whether_or_not_the_address_has_an_account(mother, nurse):
+    new = signup_page("new-person@example.org")
+    assert "Check your email" in new
+    assert signup_page(mother.email) == new
+    assert signup_page(nurse.email) == new
+    assert signup_page(mother.email.upper()) == new
+    assert signup_page("new-person@example.org") == new  # signed up twice
