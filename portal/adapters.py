@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from . import signin
 from .models import OutboundEmail
 from .outbox import email_record
+from .validators import validate_email_characters
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -36,6 +37,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if message_template == "account/messages/email_confirmation_sent.txt" and not request.user.is_authenticated:
             return
         super().add_message(request, level, message_template, message_context, extra_tags, message)
+
+    def clean_email(self, email: str) -> str:
+        # Sign-up, adding or changing an address, and password reset.
+        validate_email_characters(email)
+        return super().clean_email(email)
 
     def get_login_stages(self) -> list[str]:
         return [

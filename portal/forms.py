@@ -1,7 +1,15 @@
 from allauth.account.forms import LoginForm
 from django import forms
 
+from .validators import validate_email_characters
+
 CONFIRM_DELETE_REQUIRED = "Tick the box to confirm that you want to delete your account."
+
+
+class EmailAddressField(forms.EmailField):
+    """The email field of every form: Django's, refusing control characters too."""
+
+    default_validators = [*forms.EmailField.default_validators, validate_email_characters]
 
 
 class DeleteAccountForm(forms.Form):
@@ -31,6 +39,11 @@ class SignInForm(LoginForm):
             max_length=8,
             widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         )
+
+    def clean_login(self) -> str:
+        login = self.cleaned_data["login"]
+        validate_email_characters(login)
+        return login
 
     def clean(self):
         try:

@@ -138,6 +138,16 @@ def test_an_address_with_a_newline_fails_permanently(smtp):
     assert message.last_error == "The address or a header is not valid, so the message cannot be sent."
 
 
+def test_an_address_with_a_control_character_fails_permanently(smtp):
+    """A form feed in a quoted local part (which Django's EmailField accepts) breaks the To: header."""
+    smtp()
+    message = email_queue(to='"x\x0cy:z"@example.org', template=TEMPLATE)
+    email_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == Status.FAILED
+    assert message.last_error == "The address or a header is not valid, so the message cannot be sent."
+
+
 def test_a_message_stuck_in_sending_after_a_crash_is_sent_again_by_the_sweeper(settings):
     settings.SITE_URL = "https://portal.example.org"
     message = email_queue(to="alice@example.org", template=TEMPLATE)
