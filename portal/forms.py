@@ -41,7 +41,7 @@ class SignInForm(LoginForm):
         )
 
     def clean_login(self) -> str:
-        login = self.cleaned_data["login"]
+        login = super().clean_login()
         validate_email_characters(login)
         return login
 
