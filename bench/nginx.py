@@ -48,6 +48,7 @@ def site_conf(*, prefix: Path, http_port: int, https_port: int, upstream_port: i
         "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
         f"/etc/letsencrypt/live/{PUBLIC_HOST}/": f"{prefix}/tls/",
         "/var/cache/nginx/portal": f"{prefix}/cache",
+        "/var/log/nginx/": f"{prefix}/",
         "/srv/portal/staticfiles/": PRODUCTION_ENV["STATIC_ROOT"].rstrip("/") + "/",
         "server 127.0.0.1:8000": f"server 127.0.0.1:{upstream_port}",
     }

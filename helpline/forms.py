@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from portal.forms import EmailAddressField
+
 from .markup import escape, html_attrs
 from .models import CallerType, Channel, FollowUpTemplate, Outcome, Status, Topic, Urgency
 from .selectors import ASSIGNEE_ME, ASSIGNEE_NONE, OPEN, helpline_nurses
@@ -49,7 +51,7 @@ class AskForm(forms.Form):
     """The public "Ask a nurse" form. `website` is a honeypot: people never see it, bots fill it in."""
 
     name = forms.CharField(label="Your first name (optional)", max_length=120, required=False)
-    email = forms.EmailField(
+    email = EmailAddressField(
         label="Email address",
         required=False,
         error_messages={"invalid": ASK_EMAIL_INVALID},
@@ -124,7 +126,7 @@ class EnquiryLogForm(forms.Form):
         label="Who is calling", choices=CallerType.choices, initial=CallerType.SELF, widget=forms.RadioSelect
     )
     name = forms.CharField(label="Name (optional)", max_length=120, required=False)
-    email = forms.EmailField(label="Email (optional)", required=False, error_messages={"invalid": LOG_EMAIL_INVALID})
+    email = EmailAddressField(label="Email (optional)", required=False, error_messages={"invalid": LOG_EMAIL_INVALID})
     phone = forms.CharField(
         label="Phone (optional)", max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )

@@ -22,7 +22,7 @@ from portal.access import role_required
 from portal.audit import audit_record
 from portal.roles import Role, has_role, is_admin
 
-from . import ratelimit, replies, selectors, services
+from . import queue_search, ratelimit, replies, selectors, services
 from .charts import horizontal_bars, vertical_bars
 from .forms import (
     AskForm,
@@ -153,11 +153,20 @@ def ask_thanks(request):
 # ---------------------------------------------------------------- queue and logging
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @nurse_view
 def queue(request):
-    filter_form = QueueFilterForm(request.GET or None, nurses=selectors.helpline_nurse_names())
-    filters = filter_form.filters() if request.GET else {}
+    nurses = selectors.helpline_nurse_names()
+    if request.method == "POST":
+        filter_form = QueueFilterForm(request.POST, nurses=nurses)
+        if filter_form.is_valid():
+            return redirect(queue_search.results_url(request.session, request.POST, filter_form.cleaned_data["q"]))
+    else:
+        data, expired = queue_search.filters_with_term(request.session, request.GET)
+        if expired:
+            messages.info(request, "That search has expired, so it is not applied. Please search again.")
+        filter_form = QueueFilterForm(data or None, nurses=nurses)
+    filters = filter_form.filters() if filter_form.is_bound else {}
     now = timezone.now()
     paginator = Paginator(selectors.enquiry_queue(user=request.user, now=now, **filters), QUEUE_PAGE_SIZE)
     # Counted by a query of its own, written the way that counts cheapest (see enquiry_queue).

@@ -33,11 +33,24 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _HEADING_RE = re.compile(r"^## +(.+?) *#*$")
 
 
+def heading_id(value: str) -> str:
+    """A heading's id, from its text or an id typed in raw HTML: lower-case words joined by single hyphens.
+
+    Whatever an editor writes, an id never names a built-in property (`__proto__`,
+    `toString`) that script on the page could trip over, nor holds anything but [a-z0-9-].
+    """
+    return re.sub(r"[-_]+", "-", slugify(value)).strip("-") or "section"
+
+
 def _markdown() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=["admonition", "sane_lists", "toc"],
-        extension_configs={"toc": {"slugify": lambda value, separator: slugify(value)}},
+        extension_configs={"toc": {"slugify": lambda value, separator: heading_id(value)}},
     )
+
+
+def _safe_attribute(tag: str, attribute: str, value: str) -> str:
+    return heading_id(value) if attribute == "id" else value
 
 
 def sanitise(raw_html: str) -> str:
@@ -49,6 +62,7 @@ def sanitise(raw_html: str) -> str:
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
+        attribute_filter=_safe_attribute,
     )
 
 
@@ -87,7 +101,7 @@ def passages(text: str) -> list[Passage]:
     anchors = [""] + [token["id"] for token in _flatten(md.toc_tokens) if token["level"] == 2]
     result = []
     for index, (heading, lines) in enumerate(chunks):
-        anchor = anchors[index] if index < len(anchors) else slugify(heading)
+        anchor = anchors[index] if index < len(anchors) else heading_id(heading)
         body = plain_text("\n".join(lines))
         if heading or body:
             result.append(Passage(heading=plain_text(heading), anchor=anchor, text=body))

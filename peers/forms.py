@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from portal.forms import DateInput
+from portal.forms import DateInput, EmailAddressField
 
 from .models import ContactMethod, FractureKind, Region, Timing, Topic
 
@@ -39,7 +39,7 @@ class ExperienceForm(forms.Form):
     contact_method = forms.ChoiceField(
         label="How would you like to be contacted?", choices=ContactMethod.choices, widget=forms.RadioSelect
     )
-    contact_email = forms.EmailField(label="Email address", required=False)
+    contact_email = EmailAddressField(label="Email address", required=False)
     contact_phone = forms.CharField(label="Phone number", max_length=30, required=False)
 
     def clean_languages(self) -> list[str]:

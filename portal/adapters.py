@@ -10,8 +10,10 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.template.loader import render_to_string
 
+from . import signin
 from .models import OutboundEmail
 from .outbox import email_record
+from .validators import validate_email_characters
 
 
 def user_display(user) -> str:
@@ -31,6 +33,41 @@ class AccountAdapter(DefaultAccountAdapter):
         url = super().get_email_confirmation_url(request, emailconfirmation)
         next_url = get_next_redirect_url(request) if request is not None else None
         return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+    # Failed sign-in limits: see portal/signin.py for the rules and why.
+    def pre_authenticate(self, request, **credentials) -> None:
+        email, address = credentials.get("email", ""), self.get_client_ip(request)
+        usages = signin.consume_attempt(request, email, address)
+        self._signin_usages = usages or []
+        if usages is None and not signin.password_and_code_accepted(request, credentials):
+            raise self.validation_error("too_many_login_attempts")
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        # A successful sign-in takes back its own attempt only (as allauth does).
+        for usage in getattr(self, "_signin_usages", []):
+            usage.rollback()
+
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        # After a password reset.
+        signin.clear_attempts(request, credentials.get("email", ""), self.get_client_ip(request))
+
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
+        # "Confirmation email sent to ..." is added for some addresses at sign-up and not for others
+        # (one that already has an account, in another case, or signed up twice), so the pages told
+        # who has an account. Signed out, the "Check your email" page alone says it, the same for all.
+        if message_template == "account/messages/email_confirmation_sent.txt" and not request.user.is_authenticated:
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
+    def clean_email(self, email: str) -> str:
+        # Sign-up, adding or changing an address, and password reset.
+        validate_email_characters(email)
+        return super().clean_email(email)
+
+    def get_login_stages(self) -> list[str]:
+        return [
+            "portal.signin.CodeCheckedAuthenticateStage" if stage == "allauth.mfa.stages.AuthenticateStage" else stage
+            for stage in super().get_login_stages()
+        ]
 
     def send_mail(self, template_prefix: str, email: str, context_: dict) -> None:
         """Render allauth's message as allauth would, then record it as transactional outbox mail.

@@ -1,4 +1,9 @@
+from allauth.account.forms import LoginForm
 from django import forms
+
+from .validators import validate_email_characters
+
+CONFIRM_DELETE_REQUIRED = "Tick the box to confirm that you want to delete your account."
 
 
 class DateInput(forms.DateInput):
@@ -10,7 +15,10 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-CONFIRM_DELETE_REQUIRED = "Tick the box to confirm that you want to delete your account."
+class EmailAddressField(forms.EmailField):
+    """The email field of every form: Django's, refusing control characters too."""
+
+    default_validators = [*forms.EmailField.default_validators, validate_email_characters]
 
 
 class DeleteAccountForm(forms.Form):
@@ -18,3 +26,38 @@ class DeleteAccountForm(forms.Form):
         label="I understand that my account and everything I have told you will be deleted, and this cannot be undone.",
         error_messages={"required": CONFIRM_DELETE_REQUIRED},
     )
+
+
+class SignInForm(LoginForm):
+    """allauth's sign-in form, which also asks for an authenticator code once a limit is reached (portal/signin.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.data.get("code"):
+            self.add_code_field()
+
+    def add_code_field(self) -> None:
+        self.fields["code"] = forms.CharField(
+            label="Code from your authenticator app",
+            help_text=(
+                "There have been many failed attempts to sign in to this account. If you use an authenticator "
+                "app, enter its current code with your password to sign in now; otherwise try again later "
+                "or reset your password."
+            ),
+            required=False,
+            max_length=8,
+            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        )
+
+    def clean_login(self) -> str:
+        login = super().clean_login()
+        validate_email_characters(login)
+        return login
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code == "too_many_login_attempts" and "code" not in self.fields:
+                self.add_code_field()
+            raise

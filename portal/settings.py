@@ -176,6 +176,18 @@ if DATABASE_URL:
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "portal.sqlite3"}}
+# Optional second role (docs/deploy.md, "Database roles"): the owner of the tables, used
+# only by `migrate`; DATABASE_URL's user is then the runtime role, which owns nothing.
+DATABASE_MIGRATE_URL = env_str("DATABASE_MIGRATE_URL")
+DATABASE_RUNTIME_ROLE = None
+if DATABASE_MIGRATE_URL:
+    _owner = database_from_url(DATABASE_MIGRATE_URL)
+    _runtime = DATABASES["default"]
+    if _runtime["ENGINE"] != _owner["ENGINE"] or any(_runtime[k] != _owner[k] for k in ("HOST", "PORT", "NAME")):
+        raise ImproperlyConfigured("DATABASE_MIGRATE_URL must name the same server and database as DATABASE_URL")
+    if _runtime["USER"] == _owner["USER"]:
+        raise ImproperlyConfigured("DATABASE_MIGRATE_URL must name a different user (the owner) from DATABASE_URL")
+    DATABASE_RUNTIME_ROLE = _runtime["USER"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---------------------------------------------------------------- Redis: cache and broker
@@ -369,11 +381,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
-# Pinned rather than left to allauth's defaults, so an upgrade cannot loosen them:
-# at most 5 failed sign-ins per account per 5 minutes (60 an hour, under ASVS's 100),
-# which also limits wrong MFA codes for one account.
+# Pinned rather than left to allauth's defaults, so an upgrade cannot loosen them.
+# Failed sign-ins (portal/signin.py): 5 per 5 minutes per account and address, 100 an hour
+# per account from all addresses (ASVS's ceiling); past either, the right password with a
+# valid authenticator code still signs in. Wrong MFA codes: 5 per 5 minutes per account.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
+    "login_failed_account": "100/h/key",
     "login": "30/m/ip",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
@@ -385,6 +399,7 @@ ACCOUNT_RATE_LIMITS = {
 # Account mail (verification, password reset) goes through the outbox as transactional mail.
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "portal.adapters.user_display"
+ACCOUNT_FORMS = {"login": "portal.forms.SignInForm"}
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_PERIOD = 30

@@ -15,6 +15,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.db import connection
 
+from portal.dbroles import owner_credentials
 from portal.models import User
 from portal.roles import Role, grant_role
 
@@ -38,6 +39,20 @@ def pytest_configure(config):
     # Tasks run in the caller unless a test starts a real worker (see tests/workers.py).
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+    # pytest-django creates, migrates and flushes its database, which takes the owner role;
+    # tests/security/test_database_roles.py connects as the runtime role to prove its limits.
+    if owner := owner_credentials():
+        connection.settings_dict.update(owner)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Transactional tests empty every table with TRUNCATE between tests, which the audit
+    # table refuses; the refusal itself is tested with the trigger switched back on.
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE portal_auditentry DISABLE TRIGGER portal_auditentry_no_truncate")
+    yield
 
 
 def service_missing(reason: str):

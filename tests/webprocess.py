@@ -88,7 +88,7 @@ def web_process(static_root: Path, tmp_path: Path, name: str, *, env: dict | Non
     log_path = tmp_path / f"gunicorn-{name}.log"
     env = {
         **production_env(),
-        "DATABASE_URL": workers.test_database_url(),
+        **workers.test_database_env(),
         "STATIC_ROOT": str(static_root),
         **(env or {}),
     }

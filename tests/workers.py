@@ -17,6 +17,7 @@ import uuid
 from contextlib import contextmanager
 from email import message_from_bytes
 from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
 
 import redis
 from django.conf import settings
@@ -25,10 +26,16 @@ from django.db import connection
 from portal.celery import app as celery_app
 
 
-def test_database_url() -> str:
+def test_database_env() -> dict[str, str]:
+    """The test database for a worker or web process, as the runtime role when there is one, as in production."""
     db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    user, password = db["USER"], db["PASSWORD"]
+    if settings.DATABASE_RUNTIME_ROLE:
+        runtime = urlsplit(settings.DATABASE_URL)
+        user, password = unquote(runtime.username or ""), unquote(runtime.password or "")
+    auth = quote(user) + (f":{quote(password)}" if password else "")
+    url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return {"DATABASE_URL": url, "DATABASE_MIGRATE_URL": ""}
 
 
 class Worker:
@@ -90,7 +97,7 @@ def running_worker(tmp_path: Path, *, concurrency: int = 1, env: dict | None = N
     log_path = tmp_path / f"worker-{name}.log"
     worker_env = {
         **os.environ,
-        "DATABASE_URL": test_database_url(),
+        **test_database_env(),
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),

@@ -3,6 +3,8 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from ..validators import validate_email_characters
+
 
 class UserManager(DjangoUserManager):
     """Email is the login: there is no username."""
@@ -30,7 +32,7 @@ class UserManager(DjangoUserManager):
 
 class User(AbstractUser):
     username = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField("email address", unique=True, validators=[validate_email_characters])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

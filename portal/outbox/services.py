@@ -30,6 +30,7 @@ import random
 import smtplib
 import time
 from datetime import datetime, timedelta
+from email.errors import MessageError
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -234,7 +235,8 @@ def classify_error(exc: Exception) -> tuple[bool, str]:
         return _by_smtp_code(exc.smtp_code, exc.smtp_error)
     if isinstance(exc, OSError):  # refused, reset, timed out, disconnected, TLS trouble
         return True, f"Could not reach the mail server ({exc.__class__.__name__})."
-    if isinstance(exc, (BadHeaderError, ValueError, UnicodeError)):
+    # MessageError covers HeaderParseError: an address that breaks the To: header never will send.
+    if isinstance(exc, (BadHeaderError, MessageError, ValueError, UnicodeError)):
         return False, "The address or a header is not valid, so the message cannot be sent."
     return True, f"Unexpected error while sending ({exc.__class__.__name__})."
 

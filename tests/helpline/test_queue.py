@@ -1,12 +1,15 @@
 """The triage queue: order, filters, search, overdue flags and a fixed number of queries."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from helpline import services
 from helpline.models import Callback, Channel, Enquiry, EnquiryTopic, Status, Topic, Urgency
+from portal.roles import Role
 from tests.conftest import make_user
 
 from .conftest import make_enquiry
@@ -18,6 +21,13 @@ URL = "/helpline/"
 
 def refs(response) -> list[str]:
     return [e.reference for e in response.context["page"].object_list]
+
+
+def search(client, **filters):
+    """Search as the page does: POST the filter form, then follow the redirect to the results."""
+    posted = client.post(URL, filters)
+    assert posted.status_code == 302
+    return client.get(posted["Location"])
 
 
 def bulk_enquiries(count: int, nurse) -> None:
@@ -62,8 +72,9 @@ def test_the_queue_runs_a_fixed_number_of_queries_whatever_the_page_size(
 def test_filters_and_search_do_not_add_queries_per_row(nurse_client, nurse, django_assert_max_num_queries):
     bulk_enquiries(60, nurse)
     nurse_client.get("/helpline/ask/")
+    posted = nurse_client.post(URL, {"q": "HL-B00001", "topic": "pain", "overdue": "", "assignee": "me"})
     with django_assert_max_num_queries(13):  # one more for the audit row a search writes
-        response = nurse_client.get(URL, {"q": "HL-B00001", "topic": "pain", "overdue": "", "assignee": "me"})
+        response = nurse_client.get(posted["Location"])
     assert refs(response) == ["HL-B00001"]
 
 
@@ -126,18 +137,54 @@ def test_search_by_reference_name_or_email(nurse_client, nurse):
     harriet = make_enquiry(nurse, name="Harriet Jones", email="hj@example.net")
     make_enquiry(nurse, name="Sam Smith", email="sam@example.net")
 
-    assert refs(nurse_client.get(URL, {"q": harriet.reference.lower()})) == [harriet.reference]
-    assert refs(nurse_client.get(URL, {"q": harriet.reference[3:]})) == [harriet.reference]
-    assert refs(nurse_client.get(URL, {"q": "harriet"})) == [harriet.reference]
-    assert refs(nurse_client.get(URL, {"q": "HJ@example.net"})) == [harriet.reference]
-    assert refs(nurse_client.get(URL, {"q": "nobody"})) == []
+    assert refs(search(nurse_client, q=harriet.reference.lower())) == [harriet.reference]
+    assert refs(search(nurse_client, q=harriet.reference[3:])) == [harriet.reference]
+    assert refs(search(nurse_client, q="harriet")) == [harriet.reference]
+    assert refs(search(nurse_client, q="HJ@example.net")) == [harriet.reference]
+    assert refs(search(nurse_client, q="nobody")) == []
+
+
+def test_a_search_term_never_appears_in_a_url(nurse_client, nurse):
+    harriet = make_enquiry(nurse, name="Harriet Jones", email="hj@example.net", topics=[Topic.PAIN])
+    make_enquiry(nurse, name="Sam Smith", topics=[Topic.PAIN])
+    make_enquiry(nurse, name="Harriet Other", topics=[Topic.EXERCISE])
+
+    posted = nurse_client.post(URL, {"q": "Harriet", "topic": "pain", "status": "all"})
+    assert "harriet" not in posted["Location"].lower()
+    assert "topic=pain" in posted["Location"]
+    page = nurse_client.get(posted["Location"])
+    assert refs(page) == [harriet.reference]
+    assert 'value="Harriet"' in page.content.decode()  # the box still shows what she typed
+    # Every link on the results page (pagination, clear filters) is free of the term too.
+    assert "Harriet" not in " ".join(re.findall(r'href="([^"]*)"', page.content.decode()))
+
+
+def test_a_search_term_in_the_query_string_is_ignored(nurse_client, nurse):
+    make_enquiry(nurse, name="Harriet Jones")
+    make_enquiry(nurse, name="Sam Smith")
+    assert len(refs(nurse_client.get(URL, {"q": "Harriet"}))) == 2
+
+
+def test_search_ids_belong_to_one_session_and_expire(nurse_client, nurse, monkeypatch):
+    make_enquiry(nurse, name="Harriet Jones")
+    make_enquiry(nurse, name="Sam Smith")
+    results = nurse_client.post(URL, {"q": "Harriet"})["Location"]
+
+    other_nurse = Client()
+    other_nurse.force_login(make_user("nell@example.org", role=Role.NURSE, mfa=True))
+    assert len(refs(other_nurse.get(results))) == 2  # another session's id finds nothing of hers
+
+    monkeypatch.setattr("helpline.queue_search.SEARCH_LIFETIME_SECONDS", 0)
+    expired = nurse_client.get(results)
+    assert len(refs(expired)) == 2
+    assert "That search has expired" in expired.content.decode()
 
 
 def test_a_search_is_audited_without_the_search_term(nurse_client, nurse):
     from portal.models import AuditEntry
 
     make_enquiry(nurse, name="Harriet Jones")
-    nurse_client.get(URL, {"q": "Harriet"})
+    search(nurse_client, q="Harriet")
 
     entry = AuditEntry.objects.get(action="enquiry.searched")
     assert entry.actor == nurse

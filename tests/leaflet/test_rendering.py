@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -38,6 +40,22 @@ def test_call_outs_and_question_anchors_survive_sanitising():
     html = rendering.render('## Should I breastfeed?\n\n!!! tip ""\n    Ask for help.\n')
     assert '<h2 id="should-i-breastfeed">Should I breastfeed?</h2>' in html
     assert '<div class="admonition tip">' in html
+
+
+@pytest.mark.parametrize(
+    ("markdown", "heading_id"),
+    [
+        ('<h2 id="__proto__">Raw</h2>', "proto"),
+        ('<h3 id="toString">Raw</h3>', "tostring"),
+        ('<h2 id="x&quot; onclick=&quot;y">Raw</h2>', "x-onclicky"),
+        ('<h2 id="___">Raw</h2>', "section"),
+        ("## __proto__", "proto"),
+        ("## constructor_", "constructor"),
+        ("## Can I breastfeed?", "can-i-breastfeed"),
+    ],
+)
+def test_heading_ids_are_slugs_whatever_the_editor_typed(markdown, heading_id):
+    assert re.findall(r'<h[2-4] id="([^"]*)"', rendering.render(markdown)) == [heading_id]
 
 
 def test_passages_split_at_questions():

@@ -258,14 +258,14 @@ def test_a_reader_killed_mid_run_loses_nothing_and_repeats_nothing(maildir, tmp_
 
     from django.conf import settings
 
-    from tests.workers import test_database_url, wait_until
+    from tests.workers import test_database_env, wait_until
 
     count = 60
     for n in range(count):
         drop_into_maildir(maildir, make_email(sender=f"k{n}@example.net", subject=f"Question {n}"))
     env = {
         **os.environ,
-        "DATABASE_URL": test_database_url(),
+        **test_database_env(),
         "INBOUND_MAIL_URL": f"maildir://{maildir}",
         "PORTAL_VAR_DIR": str(tmp_path / "var"),
         "PRIVATE_FILES_ROOT": str(tmp_path / "private"),

@@ -129,9 +129,16 @@ def test_retry_delays_double_with_jitter_up_to_a_cap(settings):
         assert len(set(delays)) > 1  # jittered, so retries after an outage spread out
 
 
-def test_an_address_with_a_newline_fails_permanently(smtp):
+@pytest.mark.parametrize(
+    "address",
+    [
+        "alice@example.org\nBcc: x@example.com",
+        '"x\x0cy:z"@example.org',  # a form feed in a quoted local part, which Django's EmailField accepts
+    ],
+)
+def test_an_address_that_breaks_the_headers_fails_permanently(smtp, address):
     smtp()
-    message = email_queue(to="alice@example.org\nBcc: x@example.com", template=TEMPLATE)
+    message = email_queue(to=address, template=TEMPLATE)
     email_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.status == Status.FAILED

@@ -10,6 +10,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import timezone
 
 from portal.models import AuditEntry, User
@@ -39,9 +40,72 @@ def per_hour(rate: str) -> float:
 
 
 def test_the_failed_login_limit_per_account_is_pinned_at_no_more_than_100_an_hour():
-    rates = settings.ACCOUNT_RATE_LIMITS["login_failed"].split(",")
-    per_account = [per_hour(rate) for rate in rates if rate.endswith("/key")]
-    assert per_account == [60]
+    per_address = [per_hour(r) for r in settings.ACCOUNT_RATE_LIMITS["login_failed"].split(",") if r.endswith("/key")]
+    per_account = [per_hour(r) for r in settings.ACCOUNT_RATE_LIMITS["login_failed_account"].split(",")]
+    assert (per_address, per_account) == ([60], [100])
+
+
+def test_the_failed_login_limit_is_per_account_whatever_the_host_name(client, mother):
+    for host in ("127.0.0.1", "localhost", "testserver", "127.0.0.1", "localhost"):
+        response = client.post(LOGIN, {"login": mother.email, "password": "not-her-password-1"}, HTTP_HOST=host)
+        assert response.status_code == 200
+    response = client.post(LOGIN, {"login": mother.email, "password": "not-her-password-1"}, HTTP_HOST="testserver")
+    assert response.status_code == 429
+
+
+def fail_from(address: str, user, times: int = 5) -> None:
+    stranger = Client()
+    for _ in range(times):
+        stranger.post(LOGIN, {"login": user.email, "password": "guessing-123"}, REMOTE_ADDR=address)
+
+
+def test_a_stranger_cannot_lock_a_nurse_out(client, nurse):
+    fail_from("203.0.113.9", nurse, times=6)
+    refused = Client().post(LOGIN, {"login": nurse.email, "password": TEST_PASSWORD}, REMOTE_ADDR="203.0.113.9")
+    assert refused.status_code == 429  # the guesser's own address is stopped
+
+    response = client.post(LOGIN, {"login": nurse.email, "password": TEST_PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    assert response.url == MFA
+    assert client.post(MFA, {"code": current_code(nurse)}, REMOTE_ADDR="198.51.100.7").status_code == 302
+    assert client.get("/helpline/").status_code == 200
+
+
+@pytest.fixture
+def small_account_ceiling(settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed_account": "10/h/key"}
+
+
+def test_past_the_account_ceiling_the_password_with_a_valid_code_still_signs_in(client, nurse, small_account_ceiling):
+    fail_from("203.0.113.1", nurse)
+    fail_from("203.0.113.2", nurse)  # 10 failures from two addresses: the account's ceiling
+
+    alone = client.post(LOGIN, {"login": nurse.email, "password": TEST_PASSWORD})
+    assert alone.status_code == 429
+    assert "Code from your authenticator app" in alone.content.decode()
+    with time_machine.travel(timezone.now(), tick=False):
+        code = current_code(nurse)
+        wrong_password = client.post(LOGIN, {"login": nurse.email, "password": "guessing-123", "code": code})
+        wrong_code_ = client.post(LOGIN, {"login": nurse.email, "password": TEST_PASSWORD, "code": wrong_code(nurse)})
+        # The same refusal whichever was wrong: past the limit the form says nothing about the password.
+        assert wrong_password.status_code == wrong_code_.status_code == 429
+        assert strip_tokens(wrong_password) == strip_tokens(wrong_code_)
+
+        response = client.post(LOGIN, {"login": nurse.email, "password": TEST_PASSWORD, "code": code})
+    assert response.status_code == 302 and response.url != MFA  # no second code step: it was just given
+    assert client.get("/helpline/").status_code == 200
+    assert AuditEntry.objects.filter(action="auth.login", actor=nurse).count() == 1
+
+
+def test_past_the_account_ceiling_an_account_without_a_second_factor_waits(client, mother, small_account_ceiling):
+    fail_from("203.0.113.1", mother)
+    fail_from("203.0.113.2", mother)
+    assert client.post(LOGIN, {"login": mother.email, "password": TEST_PASSWORD}).status_code == 429
+    assert client.post(LOGIN, {"login": mother.email, "password": TEST_PASSWORD, "code": "123456"}).status_code == 429
+
+
+def strip_tokens(response) -> str:
+    """The page without its CSRF token and the code typed back into its box."""
+    return re.sub(r'name="(csrfmiddlewaretoken|code)"( [^>]*)? value="[^"]+"', "", response.content.decode())
 
 
 def test_the_sixth_failed_login_for_one_account_in_5_minutes_gets_429(client, mother):
@@ -189,3 +253,21 @@ def test_failed_logins_are_audited_without_the_typed_address(client, mother):
     failures = list(AuditEntry.objects.filter(action="auth.login_failed").order_by("id"))
     assert [(f.target_id, f.ip) for f in failures] == [(str(mother.pk), "127.0.0.1"), ("", "127.0.0.1")]
     assert "nobody" not in str([f.detail for f in failures])
+
+
+def signup_page(email: str) -> str:
+    """The page a visitor ends on after signing up with this address, with the address itself blanked."""
+    response = Client().post(
+        "/accounts/signup/", {"email": email, "password1": TEST_PASSWORD, "password2": TEST_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain == [("/accounts/confirm-email/", 302)]
+    return strip_tokens(response).replace(email, "ADDRESS")
+
+
+def test_signing_up_shows_the_same_page_whether_or_not_the_address_has_an_account(mother, nurse):
+    new = signup_page("new-person@example.org")
+    assert "Check your email" in new
+    assert signup_page(mother.email) == new
+    assert signup_page(nurse.email) == new
+    assert signup_page(mother.email.upper()) == new
+    assert signup_page("new-person@example.org") == new  # signed up twice

@@ -89,8 +89,35 @@ def peers_flows(client: RecordingClient) -> None:
     client.post("/accounts/logout/")
 
 
+def helpline_flows(client: RecordingClient) -> None:
+    """A nurse logs a caller's enquiry, then finds it by name and by email from the queue's search box."""
+    from portal.roles import Role
+    from tests.conftest import make_user
+
+    nurse = make_user(f"nurse2.{CANARY_EMAIL}", role=Role.NURSE, mfa=True)
+    client.force_login(nurse)
+    logged = client.post(
+        "/helpline/enquiries/new/",
+        {
+            "channel": "phone",
+            "caller_type": "self",
+            "name": f"Caller {CANARY}",
+            "email": f"caller.{CANARY_EMAIL}",
+            "phone": "07700 900555",
+            "topics": ["pain"],
+            "urgency": "3",
+            "summary": f"Summary {CANARY}",
+        },
+    )
+    assert logged.status_code == 302
+    for term in (f"Caller {CANARY}", f"caller.{CANARY_EMAIL}"):
+        results = client.get(client.post("/helpline/", {"q": term, "status": "all"})["Location"])
+        assert CANARY in results.content.decode()  # found: the search really ran
+    client.post("/accounts/logout/")
+
+
 # Apps append functions taking the client (signed out) and using CANARY in every personal field.
-FLOWS = [account_flows, peers_flows]
+FLOWS = [account_flows, peers_flows, helpline_flows]
 
 
 @pytest.fixture
