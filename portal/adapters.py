@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.template.loader import render_to_string
 
+from .identity import charity_identity
 from .models import OutboundEmail
 from .outbox import email_record
 
@@ -23,8 +24,7 @@ class AccountAdapter(DefaultAccountAdapter):
             "email": email,
             "current_site": get_current_site(request),
             "site_url": settings.SITE_URL,
-            "site_name": settings.SITE_NAME,
-            "charity_name": settings.CHARITY_NAME,
+            **charity_identity(),
             **context_,
         }
         rendered = self.render_mail(template_prefix, email, ctx)

@@ -90,7 +90,13 @@ SITE_URL = (env_str("SITE_URL") or ("https://" + ALLOWED_HOSTS[0] if PRODUCTION 
     "/"
 )
 SITE_NAME = "Pregnancy and osteoporosis support"
-CHARITY_NAME = env_str("CHARITY_NAME", "The National Osteoporosis Society")
+# The charity that runs the portal, as it is today: header, footer, emails and the privacy
+# notice use these. The leaflet's own words keep the name it was published under (2008).
+# Write the name without "the": templates say "the {{ charity_name }}".
+CHARITY_NAME = env_str("CHARITY_NAME", "Royal Osteoporosis Society")
+CHARITY_URL = env_str("CHARITY_URL", "https://theros.org.uk")
+HELPLINE_PHONE = env_str("HELPLINE_PHONE", "0808 800 0035")
+HELPLINE_HOURS = env_str("HELPLINE_HOURS", "Monday to Friday, 9am to 5pm")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -75,7 +75,7 @@ def test_every_email_has_text_and_html_parts_with_the_footer_and_an_absolute_lin
     assert html.mimetype == "text/html"
     assert sent.subject == f"Test message from {settings.SITE_NAME}"
     for part in (sent.body, html.content):
-        assert f"This email was sent by the helpline of {settings.CHARITY_NAME}" in part
+        assert f"This email was sent by the {settings.CHARITY_NAME} nurse helpline: {settings.HELPLINE_PHONE}" in part
         assert "https://portal.example.org/" in part
     assert sent.extra_headers["Message-ID"] == f"<outbox-{OutboundEmail.objects.get().pk}@portal.example.org>"
     # Transactional mail carries no unsubscribe link or header.
