@@ -12,10 +12,16 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 # The section whose page lists the organisations.
 CONTACTS_SLUG = "useful-contacts"
+
+# Where the loaded words come from. The publisher's name is the one the leaflet was
+# published under; the charity's current name is a setting (CHARITY_NAME).
+LEAFLET_CITATION = "the leaflet ‘Pregnancy and osteoporosis’, National Osteoporosis Society, December 2008"
+LEAFLET_YEAR = 2008
 
 
 class Section(models.Model):
@@ -42,9 +48,15 @@ class Section(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Who signed the live text off, as they were named at the time (shown to the public).
+    reviewer_name = models.CharField(max_length=300, blank=True)
+    reviewer_role = models.CharField(max_length=100, blank=True)
     last_reviewed = models.DateField(null=True, blank=True)
+    # Empty for text loaded from the leaflet and never reviewed online: it is waiting for its
+    # first review, which is not the same as being due on the day it was loaded.
     next_review_due = models.DateField(null=True, blank=True)
-    review_reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
+    # The day editors were last reminded about this section's review (weekly until it is done).
+    review_reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
     # Fingerprint of the content file the loader last wrote here (see leaflet.loader).
     loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -62,7 +74,7 @@ class Section(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
 
-    history = HistoricalRecords(excluded_fields=["body_html", "review_reminder_sent_for", "loaded_hash"])
+    history = HistoricalRecords(excluded_fields=["body_html", "review_reminder_sent_on", "loaded_hash"])
 
     class Meta:
         ordering = ["order"]
@@ -91,6 +103,15 @@ class Section(models.Model):
     @property
     def has_pending_change(self) -> bool:
         return self.status != self.Status.PUBLISHED
+
+    @property
+    def reviewed_online(self) -> bool:
+        return self.last_reviewed is not None
+
+    @property
+    def review_overdue(self) -> bool:
+        """Past its review date: from the day after the date it was due."""
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
 
 
 class Question(models.Model):

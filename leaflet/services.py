@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.outbox import email_queue
 from portal.roles import Role, has_role
 
-from . import cache, rendering, search
+from . import cache, rendering, search, selectors
 from .models import Question, Section
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
@@ -165,6 +165,9 @@ def section_approve(*, section: Section, by) -> Section:
         section.published_author_id = section.draft_author_id
         section.approved_by = by
         section.approved_at = now
+        section.reviewer_name = by.get_full_name()
+        section.reviewer_role = Role.NURSE.label
+        section.review_reminder_sent_on = None
         section.published_at = now
         section.last_reviewed = today
         section.next_review_due = section.draft_next_review_due or today + REVIEW_INTERVAL
@@ -248,6 +251,9 @@ def section_questions_rebuild(*, section: Section) -> None:
     )
 
 
+REMINDER_INTERVAL = datetime.timedelta(days=7)
+
+
 @dataclass
 class ReminderReport:
     sections: int
@@ -255,19 +261,21 @@ class ReminderReport:
 
 
 def review_reminders_send(*, today: datetime.date | None = None) -> ReminderReport:
-    """Email every editor once about live sections whose review has fallen due.
+    """Email every editor about live sections whose review is due, weekly until it is done.
 
-    Each section is reminded once per due date (`review_reminder_sent_for`), so
-    the hourly beat task can run as often as it likes; rows are claimed with
-    SKIP LOCKED so two runs at once never remind twice.
+    A section needs review from its due date on, or from the start when it has no
+    review date (loaded from the leaflet and never reviewed online). Editors hear
+    about it on the first run after that and then every `REMINDER_INTERVAL` until a
+    nurse approves a review (`section_approve` clears `review_reminder_sent_on`).
+    The hourly beat task can therefore run as often as it likes; rows are claimed
+    with SKIP LOCKED so two runs at once never remind twice.
     """
     today = today or timezone.localdate()
     with transaction.atomic():
         due = list(
-            Section.objects.select_for_update(skip_locked=True)
-            .filter(published_at__isnull=False, next_review_due__lte=today)
-            .exclude(review_reminder_sent_for=F("next_review_due"))
-            .order_by("next_review_due", "order")
+            selectors.sections_due_for_review(today)
+            .select_for_update(skip_locked=True)
+            .filter(Q(review_reminder_sent_on__isnull=True) | Q(review_reminder_sent_on__lte=today - REMINDER_INTERVAL))
         )
         if not due:
             return ReminderReport(sections=0, emails=0)
@@ -284,7 +292,6 @@ def review_reminders_send(*, today: datetime.date | None = None) -> ReminderRepo
                 template="leaflet/email/review_due",
                 context={"sections": [{"title": s.title, "due": s.next_review_due, "slug": s.slug} for s in due]},
             )
-        for section in due:
-            Section.objects.filter(pk=section.pk).update(review_reminder_sent_for=section.next_review_due)
+        Section.objects.filter(pk__in=[s.pk for s in due]).update(review_reminder_sent_on=today)
         audit_record(action="leaflet.review_reminders_sent", sections=[s.pk for s in due], editors=len(editors))
     return ReminderReport(sections=len(due), emails=len(editors))

@@ -50,7 +50,7 @@ def contents(request):
 
 @public_page
 def section_detail(request, slug):
-    section = get_object_or_404(selectors.published_sections().select_related("approved_by"), slug=slug)
+    section = get_object_or_404(selectors.published_sections(), slug=slug)
     siblings = list(selectors.published_sections().only("slug", "title", "order"))
     index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
     context = {
@@ -69,7 +69,7 @@ def section_detail(request, slug):
 
 @public_page
 def exercise_programme(request):
-    section = get_object_or_404(selectors.published_sections().select_related("approved_by"), slug=EXERCISES_SLUG)
+    section = get_object_or_404(selectors.published_sections(), slug=EXERCISES_SLUG)
     programme, groups = _programme()
     return render(
         request, "leaflet/exercise_programme.html", {"section": section, "programme": programme, "groups": groups}
@@ -137,13 +137,15 @@ def _error_text(exc: ValidationError) -> str:
 @role_required(Role.EDITOR, Role.NURSE)
 def editor_dashboard(request):
     sections = Section.objects.select_related("draft_author", "approved_by").order_by("order")
+    due = list(selectors.sections_due_for_review())
     return render(
         request,
         "leaflet/editor/dashboard.html",
         {
             "sections": sections,
             "awaiting": [s for s in sections if s.status == Section.Status.AWAITING_REVIEW],
-            "due": selectors.sections_due_for_review(),
+            "overdue": [s for s in due if s.next_review_due is not None],
+            "never_reviewed": [s for s in due if s.next_review_due is None],
         },
     )
 

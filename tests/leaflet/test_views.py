@@ -22,7 +22,8 @@ def test_home_lists_the_six_questions_sections_and_calls_to_action(client, leafl
     assert '<a class="button" href="/helpline/ask/">Ask a nurse</a>' in body
     assert '<a class="button" href="/peers/request/">Talk to someone who has been through it</a>' in body
     assert body.count('<li><a href="/guidance/') >= 17
-    assert "Next review due" in body
+    assert "This guidance comes from the leaflet ‘Pregnancy and osteoporosis’" in body
+    assert "0 of 17 pages have been reviewed online so far." in body
 
 
 def test_contents_lists_sections_and_their_questions_in_constant_queries(
@@ -38,7 +39,7 @@ def test_contents_lists_sections_and_their_questions_in_constant_queries(
 
 def test_a_section_page_has_review_dates_previous_next_and_its_stories(client, leaflet):
     body = client.get("/guidance/diagnosis/").content.decode()
-    assert "Last reviewed" in body and "Next review due" in body
+    assert "From the leaflet ‘Pregnancy and osteoporosis’" in body and "Not yet reviewed online." in body
     assert 'rel="prev" href="/guidance/localised-osteoporosis/"' in body
     assert 'rel="next" href="/guidance/coping-with-pain/"' in body
     assert 'id="kate"' in body and 'id="lisa"' in body
@@ -241,7 +242,7 @@ def test_the_dashboard_lists_awaiting_and_due_sections_in_constant_queries(
         body = client.get(reverse("leaflet:editor")).content.decode()
     assert "Waiting for clinical review" in body
     assert body.count(f'href="/editor/sections/{breastfeeding.pk}/"') >= 2
-    assert "review was due" in body  # loaded content is due for its first review
+    assert "Never reviewed online (17)" in body  # loaded content waits for its first review
 
 
 def test_the_admin_cannot_change_a_section_around_review(client, breastfeeding, admin_user):
