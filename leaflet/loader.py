@@ -163,6 +163,8 @@ def _load_organisations(content_dir: Path, force: bool, report: LoadReport) -> N
         organisation = organisation or Organisation(slug=item["slug"])
         for name, value in {**item, "order": order}.items():
             setattr(organisation, name, value)
+        # The leaflet's details, as printed in 2008: nobody has checked them since.
+        organisation.details_checked_on = organisation.details_checked_by = None
         organisation.full_clean()
         organisation.save()
         (report.created if created else report.updated).append(f"organisation {item['slug']}")

@@ -255,8 +255,26 @@ class Organisation(models.Model):
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
     description = models.TextField(blank=True)
+    # Contact details are shown as links only once a nurse has checked they still work;
+    # until then they are the 2008 leaflet's and labelled so.
+    details_checked_on = models.DateField(null=True, blank=True)
+    details_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # New details someone proposed, waiting for a nurse other than the proposer to approve them.
+    proposed_name = models.CharField(max_length=200, blank=True)
+    proposed_phone = models.CharField(max_length=40, blank=True)
+    proposed_website = models.URLField(blank=True)
+    proposed_email = models.EmailField(blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+
+    # The fields a proposal can change.
+    DETAIL_FIELDS = ("name", "phone", "website", "email")
 
     class Meta:
         ordering = ["order", "name"]
@@ -270,6 +288,14 @@ class Organisation(models.Model):
     @property
     def website_label(self) -> str:
         return self.website.split("//", 1)[-1].rstrip("/")
+
+    @property
+    def details_checked(self) -> bool:
+        return self.details_checked_on is not None
+
+    @property
+    def has_proposal(self) -> bool:
+        return self.proposed_at is not None
 
 
 class SearchEntry(models.Model):

@@ -20,7 +20,7 @@ from portal.outbox import email_queue
 from portal.roles import Role, has_role
 
 from . import cache, rendering, search, selectors
-from .models import Question, Section
+from .models import Organisation, Question, Section
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
@@ -30,14 +30,19 @@ ERROR_NOT_NURSE = "Only a helpline nurse can approve guidance."
 ERROR_OWN_CHANGE = "You wrote this change, so another nurse must approve it."
 ERROR_TITLE_REQUIRED = "Enter a title."
 ERROR_UNKNOWN_REVISION = "That revision does not belong to this section."
+ERROR_PROPOSAL_PENDING = (
+    "New details for this organisation are already waiting for approval. Approve or reject them first."
+)
+ERROR_NO_PROPOSAL = "There are no proposed details waiting for approval."
+ERROR_PROPOSAL_SAME = "These are the details shown now. To confirm they still work, mark them as checked instead."
 
 
 def _status_error(action: str, section: Section) -> ValidationError:
     return ValidationError(f'Can\'t {action} a section that is "{section.get_status_display().lower()}".')
 
 
-def _locked(section: Section) -> Section:
-    return Section.objects.select_for_update().get(pk=section.pk)
+def _locked(obj):
+    return type(obj).objects.select_for_update().get(pk=obj.pk)
 
 
 def section_save_draft(
@@ -254,6 +259,91 @@ def section_questions_rebuild(*, section: Section) -> None:
 REMINDER_INTERVAL = datetime.timedelta(days=7)
 
 
+# ---------------------------------------------------------------- organisations' contact details
+def organisation_mark_checked(*, organisation: Organisation, by) -> Organisation:
+    """A nurse confirms the contact details shown still work: from now on they are links."""
+    if not has_role(by, Role.NURSE):
+        raise ValidationError(ERROR_NOT_NURSE)
+    with transaction.atomic():
+        organisation = _locked(organisation)
+        organisation.details_checked_on = timezone.localdate()
+        organisation.details_checked_by = by
+        organisation._change_reason = "contact details checked"
+        organisation._history_user = by
+        organisation.save(update_fields=["details_checked_on", "details_checked_by"])
+        audit_record(action="leaflet.organisation_checked", actor=by, target=organisation)
+        content_refreshed()
+    return organisation
+
+
+def organisation_propose(*, organisation: Organisation, by, name: str, phone: str, website: str, email: str):
+    """Propose new contact details. The public page does not change until another nurse approves them."""
+    with transaction.atomic():
+        organisation = _locked(organisation)
+        if organisation.has_proposal:
+            raise ValidationError(ERROR_PROPOSAL_PENDING)
+        proposed = {"name": name.strip(), "phone": phone.strip(), "website": website.strip(), "email": email.strip()}
+        if all(getattr(organisation, field) == value for field, value in proposed.items()):
+            raise ValidationError(ERROR_PROPOSAL_SAME)
+        for field, value in proposed.items():
+            setattr(organisation, f"proposed_{field}", value)
+        organisation.proposed_by = by
+        organisation.proposed_at = timezone.now()
+        organisation.full_clean()
+        organisation._change_reason = "new contact details proposed"
+        organisation._history_user = by
+        organisation.save()
+        audit_record(action="leaflet.organisation_proposed", actor=by, target=organisation)
+    return organisation
+
+
+def organisation_approve(*, organisation: Organisation, by) -> Organisation:
+    """A nurse who did not propose them approves new contact details: they go live, checked today."""
+    if not has_role(by, Role.NURSE):
+        raise ValidationError(ERROR_NOT_NURSE)
+    with transaction.atomic():
+        organisation = _locked(organisation)
+        if not organisation.has_proposal:
+            raise ValidationError(ERROR_NO_PROPOSAL)
+        if organisation.proposed_by_id == by.pk:
+            raise ValidationError(ERROR_OWN_CHANGE)
+        for field in Organisation.DETAIL_FIELDS:
+            setattr(organisation, field, getattr(organisation, f"proposed_{field}"))
+        _clear_proposal(organisation)
+        organisation.details_checked_on = timezone.localdate()
+        organisation.details_checked_by = by
+        organisation._change_reason = "new contact details approved"
+        organisation._history_user = by
+        organisation.save()
+        audit_record(action="leaflet.organisation_approved", actor=by, target=organisation)
+        content_refreshed()
+    return organisation
+
+
+def organisation_reject(*, organisation: Organisation, by) -> Organisation:
+    """A nurse turns proposed details down (or the proposer withdraws them); the live details stay."""
+    with transaction.atomic():
+        organisation = _locked(organisation)
+        if not organisation.has_proposal:
+            raise ValidationError(ERROR_NO_PROPOSAL)
+        if not has_role(by, Role.NURSE) and organisation.proposed_by_id != by.pk:
+            raise ValidationError(ERROR_NOT_NURSE)
+        _clear_proposal(organisation)
+        organisation._change_reason = "proposed contact details rejected"
+        organisation._history_user = by
+        organisation.save()
+        audit_record(action="leaflet.organisation_rejected", actor=by, target=organisation)
+    return organisation
+
+
+def _clear_proposal(organisation: Organisation) -> None:
+    for field in Organisation.DETAIL_FIELDS:
+        setattr(organisation, f"proposed_{field}", "")
+    organisation.proposed_by = None
+    organisation.proposed_at = None
+
+
+# ---------------------------------------------------------------- review reminders
 @dataclass
 class ReminderReport:
     sections: int

@@ -22,4 +22,9 @@ urlpatterns = [
     path("editor/sections/<int:pk>/return/", views.section_return, name="section-return"),
     path("editor/sections/<int:pk>/history/", views.section_history, name="section-history"),
     path("editor/sections/<int:pk>/revert/<int:history_id>/", views.section_revert, name="section-revert"),
+    path("editor/contacts/", views.contacts_check, name="contacts-check"),
+    path("editor/contacts/<int:pk>/checked/", views.organisation_mark_checked, name="organisation-checked"),
+    path("editor/contacts/<int:pk>/propose/", views.organisation_propose, name="organisation-propose"),
+    path("editor/contacts/<int:pk>/approve/", views.organisation_approve, name="organisation-approve"),
+    path("editor/contacts/<int:pk>/reject/", views.organisation_reject, name="organisation-reject"),
 ]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from portal.access import role_required
@@ -14,8 +15,17 @@ from portal.roles import Role
 
 from . import rendering, search, selectors, services
 from .cache import public_page
-from .forms import ReturnForm, SectionDraftForm
-from .models import CONTACTS_SLUG, CaseStudy, ExerciseGroup, ExerciseProgramme, IntroQuestion, Question, Section
+from .forms import OrganisationDetailsForm, ReturnForm, SectionDraftForm
+from .models import (
+    CONTACTS_SLUG,
+    CaseStudy,
+    ExerciseGroup,
+    ExerciseProgramme,
+    IntroQuestion,
+    Organisation,
+    Question,
+    Section,
+)
 
 EXERCISES_SLUG = "exercises"
 
@@ -258,6 +268,72 @@ def section_revert(request, pk, history_id):
         "That revision is back in the draft. Submit it for review to publish it.",
         history_id=history_id,
     )
+
+
+# ---------------------------------------------------------------- contact details
+def get_organisation_for_user(request, pk: int) -> Organisation:
+    """Every editor and nurse may see every organisation; anyone else never reaches here."""
+    return get_object_or_404(Organisation, pk=pk)
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def contacts_check(request):
+    organisations = list(selectors.organisations().select_related("details_checked_by", "proposed_by"))
+    return render(
+        request,
+        "leaflet/editor/contacts.html",
+        {
+            "organisations": organisations,
+            "unchecked": [o for o in organisations if not o.details_checked],
+            "proposed": [o for o in organisations if o.has_proposal],
+        },
+    )
+
+
+def _organisation_action(request, pk, service, success: str):
+    organisation = get_organisation_for_user(request, pk)
+    try:
+        service(organisation=organisation, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, success)
+    return redirect(reverse("leaflet:contacts-check") + f"#{organisation.slug}")
+
+
+@require_POST
+@role_required(Role.NURSE, allow_admin=False)
+def organisation_mark_checked(request, pk):
+    return _organisation_action(
+        request, pk, services.organisation_mark_checked, "Marked as checked today. The details are now links."
+    )
+
+
+@require_POST
+@role_required(Role.NURSE, allow_admin=False)
+def organisation_approve(request, pk):
+    return _organisation_action(request, pk, services.organisation_approve, "New details approved and published.")
+
+
+@require_POST
+@role_required(Role.EDITOR, Role.NURSE)
+def organisation_reject(request, pk):
+    return _organisation_action(request, pk, services.organisation_reject, "Proposed details rejected.")
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def organisation_propose(request, pk):
+    organisation = get_organisation_for_user(request, pk)
+    form = OrganisationDetailsForm.for_organisation(organisation, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_propose(organisation=organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "New details proposed. Another nurse must approve them before they are shown.")
+            return redirect(reverse("leaflet:contacts-check") + f"#{organisation.slug}")
+    return render(request, "leaflet/editor/organisation_propose.html", {"organisation": organisation, "form": form})
 
 
 def _diff(old: str, new: str) -> list[tuple[str, str]]:
