@@ -22,6 +22,7 @@ urlpatterns = [
     path("editor/sections/<int:pk>/return/", views.section_return, name="section-return"),
     path("editor/sections/<int:pk>/history/", views.section_history, name="section-history"),
     path("editor/sections/<int:pk>/revert/<int:history_id>/", views.section_revert, name="section-revert"),
+    path("editor/out-of-date/", views.out_of_date, name="out-of-date"),
     path("editor/contacts/", views.contacts_check, name="contacts-check"),
     path("editor/contacts/<int:pk>/checked/", views.organisation_mark_checked, name="organisation-checked"),
     path("editor/contacts/<int:pk>/propose/", views.organisation_propose, name="organisation-propose"),

@@ -13,7 +13,7 @@ from portal.access import role_required
 from portal.audit import audit_record
 from portal.roles import Role
 
-from . import rendering, search, selectors, services
+from . import outdated, rendering, search, selectors, services
 from .cache import public_page
 from .forms import OrganisationDetailsForm, ReturnForm, SectionDraftForm
 from .models import (
@@ -267,6 +267,23 @@ def section_revert(request, pk, history_id):
         services.section_revert,
         "That revision is back in the draft. Submit it for review to publish it.",
         history_id=history_id,
+    )
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def out_of_date(request):
+    """Passages mentioning phone numbers, web addresses, benefits or medicines, worst review state first."""
+    topic = request.GET.get("topic", "")
+    passages = outdated.passages_to_check()
+    counts = [(t, sum(1 for p in passages if t.key in p.topics)) for t in outdated.TOPICS]
+    if topic in outdated.TOPIC_KEYS:
+        passages = [p for p in passages if topic in p.topics]
+    else:
+        topic = ""
+    return render(
+        request,
+        "leaflet/editor/out_of_date.html",
+        {"passages": passages, "counts": counts, "topic": topic, "states": outdated.State},
     )
 
 
