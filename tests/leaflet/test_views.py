@@ -1,4 +1,8 @@
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from leaflet import services
@@ -253,3 +257,23 @@ def test_the_admin_cannot_change_a_section_around_review(client, breastfeeding, 
     assert response.status_code == 403
     breastfeeding.refresh_from_db()
     assert breastfeeding.title == "What about breastfeeding?"
+
+
+def test_the_dashboard_lists_overdue_reviews_first_with_counts(client, breastfeeding, editor, nurse):
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 10, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        services.section_save_draft(
+            section=breastfeeding,
+            by=editor,
+            **draft_fields(breastfeeding, body="Reviewed.", next_review_due=datetime.date(2026, 6, 1)),
+        )
+        services.section_submit(section=breastfeeding, by=editor)
+        services.section_approve(section=breastfeeding, by=nurse)
+    client.force_login(editor)
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        body = client.get(reverse("leaflet:editor")).content.decode()
+    assert "Review overdue or due today: 1" in body
+    assert "Never reviewed online: 16" in body
+    overdue = body.index("Review overdue (1)")
+    assert overdue < body.index("Never reviewed online (16)") < body.index("Waiting for clinical review (0)")
+    assert body.index("What about breastfeeding?", overdue) < body.index("Never reviewed online (16)")
+    assert "review overdue since 1 June 2026" in body
