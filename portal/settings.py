@@ -231,7 +231,7 @@ CELERY_TASK_ROUTES = {"portal.email_*": {"queue": "email"}}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE: dict = {}
-# ---- leaflet: email editors when a section's review falls due (idempotent; hourly is plenty)
+# ---- leaflet: email editors about sections needing review, weekly per section until reviewed (hourly check)
 CELERY_BEAT_SCHEDULE["leaflet-review-reminders"] = {"task": "leaflet.review_reminders", "schedule": 60 * 60}
 
 # ---- outbox (portal): publish due and lost email tasks, recover sends interrupted by a crash
