@@ -256,9 +256,6 @@ def section_questions_rebuild(*, section: Section) -> None:
     )
 
 
-REMINDER_INTERVAL = datetime.timedelta(days=7)
-
-
 # ---------------------------------------------------------------- organisations' contact details
 def organisation_mark_checked(*, organisation: Organisation, by) -> Organisation:
     """A nurse confirms the contact details shown still work: from now on they are links."""
@@ -344,6 +341,9 @@ def _clear_proposal(organisation: Organisation) -> None:
 
 
 # ---------------------------------------------------------------- review reminders
+REMINDER_INTERVAL = datetime.timedelta(days=7)
+
+
 @dataclass
 class ReminderReport:
     sections: int

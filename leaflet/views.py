@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import role_required
 from portal.audit import audit_record
-from portal.roles import Role
+from portal.roles import Role, has_role
 
 from . import outdated, rendering, search, selectors, services
 from .cache import public_page
@@ -303,6 +303,8 @@ def contacts_check(request):
             "organisations": organisations,
             "unchecked": [o for o in organisations if not o.details_checked],
             "proposed": [o for o in organisations if o.has_proposal],
+            # Checking and approving are clinical sign-off: nurses only, not site administrators.
+            "can_sign_off": has_role(request.user, Role.NURSE),
         },
     )
 

@@ -153,3 +153,22 @@ def test_reloading_the_leaflet_with_force_forgets_the_check(leaflet, nurse):
     services.organisation_mark_checked(organisation=_nos(leaflet), by=nurse)
     content_load(force=True)
     assert not _nos(leaflet).details_checked
+
+
+def test_the_contacts_page_offers_only_the_actions_each_person_may_take(client, leaflet, nurse, editor, admin_user):
+    services.organisation_propose(organisation=_nos(leaflet), by=editor, **NEW_DETAILS)
+    client.force_login(editor)
+    body = client.get(reverse("leaflet:contacts-check")).content.decode()
+    assert "Withdraw them" in body and "Approve and publish" not in body
+
+    client.force_login(admin_user)
+    body = client.get(reverse("leaflet:contacts-check")).content.decode()
+    assert "A nurse will approve or reject them." in body
+    assert "Approve and publish" not in body and "mark as checked today" not in body
+
+    client.force_login(nurse)
+    body = client.get(reverse("leaflet:contacts-check")).content.decode()
+    assert "Approve and publish" in body and "mark as checked today" in body
+    client.post(reverse("leaflet:organisation-reject", args=[_nos(leaflet).pk]))
+    assert not _nos(leaflet).has_proposal
+    assert AuditEntry.objects.filter(action="leaflet.organisation_rejected", actor=nurse).exists()
