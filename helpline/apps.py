@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 def check_helpline_hours(app_configs, **kwargs):
     """A mistyped HELPLINE_HOURS fails `check` at deploy time, not the "Ask a nurse" page later."""
-    from . import hours
+    from portal import hours
 
     try:
         hours.spans()

@@ -16,13 +16,14 @@ from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import hours
 from portal.audit import audit_record
 from portal.inbound import inbound_erase_about
 from portal.models import InboundEmail, OutboundEmail, User
 from portal.outbox import email_cancel_about, email_queue, email_record, emails_about
 from portal.roles import Role, has_role, is_admin
 
-from . import hours, replies
+from . import replies
 from .models import (
     OPEN_STATUSES,
     TRANSITIONS_BY_ACTION,

@@ -68,4 +68,14 @@ class ExerciseProgrammeAdmin(RefreshingAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(RefreshingAdmin):
-    list_display = ["order", "name", "kind", "phone"]
+    """Contact details change only through a nurse's check or an approved proposal (the editors' pages)."""
+
+    list_display = ["order", "name", "kind", "phone", "details_checked_on"]
+    readonly_fields = [
+        *Organisation.DETAIL_FIELDS,
+        "details_checked_on",
+        "details_checked_by",
+        *(f"proposed_{field}" for field in Organisation.DETAIL_FIELDS),
+        "proposed_by",
+        "proposed_at",
+    ]

@@ -19,6 +19,7 @@ anyone signed in has a session cookie, so they can never be served a shared
 copy, and nobody is served a copy with someone else's one-off messages.
 """
 
+import datetime
 import hashlib
 import time
 import uuid
@@ -27,6 +28,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
 
@@ -119,6 +121,12 @@ def is_anonymous_reader(request) -> bool:
     )
 
 
+def _seconds_until_midnight() -> int:
+    now = timezone.localtime()
+    midnight = datetime.datetime.combine(now.date() + datetime.timedelta(days=1), datetime.time(), now.tzinfo)
+    return max(1, int((midnight - now).total_seconds()))
+
+
 def public_page(view=None, *, timeout: int = PAGE_TIMEOUT):
     """Let shared caches and the page cache keep this view's pages for anonymous readers only.
 
@@ -131,7 +139,8 @@ def public_page(view=None, *, timeout: int = PAGE_TIMEOUT):
             response = view(request, *args, **kwargs)
             if is_anonymous_reader(request) and response.status_code == 200:
                 patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE, s_maxage=SHARED_MAX_AGE)
-                response.leaflet_cache_timeout = timeout
+                # Pages say whether a review is overdue, which changes at midnight, not on publish.
+                response.leaflet_cache_timeout = min(timeout, _seconds_until_midnight())
             else:
                 add_never_cache_headers(response)
                 patch_cache_control(response, private=True)
@@ -162,7 +171,7 @@ class PageCacheMiddleware:
         if entry is None:
             key = f"{PAGE_KEY_PREFIX}:{version}:{path_hash}"
             entry = cache.get(key)
-            if entry is None:
+            if entry is None or entry["expires_at"] <= time.time():
                 response = self.get_response(request)
                 timeout = getattr(response, "leaflet_cache_timeout", None)
                 if timeout is None or response.streaming:

@@ -81,3 +81,18 @@ class ClinicalTextDraftForm(forms.Form):
                 "next_review_due": text.draft_next_review_due,
             },
         )
+class OrganisationDetailsForm(forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": "Enter the organisation’s name."})
+    phone = forms.CharField(max_length=40, required=False, help_text="As it should be shown, e.g. 0808 800 0035.")
+    website = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter the web address in full, for example https://theros.org.uk."},
+    )
+    email = forms.EmailField(
+        required=False, error_messages={"invalid": "Enter an email address like helpline@example.org."}
+    )
+
+    @classmethod
+    def for_organisation(cls, organisation, data=None):
+        return cls(data, initial={field: getattr(organisation, field) for field in organisation.DETAIL_FIELDS})

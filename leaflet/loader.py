@@ -69,9 +69,12 @@ def _write_section(section: Section, meta: dict, body: str, digest: str) -> None
     section.body_html = rendering.render(body)
     section.evidence_sources = section.draft_evidence_sources = sources
     section.last_reviewed = meta.get("last_reviewed")
-    # With no recorded review, the content is due for one now: nobody has
-    # clinically checked it since it came off the printed page.
-    section.next_review_due = section.draft_next_review_due = meta.get("next_review_due") or timezone.localdate()
+    # With no recorded review there is no review date: the words are the 2008 leaflet's,
+    # waiting for their first review online (see selectors.sections_due_for_review), not
+    # "due" on whatever day they happened to be loaded.
+    section.next_review_due = section.draft_next_review_due = meta.get("next_review_due")
+    section.reviewer_name = section.reviewer_role = ""
+    section.review_reminder_sent_on = None
     section.status = Section.Status.PUBLISHED
     section.published_at = now
     section.approved_by = section.draft_author = section.published_author = None
@@ -160,6 +163,8 @@ def _load_organisations(content_dir: Path, force: bool, report: LoadReport) -> N
         organisation = organisation or Organisation(slug=item["slug"])
         for name, value in {**item, "order": order}.items():
             setattr(organisation, name, value)
+        # The leaflet's details, as printed in 2008: nobody has checked them since.
+        organisation.details_checked_on = organisation.details_checked_by = None
         organisation.full_clean()
         organisation.save()
         (report.created if created else report.updated).append(f"organisation {item['slug']}")

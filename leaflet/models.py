@@ -12,10 +12,16 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 # The section whose page lists the organisations.
 CONTACTS_SLUG = "useful-contacts"
+
+# Where the loaded words come from. The publisher's name is the one the leaflet was
+# published under; the charity's current name is a setting (CHARITY_NAME).
+LEAFLET_CITATION = "the leaflet ‘Pregnancy and osteoporosis’, National Osteoporosis Society, December 2008"
+LEAFLET_YEAR = 2008
 
 
 class ReviewStatus(models.TextChoices):
@@ -42,9 +48,15 @@ class ClinicallyReviewed(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Who signed the live text off, as they were named at the time (shown to the public).
+    reviewer_name = models.CharField(max_length=300, blank=True)
+    reviewer_role = models.CharField(max_length=100, blank=True)
     last_reviewed = models.DateField(null=True, blank=True)
+    # Empty for text loaded from the leaflet and never reviewed online: it is waiting for its
+    # first review, which is not the same as being due on the day it was loaded.
     next_review_due = models.DateField(null=True, blank=True)
-    review_reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
+    # The day editors were last reminded about this review (weekly until it is done).
+    review_reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
 
     status = models.CharField(max_length=20, choices=ReviewStatus, default=ReviewStatus.DRAFT)
     draft_next_review_due = models.DateField(null=True, blank=True)
@@ -68,6 +80,15 @@ class ClinicallyReviewed(models.Model):
     @property
     def has_pending_change(self) -> bool:
         return self.status != ReviewStatus.PUBLISHED
+
+    @property
+    def reviewed_online(self) -> bool:
+        return self.last_reviewed is not None
+
+    @property
+    def review_overdue(self) -> bool:
+        """Past its review date: from the day after the date it was due."""
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
 
     def draft_matches_live(self) -> bool:
         raise NotImplementedError
@@ -97,7 +118,7 @@ class Section(ClinicallyReviewed):
     draft_body = models.TextField(blank=True)
     draft_evidence_sources = models.TextField(blank=True)
 
-    history = HistoricalRecords(excluded_fields=["body_html", "review_reminder_sent_for", "loaded_hash"])
+    history = HistoricalRecords(excluded_fields=["body_html", "review_reminder_sent_on", "loaded_hash"])
 
     class Meta:
         ordering = ["order"]
@@ -164,7 +185,7 @@ class ClinicalText(ClinicallyReviewed):
 
     DRAFT_FIELDS = ("draft_title", "draft_body", "draft_sources")
 
-    history = HistoricalRecords(excluded_fields=["review_reminder_sent_for"])
+    history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
 
     class Meta:
         ordering = ["slug"]
@@ -185,6 +206,15 @@ class ClinicalText(ClinicallyReviewed):
         self.title = self.draft_title
         self.body = self.draft_body
         self.sources = self.draft_sources
+
+    @property
+    def reviewed_online(self) -> bool:
+        return self.last_reviewed is not None
+
+    @property
+    def review_overdue(self) -> bool:
+        """Past its review date: from the day after the date it was due."""
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
 
 
 class Question(models.Model):
@@ -328,8 +358,26 @@ class Organisation(models.Model):
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
     description = models.TextField(blank=True)
+    # Contact details are shown as links only once a nurse has checked they still work;
+    # until then they are the 2008 leaflet's and labelled so.
+    details_checked_on = models.DateField(null=True, blank=True)
+    details_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # New details someone proposed, waiting for a nurse other than the proposer to approve them.
+    proposed_name = models.CharField(max_length=200, blank=True)
+    proposed_phone = models.CharField(max_length=40, blank=True)
+    proposed_website = models.URLField(blank=True)
+    proposed_email = models.EmailField(blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+
+    # The fields a proposal can change.
+    DETAIL_FIELDS = ("name", "phone", "website", "email")
 
     class Meta:
         ordering = ["order", "name"]
@@ -343,6 +391,14 @@ class Organisation(models.Model):
     @property
     def website_label(self) -> str:
         return self.website.split("//", 1)[-1].rstrip("/")
+
+    @property
+    def details_checked(self) -> bool:
+        return self.details_checked_on is not None
+
+    @property
+    def has_proposal(self) -> bool:
+        return self.proposed_at is not None
 
 
 class SearchEntry(models.Model):

@@ -1,6 +1,6 @@
 """Reads other apps may use (the helpline links sections and organisations; keep these names)."""
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from . import search
@@ -23,18 +23,30 @@ def published_section_count_matching(text: str) -> int:
 
 
 def sections_due_for_review(today=None) -> QuerySet[Section]:
+    """Live sections whose review is due: past or at their review date, or never given one
+    (loaded from the leaflet and waiting for a first review online). Oldest due first,
+    never-reviewed ones after the dated ones."""
     today = today or timezone.localdate()
-    return published_sections().filter(next_review_due__lte=today).order_by("next_review_due", "order")
+    return (
+        published_sections()
+        .filter(Q(next_review_due__lte=today) | Q(next_review_due__isnull=True))
+        .order_by(F("next_review_due").asc(nulls_last=True), "order")
+    )
 
 
 def review_dates_summary() -> dict:
-    """The oldest review and the soonest review due across the live guidance, for pages
-    (home, contents, search) that are not a single section."""
+    """How much of the live guidance has been reviewed online, for pages (home, contents,
+    search, the print view) that are not a single section."""
+    today = timezone.localdate()
     sections = list(published_sections().values_list("last_reviewed", "next_review_due"))
     reviewed = [r for r, _ in sections if r]
     due = [d for _, d in sections if d]
     return {
-        "last_reviewed": min(reviewed) if len(reviewed) == len(sections) and reviewed else None,
+        "total": len(sections),
+        "reviewed": len(reviewed),
+        "never_reviewed": len(sections) - len(reviewed),
+        "overdue": sum(1 for d in due if d < today),
+        "last_reviewed": max(reviewed) if reviewed else None,
         "next_review_due": min(due) if due else None,
     }
 

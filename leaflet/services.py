@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.outbox import email_queue
-from portal.roles import Role
+from portal.roles import Role, has_role
 
 from . import cache, rendering, search, workflow
-from .models import ClinicallyReviewed, ClinicalText, Question, Section
+from .models import ClinicalText, Organisation, Question, Section
 
 ERROR_AWAITING_REVIEW = workflow.ERROR_AWAITING_REVIEW.format(noun="section")
 ERROR_NO_CHANGES = workflow.ERROR_NO_CHANGES.format(noun="section")
@@ -28,9 +28,14 @@ ERROR_NOT_NURSE = workflow.ERROR_NOT_NURSE
 ERROR_OWN_CHANGE = workflow.ERROR_OWN_CHANGE
 ERROR_TITLE_REQUIRED = "Enter a title."
 ERROR_UNKNOWN_REVISION = workflow.ERROR_UNKNOWN_REVISION.format(noun="section")
+ERROR_PROPOSAL_PENDING = (
+    "New details for this organisation are already waiting for approval. Approve or reject them first."
+)
+ERROR_NO_PROPOSAL = "There are no proposed details waiting for approval."
+ERROR_PROPOSAL_SAME = "These are the details shown now. To confirm they still work, mark them as checked instead."
 
 
-def _locked(item: ClinicallyReviewed) -> ClinicallyReviewed:
+def _locked(item):
     return type(item).objects.select_for_update().get(pk=item.pk)
 
 
@@ -175,6 +180,94 @@ def section_questions_rebuild(*, section: Section) -> None:
     )
 
 
+# ---------------------------------------------------------------- organisations' contact details
+def organisation_mark_checked(*, organisation: Organisation, by) -> Organisation:
+    """A nurse confirms the contact details shown still work: from now on they are links."""
+    if not has_role(by, Role.NURSE):
+        raise ValidationError(ERROR_NOT_NURSE)
+    with transaction.atomic():
+        organisation = _locked(organisation)
+        organisation.details_checked_on = timezone.localdate()
+        organisation.details_checked_by = by
+        organisation._change_reason = "contact details checked"
+        organisation._history_user = by
+        organisation.save(update_fields=["details_checked_on", "details_checked_by"])
+        audit_record(action="leaflet.organisation_checked", actor=by, target=organisation)
+        content_refreshed()
+    return organisation
+
+
+def organisation_propose(*, organisation: Organisation, by, name: str, phone: str, website: str, email: str):
+    """Propose new contact details. The public page does not change until another nurse approves them."""
+    with transaction.atomic():
+        organisation = _locked(organisation)
+        if organisation.has_proposal:
+            raise ValidationError(ERROR_PROPOSAL_PENDING)
+        proposed = {"name": name.strip(), "phone": phone.strip(), "website": website.strip(), "email": email.strip()}
+        if all(getattr(organisation, field) == value for field, value in proposed.items()):
+            raise ValidationError(ERROR_PROPOSAL_SAME)
+        for field, value in proposed.items():
+            setattr(organisation, f"proposed_{field}", value)
+        organisation.proposed_by = by
+        organisation.proposed_at = timezone.now()
+        organisation.full_clean()
+        organisation._change_reason = "new contact details proposed"
+        organisation._history_user = by
+        organisation.save()
+        audit_record(action="leaflet.organisation_proposed", actor=by, target=organisation)
+    return organisation
+
+
+def organisation_approve(*, organisation: Organisation, by) -> Organisation:
+    """A nurse who did not propose them approves new contact details: they go live, checked today."""
+    if not has_role(by, Role.NURSE):
+        raise ValidationError(ERROR_NOT_NURSE)
+    with transaction.atomic():
+        organisation = _locked(organisation)
+        if not organisation.has_proposal:
+            raise ValidationError(ERROR_NO_PROPOSAL)
+        if organisation.proposed_by_id == by.pk:
+            raise ValidationError(ERROR_OWN_CHANGE)
+        for field in Organisation.DETAIL_FIELDS:
+            setattr(organisation, field, getattr(organisation, f"proposed_{field}"))
+        _clear_proposal(organisation)
+        organisation.details_checked_on = timezone.localdate()
+        organisation.details_checked_by = by
+        organisation._change_reason = "new contact details approved"
+        organisation._history_user = by
+        organisation.save()
+        audit_record(action="leaflet.organisation_approved", actor=by, target=organisation)
+        content_refreshed()
+    return organisation
+
+
+def organisation_reject(*, organisation: Organisation, by) -> Organisation:
+    """A nurse turns proposed details down (or the proposer withdraws them); the live details stay."""
+    with transaction.atomic():
+        organisation = _locked(organisation)
+        if not organisation.has_proposal:
+            raise ValidationError(ERROR_NO_PROPOSAL)
+        if not has_role(by, Role.NURSE) and organisation.proposed_by_id != by.pk:
+            raise ValidationError(ERROR_NOT_NURSE)
+        _clear_proposal(organisation)
+        organisation._change_reason = "proposed contact details rejected"
+        organisation._history_user = by
+        organisation.save()
+        audit_record(action="leaflet.organisation_rejected", actor=by, target=organisation)
+    return organisation
+
+
+def _clear_proposal(organisation: Organisation) -> None:
+    for field in Organisation.DETAIL_FIELDS:
+        setattr(organisation, f"proposed_{field}", "")
+    organisation.proposed_by = None
+    organisation.proposed_at = None
+
+
+# ---------------------------------------------------------------- review reminders
+REMINDER_INTERVAL = datetime.timedelta(days=7)
+
+
 @dataclass
 class ReminderReport:
     sections: int
@@ -183,20 +276,25 @@ class ReminderReport:
 
 
 def _due_for_reminder(model, today: datetime.date, *order: str) -> list:
+    """Live items due for review (or never reviewed online) whose editors were not reminded this past week."""
     return list(
         model.objects.select_for_update(skip_locked=True)
-        .filter(published_at__isnull=False, next_review_due__lte=today)
-        .exclude(review_reminder_sent_for=F("next_review_due"))
-        .order_by("next_review_due", *order)
+        .filter(published_at__isnull=False)
+        .filter(Q(next_review_due__lte=today) | Q(next_review_due__isnull=True))
+        .filter(Q(review_reminder_sent_on__isnull=True) | Q(review_reminder_sent_on__lte=today - REMINDER_INTERVAL))
+        .order_by(F("next_review_due").asc(nulls_last=True), *order)
     )
 
 
 def review_reminders_send(*, today: datetime.date | None = None) -> ReminderReport:
-    """Email every editor once about live sections and clinical texts whose review has fallen due.
+    """Email every editor about live sections and clinical texts whose review is due, weekly until it is done.
 
-    Each is reminded once per due date (`review_reminder_sent_for`), so the
-    hourly beat task can run as often as it likes; rows are claimed with SKIP
-    LOCKED so two runs at once never remind twice.
+    One needs review from its due date on, or from the start when it has no
+    review date (loaded from the leaflet and never reviewed online). Editors hear
+    about it on the first run after that and then every `REMINDER_INTERVAL` until a
+    nurse approves a review (`workflow.approve` clears `review_reminder_sent_on`).
+    The hourly beat task can therefore run as often as it likes; rows are claimed
+    with SKIP LOCKED so two runs at once never remind twice.
     """
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -221,7 +319,7 @@ def review_reminders_send(*, today: datetime.date | None = None) -> ReminderRepo
                 },
             )
         for item in (*due, *texts):
-            type(item).objects.filter(pk=item.pk).update(review_reminder_sent_for=item.next_review_due)
+            type(item).objects.filter(pk=item.pk).update(review_reminder_sent_on=today)
         audit_record(
             action="leaflet.review_reminders_sent",
             sections=[s.pk for s in due],

@@ -28,4 +28,10 @@ urlpatterns = [
     path("editor/clinical-texts/<int:pk>/withdraw/", views.clinical_text_withdraw, name="clinical-text-withdraw"),
     path("editor/clinical-texts/<int:pk>/approve/", views.clinical_text_approve, name="clinical-text-approve"),
     path("editor/clinical-texts/<int:pk>/return/", views.clinical_text_return, name="clinical-text-return"),
+    path("editor/out-of-date/", views.out_of_date, name="out-of-date"),
+    path("editor/contacts/", views.contacts_check, name="contacts-check"),
+    path("editor/contacts/<int:pk>/checked/", views.organisation_mark_checked, name="organisation-checked"),
+    path("editor/contacts/<int:pk>/propose/", views.organisation_propose, name="organisation-propose"),
+    path("editor/contacts/<int:pk>/approve/", views.organisation_approve, name="organisation-approve"),
+    path("editor/contacts/<int:pk>/reject/", views.organisation_reject, name="organisation-reject"),
 ]

@@ -6,15 +6,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from portal.access import role_required
 from portal.audit import audit_record
-from portal.roles import Role
+from portal.roles import Role, has_role
 
-from . import rendering, search, selectors, services
+from . import outdated, rendering, search, selectors, services
 from .cache import public_page
-from .forms import ClinicalTextDraftForm, ReturnForm, SectionDraftForm
+from .forms import ClinicalTextDraftForm, OrganisationDetailsForm, ReturnForm, SectionDraftForm
 from .models import (
     CONTACTS_SLUG,
     CaseStudy,
@@ -22,6 +23,7 @@ from .models import (
     ExerciseGroup,
     ExerciseProgramme,
     IntroQuestion,
+    Organisation,
     Question,
     Section,
 )
@@ -146,14 +148,19 @@ def _error_text(exc: ValidationError) -> str:
 @role_required(Role.EDITOR, Role.NURSE)
 def editor_dashboard(request):
     sections = Section.objects.select_related("draft_author", "approved_by").order_by("order")
+    awaiting = [s for s in sections if s.status == Section.Status.AWAITING_REVIEW]
+    due = list(selectors.sections_due_for_review())
+    clinical_texts = selectors.clinical_texts_for_review()
     return render(
         request,
         "leaflet/editor/dashboard.html",
         {
             "sections": sections,
-            "awaiting": [s for s in sections if s.status == Section.Status.AWAITING_REVIEW],
-            "due": selectors.sections_due_for_review(),
-            "clinical_texts": selectors.clinical_texts_for_review(),
+            "awaiting": awaiting,
+            "awaiting_count": len(awaiting) + len(clinical_texts["awaiting"]),
+            "overdue": [s for s in due if s.next_review_due is not None],
+            "never_reviewed": [s for s in due if s.next_review_due is None],
+            "clinical_texts": clinical_texts,
         },
     )
 
@@ -361,3 +368,88 @@ def _diff(old: str, new: str) -> list[tuple[str, str]]:
             continue
         lines.append(({"+ ": "added", "- ": "removed"}.get(code, "same"), text))
     return lines
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def out_of_date(request):
+    """Passages mentioning phone numbers, web addresses, benefits or medicines, worst review state first."""
+    topic = request.GET.get("topic", "")
+    passages = outdated.passages_to_check()
+    counts = [(t, sum(1 for p in passages if t.key in p.topics)) for t in outdated.TOPICS]
+    if topic in outdated.TOPIC_KEYS:
+        passages = [p for p in passages if topic in p.topics]
+    else:
+        topic = ""
+    return render(
+        request,
+        "leaflet/editor/out_of_date.html",
+        {"passages": passages, "counts": counts, "topic": topic, "states": outdated.State},
+    )
+
+
+# ---------------------------------------------------------------- contact details
+def get_organisation_for_user(request, pk: int) -> Organisation:
+    """Every editor and nurse may see every organisation; anyone else never reaches here."""
+    return get_object_or_404(Organisation, pk=pk)
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def contacts_check(request):
+    organisations = list(selectors.organisations().select_related("details_checked_by", "proposed_by"))
+    return render(
+        request,
+        "leaflet/editor/contacts.html",
+        {
+            "organisations": organisations,
+            "unchecked": [o for o in organisations if not o.details_checked],
+            "proposed": [o for o in organisations if o.has_proposal],
+            # Checking and approving are clinical sign-off: nurses only, not site administrators.
+            "can_sign_off": has_role(request.user, Role.NURSE),
+        },
+    )
+
+
+def _organisation_action(request, pk, service, success: str):
+    organisation = get_organisation_for_user(request, pk)
+    try:
+        service(organisation=organisation, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, success)
+    return redirect(reverse("leaflet:contacts-check") + f"#{organisation.slug}")
+
+
+@require_POST
+@role_required(Role.NURSE, allow_admin=False)
+def organisation_mark_checked(request, pk):
+    return _organisation_action(
+        request, pk, services.organisation_mark_checked, "Marked as checked today. The details are now links."
+    )
+
+
+@require_POST
+@role_required(Role.NURSE, allow_admin=False)
+def organisation_approve(request, pk):
+    return _organisation_action(request, pk, services.organisation_approve, "New details approved and published.")
+
+
+@require_POST
+@role_required(Role.EDITOR, Role.NURSE)
+def organisation_reject(request, pk):
+    return _organisation_action(request, pk, services.organisation_reject, "Proposed details rejected.")
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def organisation_propose(request, pk):
+    organisation = get_organisation_for_user(request, pk)
+    form = OrganisationDetailsForm.for_organisation(organisation, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_propose(organisation=organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "New details proposed. Another nurse must approve them before they are shown.")
+            return redirect(reverse("leaflet:contacts-check") + f"#{organisation.slug}")
+    return render(request, "leaflet/editor/organisation_propose.html", {"organisation": organisation, "form": form})

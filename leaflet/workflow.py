@@ -98,6 +98,10 @@ def approve(item: ClinicallyReviewed, *, by) -> None:
     item.published_author_id = item.draft_author_id
     item.approved_by = by
     item.approved_at = now
+    # Named as they were at the time: the public page shows who signed it off.
+    item.reviewer_name = by.get_full_name()
+    item.reviewer_role = Role.NURSE.label
+    item.review_reminder_sent_on = None
     item.published_at = now
     item.last_reviewed = today
     item.next_review_due = item.draft_next_review_due or today + REVIEW_INTERVAL

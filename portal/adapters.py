@@ -11,6 +11,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.template.loader import render_to_string
 
 from . import signin
+from .identity import charity_identity
 from .models import OutboundEmail
 from .outbox import email_record
 from .validators import validate_email_characters
@@ -81,8 +82,7 @@ class AccountAdapter(DefaultAccountAdapter):
             "email": email,
             "current_site": get_current_site(request),
             "site_url": settings.SITE_URL,
-            "site_name": settings.SITE_NAME,
-            "charity_name": settings.CHARITY_NAME,
+            **charity_identity(),
             **context_,
         }
         rendered = self.render_mail(template_prefix, email, ctx)

@@ -100,7 +100,15 @@ SITE_URL = (env_str("SITE_URL") or ("https://" + ALLOWED_HOSTS[0] if PRODUCTION 
     "/"
 )
 SITE_NAME = "Pregnancy and osteoporosis support"
-CHARITY_NAME = env_str("CHARITY_NAME", "The National Osteoporosis Society")
+# The charity that runs the portal, as it is today: header, footer, emails and the privacy
+# notice use these. The leaflet's own words keep the name it was published under (2008).
+# Write the name without "the": templates say "the {{ charity_name }}".
+CHARITY_NAME = env_str("CHARITY_NAME", "Royal Osteoporosis Society")
+CHARITY_URL = env_str("CHARITY_URL", "https://theros.org.uk")
+HELPLINE_PHONE = env_str("HELPLINE_PHONE", "0808 800 0035")
+# When the helpline is staffed: "Mon-Fri 09:00-17:00", several spans separated by ";" (portal.hours).
+# Only her expectations depend on it; emergency and crisis advice and alerts never wait for it.
+HELPLINE_HOURS = env_str("HELPLINE_HOURS", "Mon-Fri 09:00-17:00")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -265,7 +273,7 @@ CELERY_TASK_ROUTES = {"portal.email_*": {"queue": "email"}}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE: dict = {}
-# ---- leaflet: email editors when a section's review falls due (idempotent; hourly is plenty)
+# ---- leaflet: email editors about sections needing review, weekly per section until reviewed (hourly check)
 CELERY_BEAT_SCHEDULE["leaflet-review-reminders"] = {"task": "leaflet.review_reminders", "schedule": 60 * 60}
 
 # ---- outbox (portal): publish due and lost email tasks, recover sends interrupted by a crash
@@ -282,10 +290,6 @@ CELERY_BEAT_SCHEDULE["peers-briefing-reminders"] = {"task": "peers.briefing_remi
 HELPLINE_RETENTION_DAYS = env_int("HELPLINE_RETENTION_DAYS", 2 * 365)
 HELPLINE_ASK_LIMIT_PER_IP = env_int("HELPLINE_ASK_LIMIT_PER_IP", 10)  # form posts per hour
 HELPLINE_ASK_LIMIT_PER_ADDRESS = env_int("HELPLINE_ASK_LIMIT_PER_ADDRESS", 3)  # questions per day
-# The helpline's phone number and staffed hours, shown on the form, the thank-you page and
-# acknowledgements. Hours: "Mon-Fri 09:00-17:00", several spans separated by ";" (helpline.hours).
-HELPLINE_PHONE = env_str("HELPLINE_PHONE", "0845 450 0230")  # the number the leaflet gives
-HELPLINE_HOURS = env_str("HELPLINE_HOURS", "Mon-Fri 09:00-17:00")
 # An emergency or crisis enquiry nobody has claimed after this long is sent to every nurse and admin.
 HELPLINE_ALERT_ESCALATE_MINUTES = env_int("HELPLINE_ALERT_ESCALATE_MINUTES", 15)
 CELERY_BEAT_SCHEDULE["helpline-callback-reminders"] = {"task": "helpline.callback_reminders", "schedule": 60.0}

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from ..audit import audit_record
+from ..identity import charity_identity
 from ..models import OutboundEmail
 from .consent import is_suppressed, unsubscribe_url
 
@@ -94,8 +95,7 @@ def email_render(
     """The subject, plain text and HTML `email_queue` would record: for previews that must match what is sent."""
     ctx = {
         "site_url": settings.SITE_URL,
-        "site_name": settings.SITE_NAME,
-        "charity_name": settings.CHARITY_NAME,
+        **charity_identity(),
         **(context or {}),
     }
     if kind == OutboundEmail.Kind.FOLLOW_UP:

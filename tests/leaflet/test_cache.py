@@ -1,6 +1,9 @@
+import datetime
 import hashlib
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -131,7 +134,8 @@ def test_the_copies_a_process_keeps_are_bounded(client, leaflet, monkeypatch):
     assert 1 <= len(local_pages.pages) <= 3
 
 
-def test_search_pages_are_cached_briefly(client, leaflet, monkeypatch):
+def test_search_pages_are_cached_briefly_and_every_page_only_until_midnight(client, leaflet, monkeypatch):
+    """A page says whether its review is overdue, which can change at midnight."""
     timeouts = {}
     original_set = cache.set
 
@@ -140,10 +144,11 @@ def test_search_pages_are_cached_briefly(client, leaflet, monkeypatch):
         return original_set(key, value, timeout)
 
     monkeypatch.setattr(cache, "set", recording_set)
-    client.get("/search/?q=bone")
-    client.get(URL)
+    with time_machine.travel(datetime.datetime(2027, 3, 1, 18, 0, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        client.get("/search/?q=bone")
+        client.get(URL)
     assert timeouts[_page_key("/search/?q=bone")] == 10 * 60
-    assert timeouts[_page_key(URL)] == 24 * 60 * 60
+    assert timeouts[_page_key(URL)] == 6 * 60 * 60
 
 
 def test_a_query_string_does_not_make_a_new_copy_of_a_guidance_page(client, leaflet, django_assert_num_queries):

@@ -108,21 +108,28 @@ def test_only_editors_and_nurses_reach_the_clinical_text_pages(client, text, mot
     assert client.get(f"/editor/clinical-texts/{text.pk}/").status_code == 403
 
 
-def test_editors_are_reminded_once_when_an_approved_clinical_text_falls_due(text, editor, nurse, other_nurse):
+def test_editors_are_reminded_weekly_about_clinical_texts_never_reviewed_or_fallen_due(
+    text, editor, nurse, other_nurse
+):
     import datetime
 
     from django.utils import timezone
 
-    edit(text, nurse, next_review_due=timezone.localdate() + datetime.timedelta(days=30))
+    def reminded(today) -> str:
+        before = set(OutboundEmail.objects.values_list("pk", flat=True))
+        services.review_reminders_send(today=today)
+        sent = OutboundEmail.objects.exclude(pk__in=before).filter(template="leaflet/email/review_due", to=editor.email)
+        return "".join(m.body_text for m in sent)
+
+    today = timezone.localdate()
+    url = f"/editor/clinical-texts/{text.pk}/"
+    # Shipped wording nobody has reviewed yet is on the list from day one.
+    assert url in reminded(today)
+    edit(text, nurse, next_review_due=today + datetime.timedelta(days=30))
     services.clinical_text_step(text=text, by=nurse, step="submit")
     services.clinical_text_step(text=text, by=other_nurse, step="approve")
-    assert services.review_reminders_send().texts == 0
-
-    later = timezone.localdate() + datetime.timedelta(days=31)
-    report = services.review_reminders_send(today=later)
-
-    assert (report.texts, report.emails) == (1, 1)
-    message = OutboundEmail.objects.get(template="leaflet/email/review_due", to=editor.email)
-    assert message.subject == "Guidance due for review: 1 clinical text"
-    assert f"/editor/clinical-texts/{text.pk}/" in message.body_text
-    assert services.review_reminders_send(today=later).texts == 0
+    # Reviewed: not again until it falls due, then weekly.
+    assert url not in reminded(today + datetime.timedelta(days=8))
+    assert url in reminded(today + datetime.timedelta(days=31))
+    assert url not in reminded(today + datetime.timedelta(days=32))
+    assert url in reminded(today + datetime.timedelta(days=38))

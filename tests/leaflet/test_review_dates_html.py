@@ -15,6 +15,6 @@ def test_the_review_dates_of_an_approved_section_are_valid(client, breastfeeding
     services.section_submit(section=breastfeeding, by=editor)
     services.section_approve(section=breastfeeding, by=nurse)
     html = client.get(breastfeeding.get_absolute_url()).text
-    assert "Approved" in html
+    assert "Reviewed by Nora, helpline nurse, on" in html
     for value in datetimes(html):
         assert VALID_DATETIME.fullmatch(value), value

@@ -1,4 +1,8 @@
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from leaflet import services
@@ -22,7 +26,8 @@ def test_home_lists_the_six_questions_sections_and_calls_to_action(client, leafl
     assert '<a class="button" href="/helpline/ask/">Ask a nurse</a>' in body
     assert '<a class="button" href="/peers/request/">Talk to someone who has been through it</a>' in body
     assert body.count('<li><a href="/guidance/') >= 17
-    assert "Next review due" in body
+    assert "This guidance comes from the leaflet ‘Pregnancy and osteoporosis’" in body
+    assert "0 of 17 pages have been reviewed online so far." in body
 
 
 def test_contents_lists_sections_and_their_questions_in_constant_queries(
@@ -39,7 +44,7 @@ def test_contents_lists_sections_and_their_questions_in_constant_queries(
 
 def test_a_section_page_has_review_dates_previous_next_and_its_stories(client, leaflet):
     body = client.get("/guidance/diagnosis/").content.decode()
-    assert "Last reviewed" in body and "Next review due" in body
+    assert "From the leaflet ‘Pregnancy and osteoporosis’" in body and "Not yet reviewed online." in body
     assert 'rel="prev" href="/guidance/localised-osteoporosis/"' in body
     assert 'rel="next" href="/guidance/coping-with-pain/"' in body
     assert 'id="kate"' in body and 'id="lisa"' in body
@@ -68,8 +73,9 @@ def test_contacts_lead_to_the_organisations(client, leaflet):
     assert response.status_code == 301
     body = client.get(response["Location"]).content.decode()
     assert 'id="nct"' in body
-    assert 'Tel: <a href="tel:08704448709">0870 444 8709</a>' in body
-    assert '<a href="https://www.pippin.org.uk">www.pippin.org.uk</a>' in body
+    # Not links until a nurse checks them (tests/leaflet/test_contacts.py).
+    assert "Tel: 0870 444 8709" in body
+    assert "www.pippin.org.uk" in body
 
 
 def test_the_print_view_holds_every_section(client, leaflet):
@@ -238,11 +244,11 @@ def test_the_dashboard_lists_awaiting_and_due_sections_in_constant_queries(
     services.section_save_draft(section=breastfeeding, by=editor, **draft_fields(breastfeeding, body="New."))
     services.section_submit(section=breastfeeding, by=editor)
     client.force_login(editor)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         body = client.get(reverse("leaflet:editor")).content.decode()
     assert "Waiting for clinical review" in body
     assert body.count(f'href="/editor/sections/{breastfeeding.pk}/"') >= 2
-    assert "review was due" in body  # loaded content is due for its first review
+    assert "Never reviewed online (17)" in body  # loaded content waits for its first review
 
 
 def test_the_admin_cannot_change_a_section_around_review(client, breastfeeding, admin_user):
@@ -252,3 +258,23 @@ def test_the_admin_cannot_change_a_section_around_review(client, breastfeeding, 
     assert response.status_code == 403
     breastfeeding.refresh_from_db()
     assert breastfeeding.title == "What about breastfeeding?"
+
+
+def test_the_dashboard_lists_overdue_reviews_first_with_counts(client, breastfeeding, editor, nurse):
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 10, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        services.section_save_draft(
+            section=breastfeeding,
+            by=editor,
+            **draft_fields(breastfeeding, body="Reviewed.", next_review_due=datetime.date(2026, 6, 1)),
+        )
+        services.section_submit(section=breastfeeding, by=editor)
+        services.section_approve(section=breastfeeding, by=nurse)
+    client.force_login(editor)
+    with time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        body = client.get(reverse("leaflet:editor")).content.decode()
+    assert "Review overdue or due today: 1" in body
+    assert "Never reviewed online: 16" in body
+    overdue = body.index("Review overdue (1)")
+    assert overdue < body.index("Never reviewed online (16)") < body.index("Waiting for clinical review (0)")
+    assert body.index("What about breastfeeding?", overdue) < body.index("Never reviewed online (16)")
+    assert "review overdue since 1 June 2026" in body

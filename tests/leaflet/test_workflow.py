@@ -53,7 +53,7 @@ def test_a_nurse_other_than_the_author_publishes_it_and_is_recorded(client, brea
     assert section.last_reviewed == section.approved_at.date()
     page = client.get(section.get_absolute_url()).content.decode()
     assert "Zebrafinch" in page
-    assert "by Nora, a helpline nurse, on" in page
+    assert "Reviewed by Nora, helpline nurse, on" in page
     assert [r.url for r in search.find("zebrafinch")] == ["/guidance/breastfeeding/"]
     assert AuditEntry.objects.filter(action="leaflet.section_approved", actor=nurse, target_id=str(section.pk)).exists()
 

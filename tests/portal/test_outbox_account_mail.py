@@ -24,7 +24,7 @@ def test_a_password_reset_email_goes_through_the_outbox_as_transactional_mail(
     sent = mail.outbox[0]
     assert sent.to == ["alice@example.org"]
     assert "/accounts/password/reset/key/" in sent.body
-    assert f"This email was sent by the helpline of {settings.CHARITY_NAME}" in sent.body
+    assert f"This email was sent by the {settings.CHARITY_NAME} nurse helpline: {settings.HELPLINE_PHONE}" in sent.body
     html = sent.alternatives[0].content
     assert '<a href="http://testserver/accounts/password/reset/key/' in html
     assert "List-Unsubscribe" not in sent.extra_headers

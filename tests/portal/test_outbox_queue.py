@@ -76,7 +76,7 @@ def test_every_email_has_text_and_html_parts_with_the_footer_and_an_absolute_lin
     assert html.mimetype == "text/html"
     assert sent.subject == f"Test message from {settings.SITE_NAME}"
     for part in (sent.body, html.content):
-        assert f"This email was sent by the helpline of {settings.CHARITY_NAME}" in part
+        assert f"This email was sent by the {settings.CHARITY_NAME} nurse helpline: {settings.HELPLINE_PHONE}" in part
         assert "https://portal.example.org/" in part
     # Random, so a reply that quotes it proves it saw our message; stored so the inbound side can match it.
     message_id = OutboundEmail.objects.get().message_id

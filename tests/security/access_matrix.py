@@ -100,6 +100,17 @@ MATRIX: dict[str, Rule] = {
     "leaflet:section-revert": Rule(
         EDITORS, objects=lambda p: (frozenset(), {"pk": _section(p).pk, "history_id": _section_history_id(p)})
     ),
+    "leaflet:out-of-date": Rule(EDITORS_AND_NURSES),
+    "leaflet:contacts-check": Rule(EDITORS_AND_NURSES),
+    # Checking a contact and approving new details are clinical sign-off: nurses alone.
+    "leaflet:organisation-checked": Rule(NURSE_ONLY, objects=lambda p: (frozenset(), {"pk": _organisation(p).pk})),
+    "leaflet:organisation-approve": Rule(NURSE_ONLY, objects=lambda p: (frozenset(), {"pk": _organisation(p).pk})),
+    "leaflet:organisation-propose": Rule(
+        EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _organisation(p).pk})
+    ),
+    "leaflet:organisation-reject": Rule(
+        EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _organisation(p).pk})
+    ),
     # ---------------------------------------------------------------- helpline
     "helpline:ask": Rule(PUBLIC, note="anyone may ask; rate-limited per IP and address"),
     "helpline:ask-thanks": Rule(PUBLIC, note="shows only what this session sent"),
@@ -199,6 +210,13 @@ def _section(p):
 
     _once(p, "leaflet", content_load)
     return Section.objects.get(slug="breastfeeding")
+
+
+def _organisation(p):
+    from leaflet.models import Organisation
+
+    _section(p)
+    return Organisation.objects.get(slug="nct")
 
 
 def _with_leaflet(p) -> dict:
