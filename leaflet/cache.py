@@ -37,12 +37,10 @@ PUBLIC_MAX_AGE = 300
 # without asking again. A copy refreshed just before a publish lives this long, and the
 # next refresh takes a moment more: 50 s keeps a publish visible to every reader within a minute.
 SHARED_MAX_AGE = 50
-# Only these paths are looked up, so other apps' pages pay nothing for the cache.
-CACHED_PATH_PREFIXES = ("/guidance/", "/search/")
+# Only these paths are looked up, so other apps' pages pay nothing for the cache. Search
+# pages are never kept: each search is counted, and a query may hold someone's details.
+CACHED_PATH_PREFIXES = ("/guidance/",)
 CACHED_PATHS = ("/",)
-# Only search pages depend on the query string; elsewhere it is ignored, so
-# `?anything` cannot fill the cache with copies of the same page.
-QUERY_PATH_PREFIXES = ("/search/",)
 _NOT_STORED_HEADERS = {"set-cookie", "etag", "last-modified"}
 
 
@@ -112,27 +110,21 @@ def is_anonymous_reader(request) -> bool:
     )
 
 
-def public_page(view=None, *, timeout: int = PAGE_TIMEOUT):
-    """Let shared caches and the page cache keep this view's pages for anonymous readers only.
+def public_page(view):
+    """Let shared caches and the page cache keep this view's pages for anonymous readers only."""
 
-    `timeout` bounds how long the page cache keeps a copy (publishing drops it sooner).
-    """
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if is_anonymous_reader(request) and response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE, s_maxage=SHARED_MAX_AGE)
+            response.leaflet_cache_timeout = PAGE_TIMEOUT
+        else:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
 
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            response = view(request, *args, **kwargs)
-            if is_anonymous_reader(request) and response.status_code == 200:
-                patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE, s_maxage=SHARED_MAX_AGE)
-                response.leaflet_cache_timeout = timeout
-            else:
-                add_never_cache_headers(response)
-                patch_cache_control(response, private=True)
-            return response
-
-        return wrapper
-
-    return decorator(view) if view is not None else decorator
+    return wrapper
 
 
 class PageCacheMiddleware:
@@ -144,8 +136,8 @@ class PageCacheMiddleware:
         if not (path in CACHED_PATHS or path.startswith(CACHED_PATH_PREFIXES)) or not is_anonymous_reader(request):
             return self.get_response(request)
 
-        cache_path = request.get_full_path() if path.startswith(QUERY_PATH_PREFIXES) else path
-        path_hash = hashlib.sha256(cache_path.encode()).hexdigest()
+        # The query string is ignored, so `?anything` cannot fill the cache with copies of a page.
+        path_hash = hashlib.sha256(path.encode()).hexdigest()
         version = local_pages.current_version()
         entry = local_pages.get(path_hash)
         if entry is None:

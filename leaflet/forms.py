@@ -1,5 +1,6 @@
 from django import forms
 
+from . import search
 from .models import Section
 
 MAX_BODY = 100_000
@@ -51,3 +52,59 @@ class ReturnForm(forms.Form):
         max_length=2000,
         error_messages={"required": "Say what needs to change before this can be approved."},
     )
+
+
+def _lay_words(text: str) -> str:
+    return " ".join(search.words(text))
+
+
+class SynonymForm(forms.Form):
+    term = forms.CharField(
+        max_length=100,
+        label="When people search for",
+        help_text="A word or short phrase, as people type it: for example ‘dexa’ or ‘broken back’.",
+        error_messages={"required": "Enter the word people search for."},
+    )
+    means = forms.CharField(
+        max_length=300,
+        label="Also look for",
+        help_text="The guidance's own words for it, separated by commas: for example ‘dxa, bone density scan’.",
+        error_messages={"required": "Enter the guidance's words for it."},
+    )
+
+    def clean_term(self) -> str:
+        term = _lay_words(self.cleaned_data["term"])
+        if not term:
+            raise forms.ValidationError("Enter a word or phrase made of letters or numbers.")
+        return term
+
+    def clean_means(self) -> str:
+        alternatives = [_lay_words(part) for part in self.cleaned_data["means"].split(",")]
+        alternatives = [a for a in alternatives if a]
+        if not alternatives:
+            raise forms.ValidationError("Enter at least one word the guidance uses.")
+        return ", ".join(alternatives)
+
+
+class BestBetForm(forms.Form):
+    query = forms.CharField(
+        max_length=100,
+        label="When people search for",
+        error_messages={"required": "Enter the search to pin a page to."},
+    )
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.none(),
+        label="Show this page first",
+        empty_label="Choose a page",
+        error_messages={"required": "Choose the page to show first."},
+    )
+
+    def __init__(self, *args, sections=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = sections
+
+    def clean_query(self) -> str:
+        query = _lay_words(self.cleaned_data["query"])
+        if not search.terms(query):
+            raise forms.ValidationError("Enter a search with at least one word that is not a common word like ‘the’.")
+        return query

@@ -1,10 +1,13 @@
 """Reads other apps may use (the helpline links sections and organisations; keep these names)."""
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from . import search
-from .models import Organisation, Section
+from .models import Organisation, SearchStat, Section
 
 
 def published_sections() -> QuerySet[Section]:
@@ -37,3 +40,41 @@ def review_dates_summary() -> dict:
         "last_reviewed": min(reviewed) if len(reviewed) == len(sections) and reviewed else None,
         "next_review_due": min(due) if due else None,
     }
+
+
+@dataclass(frozen=True)
+class FailedSearch:
+    query: str
+    searches: int
+    without_results: int
+    without_click: int
+
+    @property
+    def failed(self) -> int:
+        return self.without_results + self.without_click
+
+
+def failed_searches(*, days: int, limit: int = 100) -> list[FailedSearch]:
+    """Queries that found nothing or whose results nobody followed, most failed first.
+
+    "Without a click" is searches with results minus clicks: a reader who follows two
+    results counts twice, so it errs low. Counts only.
+    """
+    since = timezone.localdate() - datetime.timedelta(days=days)
+    rows = (
+        SearchStat.objects.filter(day__gte=since)
+        .values("query")
+        .annotate(searches=Sum("searches"), without_results=Sum("without_results"), clicks=Sum("clicks"))
+    )
+    failed = [
+        FailedSearch(
+            query=row["query"],
+            searches=row["searches"],
+            without_results=row["without_results"],
+            without_click=max(row["searches"] - row["without_results"] - row["clicks"], 0),
+        )
+        for row in rows
+    ]
+    failed = [f for f in failed if f.failed]
+    failed.sort(key=lambda f: (-f.failed, -f.searches, f.query))
+    return failed[:limit]

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import role_required
 from portal.audit import audit_record
@@ -14,8 +15,18 @@ from portal.roles import Role
 
 from . import rendering, search, selectors, services
 from .cache import public_page
-from .forms import ReturnForm, SectionDraftForm
-from .models import CONTACTS_SLUG, CaseStudy, ExerciseGroup, ExerciseProgramme, IntroQuestion, Question, Section
+from .forms import BestBetForm, ReturnForm, SectionDraftForm, SynonymForm
+from .models import (
+    CONTACTS_SLUG,
+    BestBet,
+    CaseStudy,
+    ExerciseGroup,
+    ExerciseProgramme,
+    IntroQuestion,
+    Question,
+    Section,
+    Synonym,
+)
 
 EXERCISES_SLUG = "exercises"
 
@@ -112,16 +123,30 @@ def print_leaflet(request):
     )
 
 
-# Any phrase makes a page, so search copies expire quickly rather than piling up.
-@public_page(timeout=10 * 60)
+# Never cached or stored anywhere: each search is counted, and a query may hold what
+# someone typed about herself. `exact=1` searches the words as typed, uncorrected.
+@require_GET
+@never_cache
 def search_view(request):
-    query = request.GET.get("q", "").strip()[: search.MAX_QUERY_LENGTH]
-    results = search.find(query) if query else []
+    query = search.normalise(request.GET.get("q", ""))
+    outcome = search.run(query, correct=request.GET.get("exact") != "1") if query else None
+    search_id = services.search_record(query=query, found=bool(outcome.results)) if outcome else None
     return render(
         request,
         "leaflet/search.html",
-        {"query": query, "results": results, "review": selectors.review_dates_summary()},
+        {"query": query, "outcome": outcome, "search_id": search_id, "review": selectors.review_dates_summary()},
     )
+
+
+@require_GET
+@never_cache
+def search_go(request, search_id):
+    """A followed search result: count the click (no one's details, only the search's counts), then go there."""
+    to = request.GET.get("to", "")
+    if to not in search.known_urls():
+        return redirect("leaflet:search")
+    services.search_click_record(search_id=search_id)
+    return redirect(to)
 
 
 # ---------------------------------------------------------------- editors and reviewers
@@ -267,3 +292,88 @@ def _diff(old: str, new: str) -> list[tuple[str, str]]:
             continue
         lines.append(({"+ ": "added", "- ": "removed"}.get(code, "same"), text))
     return lines
+
+
+# ---------------------------------------------------------------- editors: search
+SEARCH_REPORT_DAYS = 90
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def search_report(request):
+    """What people searched for and could not find: counts only, for editors and nurses."""
+    return render(
+        request,
+        "leaflet/editor/search/report.html",
+        {"failed": selectors.failed_searches(days=SEARCH_REPORT_DAYS), "days": SEARCH_REPORT_DAYS},
+    )
+
+
+def _recent_revisions(model):
+    return model.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+
+
+def _saved(request, form, save) -> bool:
+    """On a POST with a valid form, run the service; its validation errors become the form's."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(**form.cleaned_data)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return False
+    return True
+
+
+@role_required(Role.EDITOR)
+def synonyms(request, pk=None):
+    """Every synonym, their revision history, and a form to add one (or change one, with `pk`)."""
+    synonym = get_object_or_404(Synonym, pk=pk) if pk else None
+    initial = {"term": synonym.term, "means": synonym.means} if synonym else None
+    form = SynonymForm(request.POST if request.method == "POST" else None, initial=initial)
+    if _saved(request, form, lambda **data: services.synonym_save(synonym=synonym, by=request.user, **data)):
+        messages.success(request, f"Searches for ‘{form.cleaned_data['term']}’ now also look for its meaning.")
+        return redirect("leaflet:synonyms")
+    return render(
+        request,
+        "leaflet/editor/search/synonyms.html",
+        {"form": form, "editing": synonym, "synonyms": Synonym.objects.all(), "revisions": _recent_revisions(Synonym)},
+    )
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def synonym_delete(request, pk):
+    synonym = Synonym.objects.filter(pk=pk).first()
+    if synonym is not None:  # gone already (a second click): nothing to do
+        services.synonym_delete(synonym=synonym, by=request.user)
+        messages.success(request, f"Removed the synonym for ‘{synonym.term}’.")
+    return redirect("leaflet:synonyms")
+
+
+@role_required(Role.EDITOR)
+def best_bets(request):
+    """Pinned pages: a search for one of these queries shows its page first."""
+    form = BestBetForm(request.POST if request.method == "POST" else None, sections=selectors.published_sections())
+    if _saved(request, form, lambda **data: services.best_bet_save(by=request.user, **data)):
+        messages.success(request, f"A search for ‘{form.cleaned_data['query']}’ now shows that page first.")
+        return redirect("leaflet:best-bets")
+    return render(
+        request,
+        "leaflet/editor/search/best_bets.html",
+        {
+            "form": form,
+            "best_bets": BestBet.objects.select_related("section"),
+            "revisions": _recent_revisions(BestBet).select_related("section"),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def best_bet_delete(request, pk):
+    best_bet = BestBet.objects.filter(pk=pk).first()
+    if best_bet is not None:  # gone already (a second click): nothing to do
+        services.best_bet_delete(best_bet=best_bet, by=request.user)
+        messages.success(request, f"‘{best_bet.query}’ is no longer pinned.")
+    return redirect("leaflet:best-bets")

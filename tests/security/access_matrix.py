@@ -76,6 +76,7 @@ MATRIX: dict[str, Rule] = {
     "leaflet:section": Rule(PUBLIC, objects=lambda p: (PUBLIC, {"slug": _section(p).slug})),
     "leaflet:contacts": Rule(PUBLIC, note="a permanent redirect to the contacts section"),
     "leaflet:search": Rule(PUBLIC),
+    "leaflet:search-go": Rule(PUBLIC, kwargs={"search_id": 1}, note="counts a followed result; redirects only to results"),
     "leaflet:editor": Rule(EDITORS_AND_NURSES),
     "leaflet:section-review": Rule(EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
     "leaflet:section-edit": Rule(EDITORS, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
@@ -88,6 +89,12 @@ MATRIX: dict[str, Rule] = {
     "leaflet:section-revert": Rule(
         EDITORS, objects=lambda p: (frozenset(), {"pk": _section(p).pk, "history_id": _section_history_id(p)})
     ),
+    "leaflet:search-report": Rule(EDITORS_AND_NURSES, note="counts of failed searches only"),
+    "leaflet:synonyms": Rule(EDITORS),
+    "leaflet:synonym-edit": Rule(EDITORS, objects=lambda p: (frozenset(), {"pk": _synonym(p).pk})),
+    "leaflet:synonym-delete": Rule(EDITORS, objects=lambda p: (frozenset(), {"pk": _synonym(p).pk})),
+    "leaflet:best-bets": Rule(EDITORS),
+    "leaflet:best-bet-delete": Rule(EDITORS, objects=lambda p: (frozenset(), {"pk": _best_bet(p).pk})),
     # ---------------------------------------------------------------- helpline
     "helpline:ask": Rule(PUBLIC, note="anyone may ask; rate-limited per IP and address"),
     "helpline:ask-thanks": Rule(PUBLIC, note="shows only what this session sent"),
@@ -183,6 +190,18 @@ def _with_leaflet(p) -> dict:
 
 def _section_history_id(p):
     return _section(p).history.order_by("history_id").first().history_id
+
+
+def _synonym(p):
+    from leaflet.models import Synonym
+
+    return _once(p, "synonym", lambda: Synonym.objects.create(term="matrix", means="bone"))
+
+
+def _best_bet(p):
+    from leaflet.models import BestBet
+
+    return _once(p, "best_bet", lambda: BestBet.objects.create(query="matrix", section=_section(p)))
 
 
 def _enquiry(p):
