@@ -54,10 +54,6 @@ class ReturnForm(forms.Form):
     )
 
 
-def _lay_words(text: str) -> str:
-    return " ".join(search.words(text))
-
-
 class SynonymForm(forms.Form):
     term = forms.CharField(
         max_length=100,
@@ -73,13 +69,13 @@ class SynonymForm(forms.Form):
     )
 
     def clean_term(self) -> str:
-        term = _lay_words(self.cleaned_data["term"])
+        term = search.plain(self.cleaned_data["term"])
         if not term:
             raise forms.ValidationError("Enter a word or phrase made of letters or numbers.")
         return term
 
     def clean_means(self) -> str:
-        alternatives = [_lay_words(part) for part in self.cleaned_data["means"].split(",")]
+        alternatives = [search.plain(part) for part in self.cleaned_data["means"].split(",")]
         alternatives = [a for a in alternatives if a]
         if not alternatives:
             raise forms.ValidationError("Enter at least one word the guidance uses.")
@@ -104,7 +100,7 @@ class BestBetForm(forms.Form):
         self.fields["section"].queryset = sections
 
     def clean_query(self) -> str:
-        query = _lay_words(self.cleaned_data["query"])
+        query = search.plain(self.cleaned_data["query"])
         if not search.terms(query):
             raise forms.ValidationError("Enter a search with at least one word that is not a common word like ‘the’.")
         return query

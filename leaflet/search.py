@@ -59,15 +59,17 @@ SPELLING_CUTOFF = 0.8
 # Sentinels that cannot appear in text, swapped for <mark> after escaping.
 _START, _STOP = "\x02", "\x03"
 _WORD = re.compile(r"[^\W_]+")
+_HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 
-_STOP_WORD_TEXT = """a about above after again against all am an and any are as at be because been before being
+_STOP_WORD_TEXT = """
+    a about above after again against all am an and any are as at be because been before being
     below between both but by can cannot could did do does doing done down during each few for from
     further get gets getting got had has have having he her here hers herself him himself his how i if
     in into is it its itself just me might more most must my myself no nor not now of off on once only
     or other our ours ourselves out over own please same she should so some such than that the their
     theirs them themselves then there these they this those through to too under until up very was we
     were what when where which while who whom why will with would you your yours yourself yourselves
-    im ive id dont doesnt didnt cant isnt wont s t"""
+    also either neither may much many us im ive id dont doesnt didnt cant isnt wont s t"""
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 # Forms the stemmer leaves apart that the guidance uses interchangeably.
 _IRREGULAR = {
@@ -92,10 +94,22 @@ def stem(word: str) -> str:
     return _IRREGULAR.get(stemmed, stemmed)
 
 
+def plain(text: str) -> str:
+    """Text as lower-case words and spaces, hyphens kept: how queries and synonyms are stored."""
+    return " ".join(_HYPHENATED.findall(text.lower().replace("’", "").replace("'", "")))
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased words, apostrophes and hyphens joined ("woman's" -> "womans", "x-ray" -> "xray")."""
-    text = text.lower().replace("’", "").replace("'", "")
-    return _WORD.findall(re.sub(r"(?<=\w)-(?=\w)", "", text))
+    """Lower-cased words, apostrophes dropped ("woman's" -> "womans"); a hyphenated word
+    gives its parts and the whole ("x-ray" -> "x", "ray", "xray"), so "xray" and
+    "calcium" both find it."""
+    found = []
+    for word in plain(text).split():
+        if "-" in word:
+            found += word.split("-")
+            word = word.replace("-", "")
+        found.append(word)
+    return found
 
 
 def terms(text: str) -> list[str]:

@@ -364,13 +364,13 @@ def search_record(*, query: str, found: bool) -> int | None:
     counted today was checked when its row was made, so only a new one asks the
     database about names.
     """
-    text = " ".join(search.words(query))[:STORED_QUERY_LENGTH].strip()
+    text = search.plain(query)[:STORED_QUERY_LENGTH].strip()
     if not text or _holds_contact_details(query):
         return None
     today = timezone.localdate()
     pk = SearchStat.objects.filter(day=today, query=text).values_list("pk", flat=True).first()
     if pk is None:
-        if holds_a_name(w for w in text.split() if w not in search.STOP_WORDS):
+        if holds_a_name(w for w in search.words(text) if w not in search.STOP_WORDS):
             return None
         try:
             with transaction.atomic():

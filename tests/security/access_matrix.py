@@ -76,7 +76,9 @@ MATRIX: dict[str, Rule] = {
     "leaflet:section": Rule(PUBLIC, objects=lambda p: (PUBLIC, {"slug": _section(p).slug})),
     "leaflet:contacts": Rule(PUBLIC, note="a permanent redirect to the contacts section"),
     "leaflet:search": Rule(PUBLIC),
-    "leaflet:search-go": Rule(PUBLIC, kwargs={"search_id": 1}, note="counts a followed result; redirects only to results"),
+    "leaflet:search-go": Rule(
+        PUBLIC, kwargs={"search_id": 1}, note="counts a followed result; redirects only to results"
+    ),
     "leaflet:editor": Rule(EDITORS_AND_NURSES),
     "leaflet:section-review": Rule(EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
     "leaflet:section-edit": Rule(EDITORS, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
