@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import role_required
 from portal.audit import audit_record
-from portal.roles import Role
+from portal.roles import Role, has_role, is_admin
 
 from . import rendering, search, selectors, services
 from .cache import public_page
@@ -304,7 +304,11 @@ def search_report(request):
     return render(
         request,
         "leaflet/editor/search/report.html",
-        {"failed": selectors.failed_searches(days=SEARCH_REPORT_DAYS), "days": SEARCH_REPORT_DAYS},
+        {
+            "failed": selectors.failed_searches(days=SEARCH_REPORT_DAYS),
+            "days": SEARCH_REPORT_DAYS,
+            "can_edit": has_role(request.user, Role.EDITOR) or is_admin(request.user),
+        },
     )
 
 

@@ -93,10 +93,11 @@ def test_the_report_lists_searches_that_failed_for_editors_and_nurses(client, ed
         ("breastfeed", 0, 1),
         ("xylophone", 1, 0),
     ]
-    for persona in (editor, nurse):
+    for persona, may_edit in ((editor, True), (nurse, False)):
         client.force_login(persona)
         page = client.get(reverse("leaflet:search-report")).content.decode()
         assert "xylophone" in page and "breastfeed" in page
+        assert (reverse("leaflet:synonyms") in page) is may_edit  # nurses read; editors also change
     assert reverse("leaflet:search-report") in client.get(reverse("helpline:gaps")).content.decode()
 
 
