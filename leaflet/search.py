@@ -193,6 +193,7 @@ class _Passage:
     entry: SearchEntry
     kind: str
     tf: Counter  # term -> its BM25F pseudo-frequency
+    spans: list[tuple[int, int, str]]  # where each word of the text is, and its term, for snippets
 
 
 @dataclass
@@ -204,6 +205,7 @@ class _Index:
     synonyms: dict[tuple[str, ...], list[tuple[str, ...]]]
     longest_synonym: int
     best_bets: dict[tuple[str, ...], int]  # a pinned query's terms -> the section's id
+    known_terms: frozenset[str]  # terms of the guidance and of synonyms' lay words: never corrected
     corrections: dict[str, str | None] = field(default_factory=dict)
 
     @property
@@ -237,7 +239,12 @@ def _load(key: tuple) -> _Index:
             norm = 1 - B + B * length / average
             for term, count in counts.items():
                 tf[term] += weight * count / norm
-        passages.append(_Passage(entry, entry.get_kind_display(), tf))
+        spans = [
+            (m.start(), m.end(), stem(m.group(0)))
+            for m in _WORD.finditer(entry.text.lower())
+            if m.group(0) not in STOP_WORDS
+        ]
+        passages.append(_Passage(entry, entry.get_kind_display(), tf, spans))
         df.update(tf.keys())
     synonyms: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for synonym in Synonym.objects.all():
@@ -254,6 +261,7 @@ def _load(key: tuple) -> _Index:
         synonyms=synonyms,
         longest_synonym=max((len(k) for k in synonyms), default=1),
         best_bets=best_bets,
+        known_terms=frozenset(df) | {t for lay in synonyms for t in lay},
     )
 
 
@@ -311,7 +319,6 @@ def _correct(index: _Index, word: str) -> str | None:
 
 def _spelled(index: _Index, query: str) -> tuple[list[str], bool]:
     """The query's words with misspellings corrected, and whether any was."""
-    known_stems = set(index.df) | {t for lay in index.synonyms for t in lay}
     corrected, changed = [], False
     for word in words(query)[:MAX_QUERY_WORDS]:
         if (
@@ -319,7 +326,7 @@ def _spelled(index: _Index, query: str) -> tuple[list[str], bool]:
             and not word.isdigit()
             and word not in STOP_WORDS
             and word not in index.vocabulary
-            and stem(word) not in known_stems
+            and stem(word) not in index.known_terms
         ):
             better = _correct(index, word)
             if better:
@@ -419,7 +426,7 @@ def _matched_in(passage: _Passage, groups) -> set[str]:
 
 def _result(passage: _Passage, matched: set[str], best_bet: bool = False) -> Result:
     entry = passage.entry
-    return Result(entry.title, entry.url, passage.kind, _snippet(entry.text, matched), best_bet)
+    return Result(entry.title, entry.url, passage.kind, _snippet(passage, matched), best_bet)
 
 
 def count_sections_matching(text: str) -> int:
@@ -440,19 +447,19 @@ def _highlight(marked: str) -> SafeString:
     return mark_safe(escape(marked).replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
 
 
-def _snippet(text: str, matched: set[str], width: int = 260) -> SafeString:
+def _snippet(passage: _Passage, matched: set[str], width: int = 260) -> SafeString:
     """About `width` characters of the passage from just before its first match, matches marked."""
-    folded = text.lower()
-    hits = [m for m in _WORD.finditer(folded) if m.group(0) not in STOP_WORDS and stem(m.group(0)) in matched]
-    first = hits[0].start() if hits else 0
+    text = passage.entry.text
+    hits = [(start, end) for start, end, term in passage.spans if term in matched]
+    first = hits[0][0] if hits else 0
     start = 0 if first < 80 else text.rfind(" ", 0, first - 80) + 1
     end = text.find(" ", start + width)
     end = len(text) if end == -1 else end
     out, position = [], start
-    for hit in hits:
-        if hit.start() < start or hit.end() > end:
+    for hit_start, hit_end in hits:
+        if hit_start < start or hit_end > end:
             continue
-        out += [text[position : hit.start()], _START, text[hit.start() : hit.end()], _STOP]
-        position = hit.end()
+        out += [text[position:hit_start], _START, text[hit_start:hit_end], _STOP]
+        position = hit_end
     out.append(text[position:end])
     return _highlight(("… " if start else "") + "".join(out) + (" …" if end < len(text) else ""))
