@@ -162,6 +162,7 @@ SYNONYMS = {
     "stop feeding": "breastfeeding, weaned",
     "feed": "breastfeeding",
     # the future
+    "pregnant": "pregnancy",
     "pregnant again": "another baby, subsequent pregnancies",
     "another baby": "another baby, other pregnancies",
     "next baby": "another baby, subsequent pregnancies",
