@@ -51,6 +51,8 @@ from .models import BestBet, CaseStudy, ExerciseGroup, Organisation, SearchEntry
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 16
+# A page of results: the answer is nearly always in the first three.
+RESULTS = 10
 K1, B = 2.0, 0.5
 TITLE_WEIGHT = 5
 SECTION_TITLE_WEIGHT = 1
@@ -384,7 +386,7 @@ def _score(index: _Index, passage: _Passage, groups) -> tuple[float, set[str]]:
     return total * matched_groups / len(groups), matched_terms
 
 
-def run(text: str, *, limit: int = 20, correct: bool = True) -> Outcome:
+def run(text: str, *, limit: int = RESULTS, correct: bool = True) -> Outcome:
     """Answer a question: ranked passages, best bet first, with spelling corrected unless `correct` is False."""
     query = normalise(text)
     if not query:
@@ -416,7 +418,7 @@ def run(text: str, *, limit: int = 20, correct: bool = True) -> Outcome:
     return Outcome(query, results, corrected)
 
 
-def find(text: str, limit: int = 20) -> list[Result]:
+def find(text: str, limit: int = RESULTS) -> list[Result]:
     return run(text, limit=limit).results
 
 
