@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -368,19 +368,32 @@ def search_record(*, query: str, found: bool) -> int | None:
     if not text or _holds_contact_details(query):
         return None
     today = timezone.localdate()
-    pk = SearchStat.objects.filter(day=today, query=text).values_list("pk", flat=True).first()
+    pk = _search_count(day=today, query=text, found=found)
     if pk is None:
         if holds_a_name(w for w in search.words(text) if w not in search.STOP_WORDS):
             return None
         try:
             with transaction.atomic():
-                pk = SearchStat.objects.create(day=today, query=text).pk
+                pk = SearchStat.objects.create(day=today, query=text, searches=1, without_results=int(not found)).pk
         except IntegrityError:  # counted at the same moment by another request
-            pk = SearchStat.objects.get(day=today, query=text).pk
-    SearchStat.objects.filter(pk=pk).update(
-        searches=F("searches") + 1, without_results=F("without_results") + (0 if found else 1)
-    )
+            pk = _search_count(day=today, query=text, found=found)
     return pk
+
+
+def _search_count(*, day: datetime.date, query: str, found: bool) -> int | None:
+    """Add one search to today's row for the query, if there is one, and return its id.
+
+    One statement (PostgreSQL and SQLite 3.35+ both return the updated row), since
+    every search runs it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {SearchStat._meta.db_table} SET searches = searches + 1,"  # noqa: S608 (our table name)
+            " without_results = without_results + %s WHERE day = %s AND query = %s RETURNING id",
+            [int(not found), connection.ops.adapt_datefield_value(day), query],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def search_click_record(*, search_id: int) -> None:
