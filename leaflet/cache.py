@@ -18,6 +18,7 @@ copy, and nobody is served a copy with someone else's one-off messages.
 
 import hashlib
 import time
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
@@ -94,6 +95,39 @@ class LocalPages:
 
 
 local_pages = LocalPages()
+
+
+@dataclass(frozen=True)
+class KeptSearch:
+    found: bool
+    search_id: int
+    content: bytes
+
+
+class SearchPages:
+    """This web process's rendered results of stored queries, for anonymous readers.
+
+    Search pages are never kept in the shared cache (each search must be counted, so the
+    view always runs), but a repeated query need not be ranked and rendered again. Keyed
+    by the query and the search index's generation, so a publish or a synonym change is
+    seen at once; only queries the counts store (none naming anyone) are kept. Bounded.
+    """
+
+    MAX_PAGES = 200
+
+    def __init__(self):
+        self.pages: dict[tuple, KeptSearch] = {}
+
+    def get(self, key: tuple) -> KeptSearch | None:
+        return self.pages.get(key)
+
+    def keep(self, key: tuple, kept: KeptSearch) -> None:
+        if len(self.pages) >= self.MAX_PAGES:
+            self.pages = {}
+        self.pages[key] = kept
+
+
+search_pages = SearchPages()
 
 
 def content_changed() -> None:

@@ -277,6 +277,11 @@ def _current() -> _Index:
     return index
 
 
+def index_key() -> tuple | None:
+    """Which rebuild of the passages, synonyms and best bets this process is answering from."""
+    return _current().key
+
+
 def known_urls() -> set[str]:
     """Every address a result can link to (the click counter redirects only to these)."""
     return _current().urls

@@ -5,6 +5,7 @@ import difflib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -14,7 +15,7 @@ from portal.audit import audit_record
 from portal.roles import Role, has_role, is_admin
 
 from . import rendering, search, selectors, services
-from .cache import public_page
+from .cache import KeptSearch, is_anonymous_reader, public_page, search_pages
 from .forms import BestBetForm, ReturnForm, SectionDraftForm, SynonymForm
 from .models import (
     CONTACTS_SLUG,
@@ -123,19 +124,31 @@ def print_leaflet(request):
     )
 
 
-# Never cached or stored anywhere: each search is counted, and a query may hold what
-# someone typed about herself. `exact=1` searches the words as typed, uncorrected.
+# Never cached by browsers, nginx or the shared page cache: each search is counted, and a
+# query may hold what someone typed about herself. `exact=1` searches the words as typed.
 @require_GET
 @never_cache
 def search_view(request):
     query = search.normalise(request.GET.get("q", ""))
-    outcome = search.run(query, correct=request.GET.get("exact") != "1") if query else None
-    search_id = services.search_record(query=query, found=bool(outcome.results)) if outcome else None
-    return render(
+    if not query:
+        return render(request, "leaflet/search.html", {"review": selectors.review_dates_summary()})
+    exact = request.GET.get("exact") == "1"
+    key = (query, exact, search.index_key())
+    kept = search_pages.get(key)
+    outcome = None if kept else search.run(query, correct=not exact)
+    search_id = services.search_record(query=query, found=kept.found if kept else bool(outcome.results))
+    if kept and kept.search_id == search_id and is_anonymous_reader(request):
+        return HttpResponse(kept.content)
+    outcome = outcome or search.run(query, correct=not exact)
+    response = render(
         request,
         "leaflet/search.html",
         {"query": query, "outcome": outcome, "search_id": search_id, "review": selectors.review_dates_summary()},
     )
+    # Only a stored query (so one naming no one) is kept, in this process, for anonymous readers.
+    if search_id is not None and is_anonymous_reader(request):
+        search_pages.keep(key, KeptSearch(bool(outcome.results), search_id, response.content))
+    return response
 
 
 @require_GET

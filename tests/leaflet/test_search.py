@@ -104,3 +104,28 @@ def test_published_section_count_matching(leaflet):
     assert selectors.published_section_count_matching("") == 0
     Section.objects.create(order=99, slug="draft", draft_title="Xylophone", draft_body="xylophone")
     assert selectors.published_section_count_matching("xylophone") == 0
+
+
+def test_a_repeated_search_is_served_from_the_process_and_still_counted(client, leaflet, django_assert_num_queries):
+    from leaflet.models import SearchStat
+
+    first = client.get(reverse("leaflet:search"), {"q": "calcium"}).content
+    with django_assert_num_queries(2):  # is the index current; count the search
+        again = client.get(reverse("leaflet:search"), {"q": "calcium"}).content
+    assert again == first
+    assert SearchStat.objects.get(query="calcium").searches == 2
+
+
+def test_a_kept_search_page_follows_a_change_to_the_synonyms(client, editor, leaflet):
+    from leaflet import services
+
+    assert "No results for ‘zoomzoom’" in client.get(reverse("leaflet:search"), {"q": "zoomzoom"}).content.decode()
+    services.synonym_save(synonym=None, term="zoomzoom", means="heparin", by=editor)
+    assert "No results" not in client.get(reverse("leaflet:search"), {"q": "zoomzoom"}).content.decode()
+
+
+def test_a_search_naming_someone_is_not_kept_in_the_process(client, leaflet):
+    from leaflet.cache import search_pages
+
+    client.get(reverse("leaflet:search"), {"q": "call 07700 900123 about calcium"})
+    assert not [key for key in search_pages.pages if "07700" in key[0]]
