@@ -325,12 +325,12 @@ def _correct(index: _Index, word: str) -> str | None:
 
 
 def _spelled(index: _Index, query: str) -> tuple[list[str], bool]:
-    """The query's words with misspellings corrected, and whether any was."""
+    """The query's words as typed with misspellings corrected, and whether any was."""
     corrected, changed = [], False
-    for word in words(query)[:MAX_QUERY_WORDS]:
+    for word in plain(query).split()[:MAX_QUERY_WORDS]:
         if (
             len(word) >= 4
-            and not word.isdigit()
+            and word.isalpha()
             and word not in STOP_WORDS
             and word not in index.vocabulary
             and stem(word) not in index.known_terms

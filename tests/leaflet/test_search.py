@@ -129,3 +129,7 @@ def test_a_search_naming_someone_is_not_kept_in_the_process(client, leaflet):
 
     client.get(reverse("leaflet:search"), {"q": "call 07700 900123 about calcium"})
     assert not [key for key in search_pages.pages if "07700" in key[0]]
+
+
+def test_the_corrected_query_reads_as_typed(leaflet):
+    assert search.run("x-ray osteoperosis 2024").corrected == "x-ray osteoporosis 2024"
