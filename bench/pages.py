@@ -190,7 +190,18 @@ def search_loads():
         "fracture+spine",
     ]
     paths = [f"/search/?q={term}" for term in terms]
-    return [Load("search (8 queries in turn)", paths[0], paths=paths)]
+    # As mothers type them: extra words, lay terms, a misspelling (spelling correction runs).
+    questions = [
+        "should+I+stop+breastfeeding",
+        "calcium+tablets",
+        "does+pregnancy+weaken+your+bones",
+        "osteoperosis+after+my+baby",
+    ]
+    lay = [f"/search/?q={q}" for q in questions]
+    return [
+        Load("search (8 queries in turn)", paths[0], paths=paths),
+        Load("search (4 lay questions in turn)", lay[0], paths=lay),
+    ]
 
 
 # ---------------------------------------------------------------- signed-in pages: query counts and plans

@@ -11,7 +11,7 @@ from operator import or_
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from portal.personal_data import register, user_addresses
+from portal.personal_data import name_matches, register, user_addresses
 
 from .models import Enquiry, EnquiryEvent, Outcome, Status
 
@@ -111,5 +111,10 @@ def helpline_erase(user) -> None:
         _anonymise(enquiry, now=now)
 
 
+def helpline_names(words: set[str]) -> bool:
+    """Whether any word is (part of) a name an enquiry was logged under."""
+    return Enquiry.objects.filter(name_matches("name", words)).exists()
+
+
 def register_provider() -> None:
-    register("helpline", export=helpline_export, erase=helpline_erase)
+    register("helpline", export=helpline_export, erase=helpline_erase, names=helpline_names)

@@ -23,6 +23,7 @@ import datetime
 import hashlib
 import time
 import uuid
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
@@ -46,12 +47,10 @@ PUBLIC_MAX_AGE = 0
 # without asking again. A copy refreshed just before a publish lives this long, and the
 # next refresh takes a moment more: 50 s keeps a publish visible to every reader within a minute.
 SHARED_MAX_AGE = 50
-# Only these paths are looked up, so other apps' pages pay nothing for the cache.
-CACHED_PATH_PREFIXES = ("/guidance/", "/search/")
+# Only these paths are looked up, so other apps' pages pay nothing for the cache. Search
+# pages are never kept: each search is counted, and a query may hold someone's details.
+CACHED_PATH_PREFIXES = ("/guidance/",)
 CACHED_PATHS = ("/",)
-# Only search pages depend on the query string; elsewhere it is ignored, so
-# `?anything` cannot fill the cache with copies of the same page.
-QUERY_PATH_PREFIXES = ("/search/",)
 _NOT_STORED_HEADERS = {"set-cookie", "etag", "last-modified"}
 
 
@@ -107,6 +106,39 @@ class LocalPages:
 local_pages = LocalPages()
 
 
+@dataclass(frozen=True)
+class KeptSearch:
+    found: bool
+    search_id: int
+    content: bytes
+
+
+class SearchPages:
+    """This web process's rendered results of stored queries, for anonymous readers.
+
+    Search pages are never kept in the shared cache (each search must be counted, so the
+    view always runs), but a repeated query need not be ranked and rendered again. Keyed
+    by the query and the search index's generation, so a publish or a synonym change is
+    seen at once; only queries the counts store (none naming anyone) are kept. Bounded.
+    """
+
+    MAX_PAGES = 200
+
+    def __init__(self):
+        self.pages: dict[tuple, KeptSearch] = {}
+
+    def get(self, key: tuple) -> KeptSearch | None:
+        return self.pages.get(key)
+
+    def keep(self, key: tuple, kept: KeptSearch) -> None:
+        if len(self.pages) >= self.MAX_PAGES:
+            self.pages = {}
+        self.pages[key] = kept
+
+
+search_pages = SearchPages()
+
+
 def content_changed() -> None:
     """Invalidate every cached page (called after a publish commits)."""
     ContentVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
@@ -127,28 +159,22 @@ def _seconds_until_midnight() -> int:
     return max(1, int((midnight - now).total_seconds()))
 
 
-def public_page(view=None, *, timeout: int = PAGE_TIMEOUT):
-    """Let shared caches and the page cache keep this view's pages for anonymous readers only.
+def public_page(view):
+    """Let shared caches and the page cache keep this view's pages for anonymous readers only."""
 
-    `timeout` bounds how long the page cache keeps a copy (publishing drops it sooner).
-    """
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if is_anonymous_reader(request) and response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE, s_maxage=SHARED_MAX_AGE)
+            # Pages say whether a review is overdue, which changes at midnight, not on publish.
+            response.leaflet_cache_timeout = min(PAGE_TIMEOUT, _seconds_until_midnight())
+        else:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
 
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            response = view(request, *args, **kwargs)
-            if is_anonymous_reader(request) and response.status_code == 200:
-                patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE, s_maxage=SHARED_MAX_AGE)
-                # Pages say whether a review is overdue, which changes at midnight, not on publish.
-                response.leaflet_cache_timeout = min(timeout, _seconds_until_midnight())
-            else:
-                add_never_cache_headers(response)
-                patch_cache_control(response, private=True)
-            return response
-
-        return wrapper
-
-    return decorator(view) if view is not None else decorator
+    return wrapper
 
 
 class PageCacheMiddleware:
@@ -164,8 +190,8 @@ class PageCacheMiddleware:
         # answer for any name pointed at the server.
         request.get_host()
 
-        cache_path = request.get_full_path() if path.startswith(QUERY_PATH_PREFIXES) else path
-        path_hash = hashlib.sha256(cache_path.encode()).hexdigest()
+        # The query string is ignored, so `?anything` cannot fill the cache with copies of a page.
+        path_hash = hashlib.sha256(path.encode()).hexdigest()
         version = local_pages.current_version()
         entry = local_pages.get(path_hash)
         if entry is None:

@@ -2,6 +2,7 @@ from django import forms
 
 from portal.forms import DateInput
 
+from . import search
 from .models import ClinicalText, Section
 
 MAX_BODY = 100_000
@@ -81,6 +82,8 @@ class ClinicalTextDraftForm(forms.Form):
                 "next_review_due": text.draft_next_review_due,
             },
         )
+
+
 class OrganisationDetailsForm(forms.Form):
     name = forms.CharField(max_length=200, error_messages={"required": "Enter the organisation’s name."})
     phone = forms.CharField(max_length=40, required=False, help_text="As it should be shown, e.g. 0808 800 0035.")
@@ -96,3 +99,53 @@ class OrganisationDetailsForm(forms.Form):
     @classmethod
     def for_organisation(cls, organisation, data=None):
         return cls(data, initial={field: getattr(organisation, field) for field in organisation.DETAIL_FIELDS})
+class SynonymForm(forms.Form):
+    term = forms.CharField(
+        max_length=100,
+        label="When people search for",
+        help_text="A word or short phrase, as people type it: for example ‘dexa’ or ‘broken back’.",
+        error_messages={"required": "Enter the word people search for."},
+    )
+    means = forms.CharField(
+        max_length=300,
+        label="Also look for",
+        help_text="The guidance's own words for it, separated by commas: for example ‘dxa, bone density scan’.",
+        error_messages={"required": "Enter the guidance's words for it."},
+    )
+
+    def clean_term(self) -> str:
+        term = search.plain(self.cleaned_data["term"])
+        if not term:
+            raise forms.ValidationError("Enter a word or phrase made of letters or numbers.")
+        return term
+
+    def clean_means(self) -> str:
+        alternatives = [search.plain(part) for part in self.cleaned_data["means"].split(",")]
+        alternatives = [a for a in alternatives if a]
+        if not alternatives:
+            raise forms.ValidationError("Enter at least one word the guidance uses.")
+        return ", ".join(alternatives)
+
+
+class BestBetForm(forms.Form):
+    query = forms.CharField(
+        max_length=100,
+        label="When people search for",
+        error_messages={"required": "Enter the search to pin a page to."},
+    )
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.none(),
+        label="Show this page first",
+        empty_label="Choose a page",
+        error_messages={"required": "Choose the page to show first."},
+    )
+
+    def __init__(self, *args, sections=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = sections
+
+    def clean_query(self) -> str:
+        query = search.plain(self.cleaned_data["query"])
+        if not search.terms(query):
+            raise forms.ValidationError("Enter a search with at least one word that is not a common word like ‘the’.")
+        return query

@@ -9,7 +9,6 @@ text each time a section is published; nobody edits them directly.
 """
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -418,8 +417,9 @@ class SearchEntry(models.Model):
     title = models.CharField(max_length=300)
     url = models.CharField(max_length=300)
     text = models.TextField()
-    # Filled on PostgreSQL only (GIN-indexed in migration 0002); unused on SQLite.
-    search = SearchVectorField(null=True, editable=False)
+    # Which rebuild wrote the row: each process reloads its search index when the newest
+    # row's generation changes (leaflet.search), however the ids fall after a rollback.
+    generation = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -441,3 +441,62 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+class Synonym(models.Model):
+    """Words people search with, and the guidance's words they mean.
+
+    Editors keep these in the editor area; search reads them (leaflet.search).
+    `means` lists alternatives separated by commas, each one word or a phrase
+    the guidance uses: "dexa" means "dxa, bone density scan".
+    """
+
+    term = models.CharField(max_length=100, unique=True, help_text="What people type, in lower case.")
+    means = models.CharField(max_length=300, help_text="The guidance's words for it, separated by commas.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.means}"
+
+    @property
+    def alternatives(self) -> list[str]:
+        return [part.strip() for part in self.means.split(",") if part.strip()]
+
+
+class BestBet(models.Model):
+    """An editor's pin: this query shows this section first."""
+
+    query = models.CharField(max_length=100, unique=True, help_text="The search, as people type it.")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["query"]
+
+    def __str__(self) -> str:
+        return self.query
+
+
+class SearchStat(models.Model):
+    """How often one normalised query was searched on one day, found nothing, or led to a click.
+
+    Counts only: no address, account or session, and never a query holding an
+    email address, a phone number or a name the portal holds (see
+    leaflet.services.search_record). Rows older than 90 days are purged (search_stats_purge).
+    """
+
+    day = models.DateField()
+    query = models.CharField(max_length=100)
+    searches = models.PositiveIntegerField(default=0)
+    without_results = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "query"], name="leaflet_searchstat_day_query_unique")]
+        indexes = [models.Index(fields=["day"], name="leaflet_searchstat_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.query}"

@@ -1,10 +1,13 @@
 """Reads other apps may use (the helpline links sections and organisations; keep these names)."""
 
-from django.db.models import F, Q, QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from . import search
-from .models import ClinicalText, Organisation, Question, Section
+from .models import ClinicalText, Organisation, Question, SearchStat, Section
 
 
 def published_sections() -> QuerySet[Section]:
@@ -60,6 +63,8 @@ def published_questions() -> QuerySet[Question]:
         .select_related("section")
         .order_by("section__order", "order")
     )
+
+
 def clinical_text(slug: str, *, title: str, body: str) -> tuple[str, str]:
     """The approved (live) title and body of a clinical text, or the given shipped wording if it has none yet."""
     live = ClinicalText.objects.filter(slug=slug, published_at__isnull=False).values_list("title", "body").first()
@@ -75,3 +80,39 @@ def clinical_texts_for_review(today=None) -> dict:
         "awaiting": [t for t in texts if t.status == ClinicalText.Status.AWAITING_REVIEW],
         "due": [t for t in texts if t.last_reviewed is None or (t.next_review_due and t.next_review_due <= today)],
     }
+@dataclass(frozen=True)
+class FailedSearch:
+    query: str
+    searches: int
+    without_results: int
+    without_click: int
+
+    @property
+    def failed(self) -> int:
+        return self.without_results + self.without_click
+
+
+def failed_searches(*, days: int, limit: int = 100) -> list[FailedSearch]:
+    """Queries that found nothing or whose results nobody followed, most failed first.
+
+    "Without a click" is searches with results minus clicks: a reader who follows two
+    results counts twice, so it errs low. Counts only.
+    """
+    since = timezone.localdate() - datetime.timedelta(days=days)
+    rows = (
+        SearchStat.objects.filter(day__gte=since)
+        .values("query")
+        .annotate(searches=Sum("searches"), without_results=Sum("without_results"), clicks=Sum("clicks"))
+    )
+    failed = [
+        FailedSearch(
+            query=row["query"],
+            searches=row["searches"],
+            without_results=row["without_results"],
+            without_click=max(row["searches"] - row["without_results"] - row["clicks"], 0),
+        )
+        for row in rows
+    ]
+    failed = [f for f in failed if f.failed]
+    failed.sort(key=lambda f: (-f.failed, -f.searches, f.query))
+    return failed[:limit]

@@ -1,4 +1,5 @@
-"""Every change to the leaflet: editing, clinical review, publishing, revert, review reminders.
+"""Every change to the leaflet: editing, clinical review, publishing, revert, review reminders,
+and search: synonyms, best bets, and the counts of searches that found nothing.
 
 A section's working copy (`draft_*`) moves DRAFT -> AWAITING_REVIEW -> PUBLISHED.
 Publishing copies the working copy onto the live fields, and only a nurse who
@@ -7,20 +8,22 @@ the page cache) is rebuilt from the live text after every publish.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.outbox import email_queue
+from portal.personal_data import holds_a_name
 from portal.roles import Role, has_role
 
 from . import cache, rendering, search, workflow
-from .models import ClinicalText, Organisation, Question, Section
+from .models import BestBet, ClinicalText, Organisation, Question, SearchStat, Section, Synonym
 
 ERROR_AWAITING_REVIEW = workflow.ERROR_AWAITING_REVIEW.format(noun="section")
 ERROR_NO_CHANGES = workflow.ERROR_NO_CHANGES.format(noun="section")
@@ -327,3 +330,118 @@ def review_reminders_send(*, today: datetime.date | None = None) -> ReminderRepo
             editors=len(editors),
         )
     return ReminderReport(sections=len(due), emails=len(editors), texts=len(texts))
+
+
+# ---------------------------------------------------------------- search: synonyms and best bets
+def _search_setting_save(setting, *, by, action: str):
+    """Validate and save a synonym or best bet, on its revision history, and let search use it at once."""
+    setting.full_clean()
+    setting._history_user = by
+    setting.save()
+    audit_record(action=action, actor=by, target=setting)
+    search.rebuild()
+    return setting
+
+
+def _search_setting_delete(setting, *, by, action: str) -> None:
+    with transaction.atomic():
+        setting = type(setting).objects.select_for_update().filter(pk=setting.pk).first()
+        if setting is None:  # removed a moment ago by someone else
+            return
+        audit_record(action=action, actor=by, target=setting)
+        setting._history_user = by
+        setting.delete()
+        search.rebuild()
+
+
+def synonym_save(*, synonym: Synonym | None, term: str, means: str, by) -> Synonym:
+    """Add a synonym (`synonym=None`) or change one."""
+    with transaction.atomic():
+        synonym = Synonym() if synonym is None else Synonym.objects.select_for_update().get(pk=synonym.pk)
+        synonym.term, synonym.means = term, means
+        return _search_setting_save(synonym, by=by, action="leaflet.synonym_saved")
+
+
+def synonym_delete(*, synonym: Synonym, by) -> None:
+    _search_setting_delete(synonym, by=by, action="leaflet.synonym_deleted")
+
+
+def best_bet_save(*, query: str, section: Section, by) -> BestBet:
+    """Pin a section to a query (replacing any earlier pin for it): it comes first for that search."""
+    with transaction.atomic():
+        best_bet = BestBet.objects.select_for_update().filter(query=query).first() or BestBet(query=query)
+        best_bet.section = section
+        return _search_setting_save(best_bet, by=by, action="leaflet.best_bet_saved")
+
+
+def best_bet_delete(*, best_bet: BestBet, by) -> None:
+    _search_setting_delete(best_bet, by=by, action="leaflet.best_bet_deleted")
+
+
+# ---------------------------------------------------------------- search: what people could not find
+SEARCH_STATS_DAYS = 90
+STORED_QUERY_LENGTH = 100
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+")
+_NUMBER = re.compile(r"\+?\d[\d\s().-]*")
+PHONE_DIGITS = 7
+
+
+def _holds_contact_details(text: str) -> bool:
+    """An email address, or a run of 7 or more digits (a phone number, however spaced)."""
+    return bool(_EMAIL.search(text)) or any(
+        sum(c.isdigit() for c in run) >= PHONE_DIGITS for run in _NUMBER.findall(text)
+    )
+
+
+def search_record(*, query: str, found: bool) -> int | None:
+    """Count one search of `query` today, and whether it found nothing.
+
+    Returns the id its result links carry so a click can be counted, or None when
+    the query is not kept: one holding an email address, a phone number or a name
+    the portal holds is never stored. Stored are the query's lower-case words and
+    counts only: no address, account, session or time of day. A query already
+    counted today was checked when its row was made, so only a new one asks the
+    database about names.
+    """
+    text = search.plain(query)[:STORED_QUERY_LENGTH].strip()
+    if not text or _holds_contact_details(query):
+        return None
+    today = timezone.localdate()
+    pk = _search_count(day=today, query=text, found=found)
+    if pk is None:
+        if holds_a_name(w for w in search.words(text) if w not in search.STOP_WORDS):
+            return None
+        try:
+            with transaction.atomic():
+                pk = SearchStat.objects.create(day=today, query=text, searches=1, without_results=int(not found)).pk
+        except IntegrityError:  # counted at the same moment by another request
+            pk = _search_count(day=today, query=text, found=found)
+    return pk
+
+
+def _search_count(*, day: datetime.date, query: str, found: bool) -> int | None:
+    """Add one search to today's row for the query, if there is one, and return its id.
+
+    One statement (PostgreSQL and SQLite 3.35+ both return the updated row), since
+    every search runs it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {SearchStat._meta.db_table} SET searches = searches + 1,"  # noqa: S608 (our table name)
+            " without_results = without_results + %s WHERE day = %s AND query = %s RETURNING id",
+            [int(not found), connection.ops.adapt_datefield_value(day), query],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def search_click_record(*, search_id: int) -> None:
+    """A result of a counted search was followed."""
+    SearchStat.objects.filter(pk=search_id).update(clicks=F("clicks") + 1)
+
+
+def search_stats_purge(*, today: datetime.date | None = None) -> int:
+    """Delete search counts older than SEARCH_STATS_DAYS; safe to run as often as beat likes."""
+    today = today or timezone.localdate()
+    deleted, _ = SearchStat.objects.filter(day__lt=today - datetime.timedelta(days=SEARCH_STATS_DAYS)).delete()
+    return deleted

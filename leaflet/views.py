@@ -5,19 +5,29 @@ import difflib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import role_required
 from portal.audit import audit_record
-from portal.roles import Role, has_role
+from portal.roles import Role, has_role, is_admin
 
 from . import outdated, rendering, search, selectors, services
-from .cache import public_page
-from .forms import ClinicalTextDraftForm, OrganisationDetailsForm, ReturnForm, SectionDraftForm
+from .cache import KeptSearch, is_anonymous_reader, public_page, search_pages
+from .forms import (
+    BestBetForm,
+    ClinicalTextDraftForm,
+    OrganisationDetailsForm,
+    ReturnForm,
+    SectionDraftForm,
+    SynonymForm,
+)
 from .models import (
     CONTACTS_SLUG,
+    BestBet,
     CaseStudy,
     ClinicalText,
     ExerciseGroup,
@@ -26,6 +36,7 @@ from .models import (
     Organisation,
     Question,
     Section,
+    Synonym,
 )
 
 EXERCISES_SLUG = "exercises"
@@ -123,16 +134,42 @@ def print_leaflet(request):
     )
 
 
-# Any phrase makes a page, so search copies expire quickly rather than piling up.
-@public_page(timeout=10 * 60)
+# Never cached by browsers, nginx or the shared page cache: each search is counted, and a
+# query may hold what someone typed about herself. `exact=1` searches the words as typed.
+@require_GET
+@never_cache
 def search_view(request):
-    query = request.GET.get("q", "").strip()[: search.MAX_QUERY_LENGTH]
-    results = search.find(query) if query else []
-    return render(
+    query = search.normalise(request.GET.get("q", ""))
+    if not query:
+        return render(request, "leaflet/search.html", {"review": selectors.review_dates_summary()})
+    exact = request.GET.get("exact") == "1"
+    key = (query, exact, search.index_key())
+    kept = search_pages.get(key)
+    outcome = None if kept else search.run(query, correct=not exact)
+    search_id = services.search_record(query=query, found=kept.found if kept else bool(outcome.results))
+    if kept and kept.search_id == search_id and is_anonymous_reader(request):
+        return HttpResponse(kept.content)
+    outcome = outcome or search.run(query, correct=not exact)
+    response = render(
         request,
         "leaflet/search.html",
-        {"query": query, "results": results, "review": selectors.review_dates_summary()},
+        {"query": query, "outcome": outcome, "search_id": search_id, "review": selectors.review_dates_summary()},
     )
+    # Only a stored query (so one naming no one) is kept, in this process, for anonymous readers.
+    if search_id is not None and is_anonymous_reader(request):
+        search_pages.keep(key, KeptSearch(bool(outcome.results), search_id, response.content))
+    return response
+
+
+@require_GET
+@never_cache
+def search_go(request, search_id):
+    """A followed search result: count the click (no one's details, only the search's counts), then go there."""
+    to = request.GET.get("to", "")
+    if to not in search.known_urls():
+        return redirect("leaflet:search")
+    services.search_click_record(search_id=search_id)
+    return redirect(to)
 
 
 # ---------------------------------------------------------------- editors and reviewers
@@ -453,3 +490,92 @@ def organisation_propose(request, pk):
             messages.success(request, "New details proposed. Another nurse must approve them before they are shown.")
             return redirect(reverse("leaflet:contacts-check") + f"#{organisation.slug}")
     return render(request, "leaflet/editor/organisation_propose.html", {"organisation": organisation, "form": form})
+
+
+# ---------------------------------------------------------------- editors: search
+SEARCH_REPORT_DAYS = 90
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def search_report(request):
+    """What people searched for and could not find: counts only, for editors and nurses."""
+    return render(
+        request,
+        "leaflet/editor/search/report.html",
+        {
+            "failed": selectors.failed_searches(days=SEARCH_REPORT_DAYS),
+            "days": SEARCH_REPORT_DAYS,
+            "can_edit": has_role(request.user, Role.EDITOR) or is_admin(request.user),
+        },
+    )
+
+
+def _recent_revisions(model):
+    return model.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+
+
+def _saved(request, form, save) -> bool:
+    """On a POST with a valid form, run the service; its validation errors become the form's."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(**form.cleaned_data)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return False
+    return True
+
+
+@role_required(Role.EDITOR)
+def synonyms(request, pk=None):
+    """Every synonym, their revision history, and a form to add one (or change one, with `pk`)."""
+    synonym = get_object_or_404(Synonym, pk=pk) if pk else None
+    initial = {"term": synonym.term, "means": synonym.means} if synonym else None
+    form = SynonymForm(request.POST if request.method == "POST" else None, initial=initial)
+    if _saved(request, form, lambda **data: services.synonym_save(synonym=synonym, by=request.user, **data)):
+        messages.success(request, f"Searches for ‘{form.cleaned_data['term']}’ now also look for its meaning.")
+        return redirect("leaflet:synonyms")
+    return render(
+        request,
+        "leaflet/editor/search/synonyms.html",
+        {"form": form, "editing": synonym, "synonyms": Synonym.objects.all(), "revisions": _recent_revisions(Synonym)},
+    )
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def synonym_delete(request, pk):
+    synonym = Synonym.objects.filter(pk=pk).first()
+    if synonym is not None:  # gone already (a second click): nothing to do
+        services.synonym_delete(synonym=synonym, by=request.user)
+        messages.success(request, f"Removed the synonym for ‘{synonym.term}’.")
+    return redirect("leaflet:synonyms")
+
+
+@role_required(Role.EDITOR)
+def best_bets(request):
+    """Pinned pages: a search for one of these queries shows its page first."""
+    form = BestBetForm(request.POST if request.method == "POST" else None, sections=selectors.published_sections())
+    if _saved(request, form, lambda **data: services.best_bet_save(by=request.user, **data)):
+        messages.success(request, f"A search for ‘{form.cleaned_data['query']}’ now shows that page first.")
+        return redirect("leaflet:best-bets")
+    return render(
+        request,
+        "leaflet/editor/search/best_bets.html",
+        {
+            "form": form,
+            "best_bets": BestBet.objects.select_related("section"),
+            "revisions": _recent_revisions(BestBet).select_related("section"),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.EDITOR)
+def best_bet_delete(request, pk):
+    best_bet = BestBet.objects.filter(pk=pk).first()
+    if best_bet is not None:  # gone already (a second click): nothing to do
+        services.best_bet_delete(best_bet=best_bet, by=request.user)
+        messages.success(request, f"‘{best_bet.query}’ is no longer pinned.")
+    return redirect("leaflet:best-bets")

@@ -8,6 +8,6 @@ class PeersConfig(AppConfig):
     def ready(self):
         from portal import personal_data
 
-        from .personal_data import peers_erase, peers_export
+        from .personal_data import peers_erase, peers_export, peers_names
 
-        personal_data.register("peers", export=peers_export, erase=peers_erase)
+        personal_data.register("peers", export=peers_export, erase=peers_erase, names=peers_names)

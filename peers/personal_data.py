@@ -23,7 +23,7 @@ from django.utils import timezone
 from portal.audit import audit_record
 from portal.models import OutboundEmail
 from portal.outbox import email_cancel_about, emails_about
-from portal.personal_data import user_addresses
+from portal.personal_data import name_matches, user_addresses
 
 from . import services
 from .models import CheckIn, Introduction, PeerRequest, VolunteerProfile
@@ -74,6 +74,13 @@ def _introduction(intro: Introduction, *, user, side: str) -> dict:
             if c.who == side
         ],
     }
+
+
+def peers_names(words: set[str]) -> bool:
+    """Whether any word is the first name a volunteer or a mother asking for a peer gave."""
+    return any(
+        model.objects.filter(name_matches("first_name", words)).exists() for model in (VolunteerProfile, PeerRequest)
+    )
 
 
 def peers_export(user) -> dict:

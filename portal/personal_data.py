@@ -1,18 +1,21 @@
 """Her data, her choice: the registry of what each app holds about a person.
 
-Each app registers, from its `AppConfig.ready()`, one exporter and one eraser:
+Each app registers, from its `AppConfig.ready()`, one exporter and one eraser,
+and, if it holds people's names, a finder for them:
 
-    personal_data.register("peers", export=peers_export, erase=peers_erase)
+    personal_data.register("peers", export=peers_export, erase=peers_erase, names=peers_names)
 
 An exporter takes the user and returns a JSON-ready dict of everything the app
 holds about her (and nothing about anyone else). An eraser takes the user and
 erases or anonymises her personal fields, ending anything in progress, while
 keeping rows needed for anonymous counts. Both run while her user row still
-has her email address, so they can find records linked only by address.
+has her email address, so they can find records linked only by address. A name
+finder takes lower-case words and says whether any of them is a name the app
+holds (`holds_a_name`), so text that might name someone is never kept.
 The portal never imports the apps: they come to it.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +27,7 @@ from .audit import audit_record
 
 Exporter = Callable[[Any], dict]
 Eraser = Callable[[Any], None]
+NameFinder = Callable[[set[str]], bool]
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"
 
@@ -33,14 +37,38 @@ class Provider:
     name: str
     export: Exporter
     erase: Eraser
+    names: NameFinder | None = None
 
 
 _providers: dict[str, Provider] = {}
 
 
-def register(name: str, *, export: Exporter, erase: Eraser) -> None:
-    """Register one app's exporter and eraser; registering the same name again replaces it."""
-    _providers[name] = Provider(name=name, export=export, erase=erase)
+def register(name: str, *, export: Exporter, erase: Eraser, names: NameFinder | None = None) -> None:
+    """Register one app's exporter, eraser and name finder; registering the same name again replaces it."""
+    _providers[name] = Provider(name=name, export=export, erase=erase, names=names)
+
+
+def name_matches(field: str, words: set[str]) -> Q:
+    """Rows whose `field` holds one of `words` as a whole word, without regard to case
+    ("ann" finds "Ann" and "Mary Ann", not "Anne"), on PostgreSQL and SQLite alike."""
+    q = Q(pk__in=[])
+    for word in words:
+        q |= (
+            Q(**{f"{field}__iexact": word})
+            | Q(**{f"{field}__istartswith": f"{word} "})
+            | Q(**{f"{field}__iendswith": f" {word}"})
+            | Q(**{f"{field}__icontains": f" {word} "})
+        )
+    return q
+
+
+def holds_a_name(words: Iterable[str]) -> bool:
+    """Whether any of these words is the name of someone the portal holds records about.
+
+    Asks the database each time; the words and any match are never logged or kept.
+    """
+    wanted = {w.lower() for w in words if len(w) > 1}
+    return bool(wanted) and any(p.names(wanted) for p in _providers.values() if p.names is not None)
 
 
 def providers() -> list[Provider]:
@@ -186,5 +214,11 @@ def _end_other_sessions(user) -> None:
             store().delete(session.session_key)
 
 
+def _account_names(words: set[str]) -> bool:
+    return (
+        get_user_model().objects.filter(name_matches("first_name", words) | name_matches("last_name", words)).exists()
+    )
+
+
 def register_portal_provider() -> None:
-    register("account", export=_account_export, erase=_account_erase)
+    register("account", export=_account_export, erase=_account_erase, names=_account_names)

@@ -275,6 +275,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE: dict = {}
 # ---- leaflet: email editors about sections needing review, weekly per section until reviewed (hourly check)
 CELERY_BEAT_SCHEDULE["leaflet-review-reminders"] = {"task": "leaflet.review_reminders", "schedule": 60 * 60}
+# ---- leaflet: delete search counts older than 90 days (idempotent; hourly like the other retention jobs)
+CELERY_BEAT_SCHEDULE["leaflet-search-stats-purge"] = {"task": "leaflet.search_stats_purge", "schedule": 60 * 60}
 
 # ---- outbox (portal): publish due and lost email tasks, recover sends interrupted by a crash
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "portal.emails_sweep", "schedule": 60.0}

@@ -76,6 +76,9 @@ MATRIX: dict[str, Rule] = {
     "leaflet:section": Rule(PUBLIC, objects=lambda p: (PUBLIC, {"slug": _section(p).slug})),
     "leaflet:contacts": Rule(PUBLIC, note="a permanent redirect to the contacts section"),
     "leaflet:search": Rule(PUBLIC),
+    "leaflet:search-go": Rule(
+        PUBLIC, kwargs={"search_id": 1}, note="counts a followed result; redirects only to results"
+    ),
     "leaflet:editor": Rule(EDITORS_AND_NURSES),
     "leaflet:section-review": Rule(EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
     "leaflet:section-edit": Rule(EDITORS, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
@@ -111,6 +114,12 @@ MATRIX: dict[str, Rule] = {
     "leaflet:organisation-reject": Rule(
         EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _organisation(p).pk})
     ),
+    "leaflet:search-report": Rule(EDITORS_AND_NURSES, note="counts of failed searches only"),
+    "leaflet:synonyms": Rule(EDITORS),
+    "leaflet:synonym-edit": Rule(EDITORS, objects=lambda p: (frozenset(), {"pk": _synonym(p).pk})),
+    "leaflet:synonym-delete": Rule(EDITORS, objects=lambda p: (frozenset(), {"pk": _synonym(p).pk})),
+    "leaflet:best-bets": Rule(EDITORS),
+    "leaflet:best-bet-delete": Rule(EDITORS, objects=lambda p: (frozenset(), {"pk": _best_bet(p).pk})),
     # ---------------------------------------------------------------- helpline
     "helpline:ask": Rule(PUBLIC, note="anyone may ask; rate-limited per IP and address"),
     "helpline:ask-thanks": Rule(PUBLIC, note="shows only what this session sent"),
@@ -253,6 +262,16 @@ def _duty_shift(p):
         "duty_shift",
         lambda: DutyShift.objects.create(nurse=p[NURSE], starts_at=now, ends_at=now + timedelta(hours=8)),
     )
+def _synonym(p):
+    from leaflet.models import Synonym
+
+    return _once(p, "synonym", lambda: Synonym.objects.create(term="matrix", means="bone"))
+
+
+def _best_bet(p):
+    from leaflet.models import BestBet
+
+    return _once(p, "best_bet", lambda: BestBet.objects.create(query="matrix", section=_section(p)))
 
 
 def _enquiry(p):
