@@ -145,10 +145,11 @@ def screenshot(page, name: str) -> None:
 
 
 class Mail:
-    def __init__(self, to: list[str], subject: str, text: str):
+    def __init__(self, to: list[str], subject: str, text: str, message_id: str = ""):
         self.to = to
         self.subject = subject
         self.text = text
+        self.message_id = message_id  # what her mail client puts in In-Reply-To when she answers
 
     @property
     def links(self) -> list[str]:
@@ -164,7 +165,7 @@ class Mail:
 
 
 def _from_django(message) -> Mail:
-    return Mail(list(message.to), message.subject, message.body)
+    return Mail(list(message.to), message.subject, message.body, message.extra_headers.get("Message-ID", ""))
 
 
 def _from_file(message) -> Mail:
@@ -174,7 +175,8 @@ def _from_file(message) -> Mail:
             text = part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
             break
     to = [address.strip() for address in str(message["To"]).split(",")]
-    return Mail(to, str(make_header(decode_header(message["Subject"]))), text)
+    subject = str(make_header(decode_header(message["Subject"])))
+    return Mail(to, subject, text, str(message["Message-ID"] or ""))
 
 
 class Mailbox:
