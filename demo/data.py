@@ -13,6 +13,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from helpline import replies
 from helpline import services as helpline
 from helpline.models import CallerType, Channel, Enquiry, EnquiryEvent, FollowUpTemplate, Outcome, Status, Urgency
 from peers import services as peers
@@ -139,7 +140,7 @@ def _enquiries(nurse: User) -> int:
                 channel=channel,
                 caller_type=CallerType.SELF if i % 4 else CallerType.PARTNER,
                 topics=[topic],
-                urgency=(Urgency.URGENT, Urgency.SOON, Urgency.ROUTINE, Urgency.ROUTINE)[i % 4],
+                urgency=(Urgency.EMERGENCY, Urgency.CRISIS, Urgency.URGENT, Urgency.SOON, Urgency.ROUTINE)[i % 5],
                 summary=summary,
                 name=name or f"{first_name} {rng.choice(SURNAMES)}",
                 email=email,
@@ -174,8 +175,9 @@ def _progress(enquiry: Enquiry, *, nurse: User, stage: str, rng: random.Random, 
         )
     elif stage in (Status.IN_PROGRESS, Status.CLOSED):
         helpline.enquiry_transition(enquiry=enquiry, by=nurse, action="start")
-        if follow_up is not None and enquiry.can_email:
-            helpline.follow_up_send(enquiry=enquiry, by=nurse, template=follow_up)
+        if follow_up is not None and enquiry.reply_route:
+            reply = replies.starting_point(follow_up, enquiry=enquiry, nurse=nurse)
+            helpline.enquiry_reply_send(enquiry=enquiry, by=nurse, **reply)
     if stage == Status.CLOSED:
         outcome = rng.choice([Outcome.INFORMATION_GIVEN, Outcome.SIGNPOSTED, Outcome.REFERRED_GP])
         helpline.enquiry_transition(enquiry=enquiry, by=nurse, action="close", outcome=outcome)

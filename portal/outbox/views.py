@@ -1,8 +1,8 @@
 """Outbox pages: one-click unsubscribe (public) and cancelling a scheduled email (nurses)."""
 
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -28,8 +28,12 @@ def get_email_for_user(request, pk: int) -> OutboundEmail:
 
 
 def _safe_next(request, fallback: str = "/") -> str:
+    # A path on this site only: anything else (a bare word included, which `redirect` would
+    # try to reverse as a view name) goes to the fallback.
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -43,7 +47,7 @@ def email_cancel_view(request, pk: int):
     else:
         message.refresh_from_db()
         messages.error(request, TOO_LATE.format(status=message.get_status_display().lower()))
-    return redirect(_safe_next(request))
+    return HttpResponseRedirect(_safe_next(request))
 
 
 # Deliberately public: the signed token in the URL is the only credential, so no

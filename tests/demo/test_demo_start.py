@@ -55,7 +55,7 @@ def test_first_start_loads_a_labelled_demo_set_for_every_page(var_dir, django_ca
     assert Introduction.objects.filter(status=Introduction.Status.PROPOSED).exists()
 
     sent = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT)
-    assert sent.filter(template="helpline/email/follow_up").exists()
+    assert sent.filter(template="helpline/email/reply").exists()
     assert sent.filter(template="peers/email/introduction_details").exists()
 
 

@@ -51,6 +51,13 @@ def test_a_nurse_cancels_a_scheduled_email_and_returns_to_her_page(client, nurse
     assert [str(m) for m in client.get("/").context["messages"]] == [CANCELLED]
 
 
+@pytest.mark.parametrize("next_url", ["0098-05-27", "https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_a_next_that_is_not_a_path_on_this_site_returns_home(client, nurse, scheduled, next_url):
+    client.force_login(nurse)
+    response = client.post(cancel_url(scheduled), {"next": next_url})
+    assert (response.status_code, response.url) == (302, "/")
+
+
 def test_an_admin_may_cancel_too(client, admin_user, scheduled):
     client.force_login(admin_user)
     client.post(cancel_url(scheduled))
