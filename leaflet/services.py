@@ -161,6 +161,9 @@ def clinical_text_step(*, text: ClinicalText, by, step: str, note: str = "") -> 
         text = _locked(text)
         steps[step](text, by=by)
         audit_record(action=f"leaflet.clinical_text_{step}", actor=by, target=text)
+        if step == "approve":
+            # Cached pages carry the site's health statements (the footer), so they go too.
+            transaction.on_commit(cache.content_changed)
     return text
 
 

@@ -133,3 +133,35 @@ def test_editors_are_reminded_weekly_about_clinical_texts_never_reviewed_or_fall
     assert url in reminded(today + datetime.timedelta(days=31))
     assert url not in reminded(today + datetime.timedelta(days=32))
     assert url in reminded(today + datetime.timedelta(days=38))
+
+
+def test_the_footer_health_advice_changes_on_cached_pages_only_when_a_second_nurse_approves(
+    client, leaflet, nurse, other_nurse, django_capture_on_commit_callbacks
+):
+    shipped = (
+        "If you have sudden, severe pain, contact your GP or call NHS 111 straight away. In an emergency call 999."
+    )
+    before = client.get("/guidance/breastfeeding/").content.decode()  # now cached
+    assert shipped in before
+    assert "It does not replace advice from your own doctor, midwife or health visitor." in before
+
+    footer = ClinicalText.objects.get(slug="footer-urgent-advice")
+    assert footer.is_live and footer.body == shipped
+    new = "If you have sudden, severe pain, call NHS 111 straight away. In an emergency call 999."
+    edit(footer, nurse, body=new)
+    services.clinical_text_step(text=footer, by=nurse, step="submit")
+    assert shipped in client.get("/guidance/breastfeeding/").content.decode()  # a draft changes nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.clinical_text_step(text=footer, by=other_nurse, step="approve")
+
+    after = client.get("/guidance/breastfeeding/").content.decode()
+    assert new in after and shipped not in after
+    assert new in client.get("/").content.decode()
+
+
+def test_the_urgent_advice_beside_a_message_box_is_a_clinical_text():
+    text = ClinicalText.objects.get(slug="messages-urgent-advice")
+    assert text.is_live
+    assert "contact your GP or call NHS 111 now. In an emergency call 999." in text.body
+    assert "nhs.uk/conditions/cauda-equina-syndrome" in text.sources
