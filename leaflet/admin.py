@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import CaseStudy, ClinicalText, Exercise, ExerciseGroup, ExerciseProgramme, Organisation, Section
@@ -46,8 +47,21 @@ class RefreshingAdmin(SimpleHistoryAdmin):
 
 @admin.register(CaseStudy)
 class CaseStudyAdmin(RefreshingAdmin):
-    list_display = ["order", "name"]
+    """Only the order and the sections a story is shown beside change here; her words change
+    through the editors' pages, so every change is reviewed."""
+
+    list_display = ["order", "name", "status", "last_reviewed", "next_review_due"]
     filter_horizontal = ["sections"]
+    readonly_fields = [f.name for f in CaseStudy._meta.fields if f.name not in ("order", "sections")]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        raise PermissionDenied  # simple-history's "revert" would put old words live past clinical review
 
 
 class ExerciseInline(admin.StackedInline):

@@ -2,7 +2,7 @@ from django import forms
 
 from portal.forms import DateInput
 
-from .models import ClinicalText, Section
+from .models import CaseStudy, ClinicalText, Section
 
 MAX_BODY = 100_000
 
@@ -71,16 +71,26 @@ class ClinicalTextDraftForm(forms.Form):
     next_review_due = SectionDraftForm.base_fields["next_review_due"]
 
     @classmethod
-    def for_text(cls, text: ClinicalText, data=None):
-        return cls(
-            data,
-            initial={
-                "title": text.draft_title,
-                "body": text.draft_body,
-                "sources": text.draft_sources,
-                "next_review_due": text.draft_next_review_due,
-            },
-        )
+    def for_item(cls, item: ClinicalText | CaseStudy, data=None):
+        initial = {name: getattr(item, f"draft_{name}") for name in item.CLINICAL_FIELDS}
+        return cls(data, initial={**initial, "next_review_due": item.draft_next_review_due})
+
+
+class CaseStudyDraftForm(ClinicalTextDraftForm):
+    title = None
+    sources = None
+    name = forms.CharField(
+        max_length=100, help_text="As the leaflet names her.", error_messages={"required": "Enter her name."}
+    )
+    body = forms.CharField(
+        max_length=MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Markdown. Her story in her own words.",
+        error_messages={"required": "Write the story."},
+    )
+    field_order = ["name", "body", "next_review_due"]
+
+
 class OrganisationDetailsForm(forms.Form):
     name = forms.CharField(max_length=200, error_messages={"required": "Enter the organisation’s name."})
     phone = forms.CharField(max_length=40, required=False, help_text="As it should be shown, e.g. 0808 800 0035.")

@@ -130,7 +130,11 @@ def _load_case_studies(content_dir: Path, force: bool, report: LoadReport) -> No
             continue
         created = story is None
         story = story or CaseStudy(slug=meta["slug"])
-        story.order, story.name, story.body = meta["order"], meta["name"], body
+        story.order = meta["order"]
+        story.name, story.body = story.draft_name, story.draft_body = meta["name"], body
+        story.status = CaseStudy.Status.PUBLISHED
+        story.published_at = story.published_at or timezone.now()
+        story._change_reason = "loaded from the content files"
         story.save()
         story.sections.set(Section.objects.filter(slug__in=meta.get("sections", [])))
         (report.created if created else report.updated).append(f"case study {meta['slug']}")

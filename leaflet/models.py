@@ -67,6 +67,8 @@ class ClinicallyReviewed(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
 
+    # The live fields clinical staff change, each with its working copy `draft_<name>`.
+    CLINICAL_FIELDS: tuple[str, ...] = ()
     # The working-copy fields a revision puts back (see leaflet.workflow.revert).
     DRAFT_FIELDS: tuple[str, ...] = ()
 
@@ -91,11 +93,16 @@ class ClinicallyReviewed(models.Model):
         return self.next_review_due is not None and self.next_review_due < timezone.localdate()
 
     def draft_matches_live(self) -> bool:
-        raise NotImplementedError
+        return (
+            self.is_live
+            and all(getattr(self, f"draft_{name}") == getattr(self, name) for name in self.CLINICAL_FIELDS)
+            and self.draft_next_review_due in (None, self.next_review_due)
+        )
 
     def publish_draft(self) -> None:
         """Copy the working copy onto the live fields."""
-        raise NotImplementedError
+        for name in self.CLINICAL_FIELDS:
+            setattr(self, name, getattr(self, f"draft_{name}"))
 
 
 class Section(ClinicallyReviewed):
@@ -183,6 +190,7 @@ class ClinicalText(ClinicallyReviewed):
     draft_body = models.TextField(blank=True)
     draft_sources = models.TextField(blank=True)
 
+    CLINICAL_FIELDS = ("title", "body", "sources")
     DRAFT_FIELDS = ("draft_title", "draft_body", "draft_sources")
 
     history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
@@ -192,29 +200,6 @@ class ClinicalText(ClinicallyReviewed):
 
     def __str__(self) -> str:
         return self.title or self.draft_title
-
-    def draft_matches_live(self) -> bool:
-        return (
-            self.is_live
-            and self.draft_title == self.title
-            and self.draft_body == self.body
-            and self.draft_sources == self.sources
-            and self.draft_next_review_due in (None, self.next_review_due)
-        )
-
-    def publish_draft(self) -> None:
-        self.title = self.draft_title
-        self.body = self.draft_body
-        self.sources = self.draft_sources
-
-    @property
-    def reviewed_online(self) -> bool:
-        return self.last_reviewed is not None
-
-    @property
-    def review_overdue(self) -> bool:
-        """Past its review date: from the day after the date it was due."""
-        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
 
 
 class Question(models.Model):
@@ -259,21 +244,33 @@ class IntroQuestion(models.Model):
         return f"{url}#{self.anchor}" if self.anchor else url
 
 
-class CaseStudy(models.Model):
+class CaseStudy(ClinicallyReviewed):
+    """A mother's story from the leaflet. Its words change only through clinical review; its
+    order and the sections it is shown beside are not clinical and may change in the admin."""
+
     order = models.PositiveSmallIntegerField(unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=100)
-    body = models.TextField()
     sections = models.ManyToManyField(Section, related_name="case_studies", blank=True)
 
-    history = HistoricalRecords()
+    # Live: what the public reads.
+    name = models.CharField(max_length=100)
+    body = models.TextField()
+
+    # Working copy.
+    draft_name = models.CharField(max_length=100, blank=True)
+    draft_body = models.TextField(blank=True)
+
+    CLINICAL_FIELDS = ("name", "body")
+    DRAFT_FIELDS = ("draft_name", "draft_body")
+
+    history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
 
     class Meta:
         ordering = ["order"]
         verbose_name_plural = "case studies"
 
     def __str__(self) -> str:
-        return self.name
+        return self.name or self.draft_name
 
     def get_absolute_url(self) -> str:
         return reverse("leaflet:case-studies") + f"#{self.slug}"
