@@ -147,25 +147,13 @@ class Section(ClinicallyReviewed):
     def get_absolute_url(self) -> str:
         return reverse("leaflet:section", args=[self.slug])
 
+    CLINICAL_FIELDS = ("title", "summary", "body", "evidence_sources")
     DRAFT_FIELDS = ("draft_title", "draft_summary", "draft_body", "draft_evidence_sources")
-
-    def draft_matches_live(self) -> bool:
-        return (
-            self.is_live
-            and self.draft_title == self.title
-            and self.draft_summary == self.summary
-            and self.draft_body == self.body
-            and self.draft_evidence_sources == self.evidence_sources
-            and self.draft_next_review_due in (None, self.next_review_due)
-        )
 
     def publish_draft(self) -> None:
         from . import rendering
 
-        self.title = self.draft_title
-        self.summary = self.draft_summary
-        self.body = self.draft_body
-        self.evidence_sources = self.draft_evidence_sources
+        super().publish_draft()
         self.body_html = rendering.render(self.body)
 
 
@@ -276,20 +264,28 @@ class CaseStudy(ClinicallyReviewed):
         return reverse("leaflet:case-studies") + f"#{self.slug}"
 
 
-class ExerciseProgramme(models.Model):
-    """The programme-wide text: one row. Groups hang off it in order."""
+class ExerciseProgramme(ClinicallyReviewed):
+    """The programme-wide text: one row. Groups hang off it in order. Every text field of the
+    programme, its groups and exercises is clinical: it changes only through clinical review."""
 
     intro = models.TextField(blank=True)
     safety_notes = models.TextField()
     repetition_guidance = models.TextField()
 
-    history = HistoricalRecords()
+    draft_intro = models.TextField(blank=True)
+    draft_safety_notes = models.TextField(blank=True)
+    draft_repetition_guidance = models.TextField(blank=True)
+
+    CLINICAL_FIELDS = ("intro", "safety_notes", "repetition_guidance")
+    DRAFT_FIELDS = ("draft_intro", "draft_safety_notes", "draft_repetition_guidance")
+
+    history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
 
     def __str__(self) -> str:
         return "Exercise programme"
 
 
-class ExerciseGroup(models.Model):
+class ExerciseGroup(ClinicallyReviewed):
     class Kind(models.TextChoices):
         BREATHING = "breathing", "Breathing"
         RELAXATION = "relaxation", "Relaxation"
@@ -307,20 +303,28 @@ class ExerciseGroup(models.Model):
     callout = models.TextField(blank=True)
     closing = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    draft_name = models.CharField(max_length=120, blank=True)
+    draft_intro = models.TextField(blank=True)
+    draft_callout = models.TextField(blank=True)
+    draft_closing = models.TextField(blank=True)
+
+    CLINICAL_FIELDS = ("name", "intro", "callout", "closing")
+    DRAFT_FIELDS = ("draft_name", "draft_intro", "draft_callout", "draft_closing")
+
+    history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
 
     class Meta:
         ordering = ["order"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name or self.draft_name
 
     @property
     def is_strength(self) -> bool:
         return self.kind in self.STRENGTH_KINDS
 
 
-class Exercise(models.Model):
+class Exercise(ClinicallyReviewed):
     group = models.ForeignKey(ExerciseGroup, on_delete=models.CASCADE, related_name="exercises")
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=120, blank=True)
@@ -328,7 +332,15 @@ class Exercise(models.Model):
     steps = models.JSONField(default=list, blank=True, help_text="Numbered steps, in order (Markdown each).")
     repetitions = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    draft_name = models.CharField(max_length=120, blank=True)
+    draft_instructions = models.TextField(blank=True)
+    draft_steps = models.JSONField(default=list, blank=True)
+    draft_repetitions = models.TextField(blank=True)
+
+    CLINICAL_FIELDS = ("name", "instructions", "steps", "repetitions")
+    DRAFT_FIELDS = ("draft_name", "draft_instructions", "draft_steps", "draft_repetitions")
+
+    history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
 
     class Meta:
         ordering = ["group__order", "order"]

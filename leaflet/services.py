@@ -132,14 +132,18 @@ def section_revert(*, section: Section, by, history_id: int) -> Section:
 def clinical_item_save_draft(
     *, item: ClinicallyReviewed, by, next_review_due: datetime.date | None, **text: str
 ) -> ClinicallyReviewed:
-    """Save a change to a clinical text's or case study's working copy (`text` maps its
-    CLINICAL_FIELDS to new words). What the public sees does not change."""
+    """Save a change to a clinical item's working copy (`text` maps its CLINICAL_FIELDS to new
+    words; an exercise's steps are a list). What the public sees does not change."""
     with transaction.atomic():
         item = _locked(item)
-        draft = {f"draft_{name}": text[name].strip() for name in item.CLINICAL_FIELDS}
+        draft = {f"draft_{name}": _stripped(text[name]) for name in item.CLINICAL_FIELDS}
         workflow.save_draft(item, by=by, next_review_due=next_review_due, **draft)
         audit_record(action=_action(item, "draft_saved"), actor=by, target=item)
     return item
+
+
+def _stripped(value: str | list[str]) -> str | list[str]:
+    return [v.strip() for v in value] if isinstance(value, list) else value.strip()
 
 
 def _action(item: ClinicallyReviewed, step: str) -> str:
@@ -149,7 +153,7 @@ def _action(item: ClinicallyReviewed, step: str) -> str:
 def clinical_item_step(
     *, item: ClinicallyReviewed, by, step: str, note: str = "", history_id: int | None = None
 ) -> ClinicallyReviewed:
-    """Move a clinical text or case study along the review workflow: "submit", "withdraw",
+    """Move a clinical item along the review workflow: "submit", "withdraw",
     "return" (with a note), "approve", or "revert" (to the revision `history_id`)."""
     steps = {
         "submit": workflow.submit,

@@ -46,4 +46,7 @@ urlpatterns = [
     path("editor/contacts/<int:pk>/reject/", views.organisation_reject, name="organisation-reject"),
     *_clinical_item_paths("clinical-texts", "clinical-text"),
     *_clinical_item_paths("case-studies", "case-study"),
+    *_clinical_item_paths("exercise-programme", "exercise-programme"),
+    *_clinical_item_paths("exercise-groups", "exercise-group"),
+    *_clinical_item_paths("exercises", "exercise"),
 ]

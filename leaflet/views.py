@@ -15,11 +15,12 @@ from portal.roles import Role, has_role
 
 from . import outdated, rendering, search, selectors, services
 from .cache import public_page
-from .forms import CaseStudyDraftForm, ClinicalTextDraftForm, OrganisationDetailsForm, ReturnForm, SectionDraftForm
+from .forms import ClinicalTextDraftForm, OrganisationDetailsForm, ReturnForm, SectionDraftForm, clinical_draft_form
 from .models import (
     CONTACTS_SLUG,
     CaseStudy,
     ClinicalText,
+    Exercise,
     ExerciseGroup,
     ExerciseProgramme,
     IntroQuestion,
@@ -152,19 +153,33 @@ def editor_dashboard(request):
     due = list(selectors.sections_due_for_review())
     clinical_texts = selectors.clinical_texts_for_review()
     stories = list(CaseStudy.objects.order_by("order"))
-    stories_awaiting = [s for s in stories if s.status == CaseStudy.Status.AWAITING_REVIEW]
+    programme = [
+        (f"leaflet:{kind}", item)
+        for kind, items in (
+            ("exercise-programme", ExerciseProgramme.objects.all()),
+            ("exercise-group", ExerciseGroup.objects.order_by("order")),
+            ("exercise", Exercise.objects.select_related("group").order_by("group__order", "order")),
+        )
+        for item in items
+    ]
+    items_awaiting = [
+        (url, item._meta.verbose_name, item)
+        for url, item in [("leaflet:case-study", s) for s in stories] + programme
+        if item.status == CaseStudy.Status.AWAITING_REVIEW
+    ]
     return render(
         request,
         "leaflet/editor/dashboard.html",
         {
             "sections": sections,
             "awaiting": awaiting,
-            "awaiting_count": len(awaiting) + len(clinical_texts["awaiting"]) + len(stories_awaiting),
+            "awaiting_count": len(awaiting) + len(clinical_texts["awaiting"]) + len(items_awaiting),
             "overdue": [s for s in due if s.next_review_due is not None],
             "never_reviewed": [s for s in due if s.next_review_due is None],
             "clinical_texts": clinical_texts,
             "case_studies": stories,
-            "case_studies_awaiting": stories_awaiting,
+            "items_awaiting": items_awaiting,
+            "programme": programme,
         },
     )
 
@@ -262,11 +277,15 @@ def _with_return_note(request, back_to: str, pk, send_back):
 def section_history(request, pk):
     section = get_section_for_user(request, pk)
     urls = {"review": "leaflet:section-review", "revert": "leaflet:section-revert"}
-    return _history_page(request, section, urls, diff_field="draft_body")
+    return _history_page(request, section, urls)
 
 
-def _history_page(request, item, urls: dict[str, str], *, diff_field: str):
-    """Revisions newest first, and the changes in `diff_field` between two the reader picked."""
+def _revision_text(item, revision) -> str:
+    return "\n\n".join(_as_text(getattr(revision, name)) for name in item.DRAFT_FIELDS)
+
+
+def _history_page(request, item, urls: dict[str, str]):
+    """Revisions newest first, and the changes to the working copy's words between two the reader picked."""
     revisions = list(item.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
     diff = None
     compare = request.GET.get("a"), request.GET.get("b")
@@ -274,7 +293,7 @@ def _history_page(request, item, urls: dict[str, str], *, diff_field: str):
         by_id = {str(r.history_id): r for r in revisions}
         older, newer = by_id.get(compare[0]), by_id.get(compare[1])
         if older is not None and newer is not None:
-            diff = _diff(getattr(older, diff_field), getattr(newer, diff_field))
+            diff = _diff(_revision_text(item, older), _revision_text(item, newer))
             audit_record(
                 action=f"leaflet.{item._meta.verbose_name.replace(' ', '_')}_diff_viewed", request=request, target=item
             )
@@ -303,7 +322,10 @@ def section_revert(request, pk, history_id):
 # own change).
 CLINICAL_ITEMS = {
     "clinical-text": (ClinicalText, ClinicalTextDraftForm),
-    "case-study": (CaseStudy, CaseStudyDraftForm),
+    "case-study": (CaseStudy, clinical_draft_form(CaseStudy)),
+    "exercise-programme": (ExerciseProgramme, clinical_draft_form(ExerciseProgramme)),
+    "exercise-group": (ExerciseGroup, clinical_draft_form(ExerciseGroup)),
+    "exercise": (Exercise, clinical_draft_form(Exercise)),
 }
 STEPS = ("edit", "submit", "withdraw", "approve", "return", "history", "revert")
 
@@ -311,6 +333,11 @@ STEPS = ("edit", "submit", "withdraw", "approve", "return", "history", "revert")
 def _clinical_item(kind: str, pk: int):
     model, form_class = CLINICAL_ITEMS[kind]
     return get_object_or_404(model.objects.select_related("draft_author", "approved_by"), pk=pk), form_class
+
+
+def _as_text(value: str | list[str]) -> str:
+    """A field's words for a diff or preview: an exercise's steps one paragraph each."""
+    return "\n\n".join(value) if isinstance(value, list) else value
 
 
 def _url_names(kind: str) -> dict[str, str]:
@@ -323,8 +350,8 @@ def clinical_item_review(request, kind, pk):
     fields = [
         (
             item._meta.get_field(name).verbose_name,
-            getattr(item, f"draft_{name}"),
-            _diff(getattr(item, name), getattr(item, f"draft_{name}")) if item.is_live else None,
+            _as_text(getattr(item, f"draft_{name}")),
+            _diff(_as_text(getattr(item, name)), _as_text(getattr(item, f"draft_{name}"))) if item.is_live else None,
         )
         for name in item.CLINICAL_FIELDS
     ]
@@ -402,7 +429,7 @@ def clinical_item_return(request, kind, pk):
 @role_required(Role.EDITOR, Role.NURSE)
 def clinical_item_history(request, kind, pk):
     item, _ = _clinical_item(kind, pk)
-    return _history_page(request, item, _url_names(kind), diff_field=f"draft_{item.CLINICAL_FIELDS[-1]}")
+    return _history_page(request, item, _url_names(kind))
 
 
 @require_POST

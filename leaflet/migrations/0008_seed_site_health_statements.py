@@ -3,6 +3,8 @@
 from django.db import migrations
 from django.utils import timezone
 
+from leaflet.workflow import record_first_revisions
+
 
 def seed(apps, schema_editor):
     from leaflet.health_statements import SITE_STATEMENTS
@@ -24,6 +26,7 @@ def seed(apps, schema_editor):
                 "published_at": timezone.now(),
             },
         )
+    record_first_revisions(apps, "ClinicalText", "shipped with the portal")
 
 
 class Migration(migrations.Migration):

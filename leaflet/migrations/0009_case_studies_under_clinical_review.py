@@ -13,6 +13,8 @@ def publish_loaded_stories(apps, schema_editor):
     CaseStudy.objects.update(
         draft_name=F("name"), draft_body=F("body"), status="published", published_at=timezone.now()
     )
+    # Earlier revisions get the working copy they had in effect, so reverting to one never empties it.
+    apps.get_model("leaflet", "HistoricalCaseStudy").objects.update(draft_name=F("name"), draft_body=F("body"))
 
 
 class Migration(migrations.Migration):

@@ -93,7 +93,13 @@ MATRIX: dict[str, Rule] = {
                 {"pk": item(p).pk, **({"history_id": _first_revision(item(p))} if revert else {})},
             ),
         )
-        for kind, item in (("clinical-text", lambda p: _clinical_text(p)), ("case-study", lambda p: _case_study(p)))
+        for kind, item in (
+            ("clinical-text", lambda p: _clinical_text(p)),
+            ("case-study", lambda p: _loaded(p, "CaseStudy")),
+            ("exercise-programme", lambda p: _loaded(p, "ExerciseProgramme")),
+            ("exercise-group", lambda p: _loaded(p, "ExerciseGroup")),
+            ("exercise", lambda p: _loaded(p, "Exercise")),
+        )
         for step in ("", "-edit", "-submit", "-withdraw", "-approve", "-return", "-history", "-revert")
     },
     "leaflet:section-revert": Rule(
@@ -228,11 +234,12 @@ def _first_revision(item):
     return item.history.order_by("history_id").first().history_id
 
 
-def _case_study(p):
-    from leaflet.models import CaseStudy
+def _loaded(p, model_name):
+    """The first of the loaded leaflet's items of this model."""
+    from django.apps import apps
 
     _section(p)
-    return CaseStudy.objects.order_by("order").first()
+    return apps.get_model("leaflet", model_name).objects.order_by("pk").first()
 
 
 def _clinical_text(p):
