@@ -152,19 +152,20 @@ def editor_dashboard(request):
     awaiting = [s for s in sections if s.status == Section.Status.AWAITING_REVIEW]
     due = list(selectors.sections_due_for_review())
     clinical_texts = selectors.clinical_texts_for_review()
-    stories = list(CaseStudy.objects.order_by("order"))
-    programme = [
-        (f"leaflet:{kind}", item)
-        for kind, items in (
-            ("exercise-programme", ExerciseProgramme.objects.all()),
-            ("exercise-group", ExerciseGroup.objects.order_by("order")),
-            ("exercise", Exercise.objects.select_related("group").order_by("group__order", "order")),
+    stories, programme = (
+        [(f"leaflet:{kind}", item) for kind, items in kinds for item in items]
+        for kinds in (
+            [("case-study", CaseStudy.objects.order_by("order"))],
+            [
+                ("exercise-programme", ExerciseProgramme.objects.all()),
+                ("exercise-group", ExerciseGroup.objects.order_by("order")),
+                ("exercise", Exercise.objects.select_related("group").order_by("group__order", "order")),
+            ],
         )
-        for item in items
-    ]
+    )
     items_awaiting = [
         (url, item._meta.verbose_name, item)
-        for url, item in [("leaflet:case-study", s) for s in stories] + programme
+        for url, item in stories + programme
         if item.status == CaseStudy.Status.AWAITING_REVIEW
     ]
     return render(
