@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import CaseStudy, ClinicalText, Exercise, ExerciseGroup, ExerciseProgramme, Organisation, Section
@@ -44,26 +45,53 @@ class RefreshingAdmin(SimpleHistoryAdmin):
         content_refreshed()
 
 
+class ReviewedWordsAdmin(RefreshingAdmin):
+    """Only the non-clinical fields named in `editable` change here; the words change through the
+    editors' pages, so every change is reviewed. Nothing is added or deleted around review."""
+
+    editable: tuple[str, ...] = ("order",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name not in self.editable]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        raise PermissionDenied  # simple-history's "revert" would put old words live past clinical review
+
+
 @admin.register(CaseStudy)
-class CaseStudyAdmin(RefreshingAdmin):
-    list_display = ["order", "name"]
+class CaseStudyAdmin(ReviewedWordsAdmin):
+    list_display = ["order", "name", "status", "last_reviewed", "next_review_due"]
     filter_horizontal = ["sections"]
 
 
 class ExerciseInline(admin.StackedInline):
     model = Exercise
     extra = 0
+    fields = ["order", "name", "status", "last_reviewed", "next_review_due"]
+    readonly_fields = ["name", "status", "last_reviewed", "next_review_due"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ExerciseGroup)
-class ExerciseGroupAdmin(RefreshingAdmin):
-    list_display = ["order", "name", "kind"]
+class ExerciseGroupAdmin(ReviewedWordsAdmin):
+    list_display = ["order", "name", "kind", "status", "last_reviewed", "next_review_due"]
     inlines = [ExerciseInline]
 
 
 @admin.register(ExerciseProgramme)
-class ExerciseProgrammeAdmin(RefreshingAdmin):
-    pass
+class ExerciseProgrammeAdmin(ReviewedWordsAdmin):
+    editable = ()
 
 
 @admin.register(Organisation)

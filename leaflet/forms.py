@@ -1,9 +1,11 @@
 from django import forms
+from django.db import models
+from django.utils.text import capfirst
 
 from portal.forms import DateInput
 
 from . import search
-from .models import ClinicalText, Section
+from .models import ClinicallyReviewed, Section
 
 MAX_BODY = 100_000
 
@@ -56,7 +58,18 @@ class ReturnForm(forms.Form):
     )
 
 
-class ClinicalTextDraftForm(forms.Form):
+class ClinicalItemDraftForm(forms.Form):
+    """The working copy of any ClinicallyReviewed item: a field per CLINICAL_FIELDS, and its review date."""
+
+    next_review_due = SectionDraftForm.base_fields["next_review_due"]
+
+    @classmethod
+    def for_item(cls, item: ClinicallyReviewed, data=None):
+        initial = {name: getattr(item, f"draft_{name}") for name in item.CLINICAL_FIELDS}
+        return cls(data, initial={**initial, "next_review_due": item.draft_next_review_due})
+
+
+class ClinicalTextDraftForm(ClinicalItemDraftForm):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a title."})
     body = forms.CharField(
         max_length=5000,
@@ -69,19 +82,40 @@ class ClinicalTextDraftForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The NHS pages this wording follows, one address per line.",
     )
-    next_review_due = SectionDraftForm.base_fields["next_review_due"]
+    field_order = ["title", "body", "sources", "next_review_due"]
 
-    @classmethod
-    def for_text(cls, text: ClinicalText, data=None):
-        return cls(
-            data,
-            initial={
-                "title": text.draft_title,
-                "body": text.draft_body,
-                "sources": text.draft_sources,
-                "next_review_due": text.draft_next_review_due,
-            },
-        )
+
+class StepsField(forms.CharField):
+    """Numbered steps edited as paragraphs: a blank line between steps."""
+
+    widget = forms.Textarea
+
+    def prepare_value(self, value):
+        return "\n\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value).replace("\r\n", "\n")
+        return [step.strip() for step in text.split("\n\n") if step.strip()]
+
+
+def clinical_draft_form(model: type[ClinicallyReviewed]) -> type[ClinicalItemDraftForm]:
+    """A draft form for `model` with one field per CLINICAL_FIELDS (Markdown text; steps as paragraphs)."""
+    fields = {}
+    for name in model.CLINICAL_FIELDS:
+        field = model._meta.get_field(name)
+        options = {"label": capfirst(field.verbose_name), "required": not field.blank}
+        if isinstance(field, models.JSONField):
+            fields[name] = StepsField(
+                help_text="Markdown. One step per paragraph: a blank line between steps.", **options
+            )
+        elif isinstance(field, models.CharField):
+            fields[name] = forms.CharField(max_length=field.max_length, **options)
+        else:
+            fields[name] = forms.CharField(
+                max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 8}), help_text="Markdown.", **options
+            )
+    fields["field_order"] = [*model.CLINICAL_FIELDS, "next_review_due"]
+    return type(f"{model.__name__}DraftForm", (ClinicalItemDraftForm,), fields)
 
 
 class OrganisationDetailsForm(forms.Form):

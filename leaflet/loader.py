@@ -130,10 +130,22 @@ def _load_case_studies(content_dir: Path, force: bool, report: LoadReport) -> No
             continue
         created = story is None
         story = story or CaseStudy(slug=meta["slug"])
-        story.order, story.name, story.body = meta["order"], meta["name"], body
+        story.order = meta["order"]
+        story.name, story.body = story.draft_name, story.draft_body = meta["name"], body
+        story.status = CaseStudy.Status.PUBLISHED
+        story.published_at = story.published_at or timezone.now()
+        story._change_reason = "loaded from the content files"
         story.save()
         story.sections.set(Section.objects.filter(slug__in=meta.get("sections", [])))
         (report.created if created else report.updated).append(f"case study {meta['slug']}")
+
+
+def _published(model, fields: dict) -> dict:
+    """A loaded item's fields, live and with a working copy equal to the live text."""
+    drafts = {
+        f"draft_{name}": fields.get(name, model._meta.get_field(name).get_default()) for name in model.CLINICAL_FIELDS
+    }
+    return {**fields, **drafts, "status": model.Status.PUBLISHED, "published_at": timezone.now()}
 
 
 def _load_exercises(content_dir: Path, force: bool, report: LoadReport) -> None:
@@ -143,12 +155,12 @@ def _load_exercises(content_dir: Path, force: bool, report: LoadReport) -> None:
     data = tomllib.loads((content_dir / "exercises.toml").read_text(encoding="utf-8"))
     existed = ExerciseProgramme.objects.exists()
     ExerciseProgramme.objects.all().delete()
-    programme = ExerciseProgramme.objects.create(**data["programme"])
+    programme = ExerciseProgramme.objects.create(**_published(ExerciseProgramme, data["programme"]))
     for order, group_data in enumerate(data["group"], 1):
         exercises = group_data.pop("exercise", [])
-        group = ExerciseGroup.objects.create(programme=programme, order=order, **group_data)
+        group = ExerciseGroup.objects.create(programme=programme, order=order, **_published(ExerciseGroup, group_data))
         for number, exercise in enumerate(exercises, 1):
-            Exercise.objects.create(group=group, order=number, **exercise)
+            Exercise.objects.create(group=group, order=number, **_published(Exercise, exercise))
     (report.updated if existed else report.created).append("exercise programme")
 
 

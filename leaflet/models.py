@@ -66,6 +66,8 @@ class ClinicallyReviewed(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
 
+    # The live fields clinical staff change, each with its working copy `draft_<name>`.
+    CLINICAL_FIELDS: tuple[str, ...] = ()
     # The working-copy fields a revision puts back (see leaflet.workflow.revert).
     DRAFT_FIELDS: tuple[str, ...] = ()
 
@@ -90,11 +92,16 @@ class ClinicallyReviewed(models.Model):
         return self.next_review_due is not None and self.next_review_due < timezone.localdate()
 
     def draft_matches_live(self) -> bool:
-        raise NotImplementedError
+        return (
+            self.is_live
+            and all(getattr(self, f"draft_{name}") == getattr(self, name) for name in self.CLINICAL_FIELDS)
+            and self.draft_next_review_due in (None, self.next_review_due)
+        )
 
     def publish_draft(self) -> None:
         """Copy the working copy onto the live fields."""
-        raise NotImplementedError
+        for name in self.CLINICAL_FIELDS:
+            setattr(self, name, getattr(self, f"draft_{name}"))
 
 
 class Section(ClinicallyReviewed):
@@ -139,25 +146,13 @@ class Section(ClinicallyReviewed):
     def get_absolute_url(self) -> str:
         return reverse("leaflet:section", args=[self.slug])
 
+    CLINICAL_FIELDS = ("title", "summary", "body", "evidence_sources")
     DRAFT_FIELDS = ("draft_title", "draft_summary", "draft_body", "draft_evidence_sources")
-
-    def draft_matches_live(self) -> bool:
-        return (
-            self.is_live
-            and self.draft_title == self.title
-            and self.draft_summary == self.summary
-            and self.draft_body == self.body
-            and self.draft_evidence_sources == self.evidence_sources
-            and self.draft_next_review_due in (None, self.next_review_due)
-        )
 
     def publish_draft(self) -> None:
         from . import rendering
 
-        self.title = self.draft_title
-        self.summary = self.draft_summary
-        self.body = self.draft_body
-        self.evidence_sources = self.draft_evidence_sources
+        super().publish_draft()
         self.body_html = rendering.render(self.body)
 
 
@@ -182,6 +177,7 @@ class ClinicalText(ClinicallyReviewed):
     draft_body = models.TextField(blank=True)
     draft_sources = models.TextField(blank=True)
 
+    CLINICAL_FIELDS = ("title", "body", "sources")
     DRAFT_FIELDS = ("draft_title", "draft_body", "draft_sources")
 
     history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
@@ -191,29 +187,6 @@ class ClinicalText(ClinicallyReviewed):
 
     def __str__(self) -> str:
         return self.title or self.draft_title
-
-    def draft_matches_live(self) -> bool:
-        return (
-            self.is_live
-            and self.draft_title == self.title
-            and self.draft_body == self.body
-            and self.draft_sources == self.sources
-            and self.draft_next_review_due in (None, self.next_review_due)
-        )
-
-    def publish_draft(self) -> None:
-        self.title = self.draft_title
-        self.body = self.draft_body
-        self.sources = self.draft_sources
-
-    @property
-    def reviewed_online(self) -> bool:
-        return self.last_reviewed is not None
-
-    @property
-    def review_overdue(self) -> bool:
-        """Past its review date: from the day after the date it was due."""
-        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
 
 
 class Question(models.Model):
@@ -258,40 +231,60 @@ class IntroQuestion(models.Model):
         return f"{url}#{self.anchor}" if self.anchor else url
 
 
-class CaseStudy(models.Model):
+class CaseStudy(ClinicallyReviewed):
+    """A mother's story from the leaflet. Its words change only through clinical review; its
+    order and the sections it is shown beside are not clinical and may change in the admin."""
+
     order = models.PositiveSmallIntegerField(unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=100)
-    body = models.TextField()
     sections = models.ManyToManyField(Section, related_name="case_studies", blank=True)
 
-    history = HistoricalRecords()
+    # Live: what the public reads.
+    name = models.CharField(max_length=100)
+    body = models.TextField()
+
+    # Working copy.
+    draft_name = models.CharField(max_length=100, blank=True)
+    draft_body = models.TextField(blank=True)
+
+    CLINICAL_FIELDS = ("name", "body")
+    DRAFT_FIELDS = ("draft_name", "draft_body")
+
+    history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
 
     class Meta:
         ordering = ["order"]
         verbose_name_plural = "case studies"
 
     def __str__(self) -> str:
-        return self.name
+        return self.name or self.draft_name
 
     def get_absolute_url(self) -> str:
         return reverse("leaflet:case-studies") + f"#{self.slug}"
 
 
-class ExerciseProgramme(models.Model):
-    """The programme-wide text: one row. Groups hang off it in order."""
+class ExerciseProgramme(ClinicallyReviewed):
+    """The programme-wide text: one row. Groups hang off it in order. Every text field of the
+    programme, its groups and exercises is clinical: it changes only through clinical review."""
 
     intro = models.TextField(blank=True)
     safety_notes = models.TextField()
     repetition_guidance = models.TextField()
 
-    history = HistoricalRecords()
+    draft_intro = models.TextField(blank=True)
+    draft_safety_notes = models.TextField(blank=True)
+    draft_repetition_guidance = models.TextField(blank=True)
+
+    CLINICAL_FIELDS = ("intro", "safety_notes", "repetition_guidance")
+    DRAFT_FIELDS = ("draft_intro", "draft_safety_notes", "draft_repetition_guidance")
+
+    history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
 
     def __str__(self) -> str:
         return "Exercise programme"
 
 
-class ExerciseGroup(models.Model):
+class ExerciseGroup(ClinicallyReviewed):
     class Kind(models.TextChoices):
         BREATHING = "breathing", "Breathing"
         RELAXATION = "relaxation", "Relaxation"
@@ -309,20 +302,28 @@ class ExerciseGroup(models.Model):
     callout = models.TextField(blank=True)
     closing = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    draft_name = models.CharField(max_length=120, blank=True)
+    draft_intro = models.TextField(blank=True)
+    draft_callout = models.TextField(blank=True)
+    draft_closing = models.TextField(blank=True)
+
+    CLINICAL_FIELDS = ("name", "intro", "callout", "closing")
+    DRAFT_FIELDS = ("draft_name", "draft_intro", "draft_callout", "draft_closing")
+
+    history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
 
     class Meta:
         ordering = ["order"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name or self.draft_name
 
     @property
     def is_strength(self) -> bool:
         return self.kind in self.STRENGTH_KINDS
 
 
-class Exercise(models.Model):
+class Exercise(ClinicallyReviewed):
     group = models.ForeignKey(ExerciseGroup, on_delete=models.CASCADE, related_name="exercises")
     order = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=120, blank=True)
@@ -330,7 +331,15 @@ class Exercise(models.Model):
     steps = models.JSONField(default=list, blank=True, help_text="Numbered steps, in order (Markdown each).")
     repetitions = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    draft_name = models.CharField(max_length=120, blank=True)
+    draft_instructions = models.TextField(blank=True)
+    draft_steps = models.JSONField(default=list, blank=True)
+    draft_repetitions = models.TextField(blank=True)
+
+    CLINICAL_FIELDS = ("name", "instructions", "steps", "repetitions")
+    DRAFT_FIELDS = ("draft_name", "draft_instructions", "draft_steps", "draft_repetitions")
+
+    history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
 
     class Meta:
         ordering = ["group__order", "order"]

@@ -151,7 +151,7 @@ def rebuild() -> int:
                         text=passage.text,
                     )
                 )
-    for story in CaseStudy.objects.all():
+    for story in CaseStudy.objects.filter(published_at__isnull=False):
         entries.append(
             SearchEntry(
                 kind=SearchEntry.Kind.CASE_STUDY,

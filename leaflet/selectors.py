@@ -7,6 +7,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from . import search
+from .health_statements import SITE_STATEMENTS
 from .models import ClinicalText, Organisation, Question, SearchStat, Section
 
 
@@ -69,6 +70,14 @@ def clinical_text(slug: str, *, title: str, body: str) -> tuple[str, str]:
     """The approved (live) title and body of a clinical text, or the given shipped wording if it has none yet."""
     live = ClinicalText.objects.filter(slug=slug, published_at__isnull=False).values_list("title", "body").first()
     return live or (title, body)
+
+
+def health_statements() -> dict[str, str]:
+    """The site's own health statements by slug: each as clinical staff last approved it, or as shipped."""
+    live = dict(
+        ClinicalText.objects.filter(slug__in=SITE_STATEMENTS, published_at__isnull=False).values_list("slug", "body")
+    )
+    return {slug: live.get(slug, shipped.body) for slug, shipped in SITE_STATEMENTS.items()}
 
 
 def clinical_texts_for_review(today=None) -> dict:

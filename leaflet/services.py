@@ -23,7 +23,7 @@ from portal.personal_data import holds_a_name
 from portal.roles import Role, has_role
 
 from . import cache, rendering, search, workflow
-from .models import BestBet, ClinicalText, Organisation, Question, SearchStat, Section, Synonym
+from .models import BestBet, ClinicallyReviewed, ClinicalText, Organisation, Question, SearchStat, Section, Synonym
 
 ERROR_AWAITING_REVIEW = workflow.ERROR_AWAITING_REVIEW.format(noun="section")
 ERROR_NO_CHANGES = workflow.ERROR_NO_CHANGES.format(noun="section")
@@ -132,39 +132,48 @@ def section_revert(*, section: Section, by, history_id: int) -> Section:
     return section
 
 
-def clinical_text_save_draft(
-    *, text: ClinicalText, by, title: str, body: str, sources: str, next_review_due: datetime.date | None
-) -> ClinicalText:
-    """Save an editor's change to a clinical text's working copy. What the public sees does not change."""
-    if not title.strip():
-        raise ValidationError({"title": ERROR_TITLE_REQUIRED})
+def clinical_item_save_draft(
+    *, item: ClinicallyReviewed, by, next_review_due: datetime.date | None, **text: str
+) -> ClinicallyReviewed:
+    """Save a change to a clinical item's working copy (`text` maps its CLINICAL_FIELDS to new
+    words; an exercise's steps are a list). What the public sees does not change."""
     with transaction.atomic():
-        text = _locked(text)
-        workflow.save_draft(
-            text,
-            by=by,
-            next_review_due=next_review_due,
-            draft_title=title.strip(),
-            draft_body=body.strip(),
-            draft_sources=sources.strip(),
-        )
-        audit_record(action="leaflet.clinical_text_draft_saved", actor=by, target=text)
-    return text
+        item = _locked(item)
+        draft = {f"draft_{name}": _stripped(text[name]) for name in item.CLINICAL_FIELDS}
+        workflow.save_draft(item, by=by, next_review_due=next_review_due, **draft)
+        audit_record(action=_action(item, "draft_saved"), actor=by, target=item)
+    return item
 
 
-def clinical_text_step(*, text: ClinicalText, by, step: str, note: str = "") -> ClinicalText:
-    """Move a clinical text along the review workflow: "submit", "withdraw", "return" (with a note) or "approve"."""
+def _stripped(value: str | list[str]) -> str | list[str]:
+    return [v.strip() for v in value] if isinstance(value, list) else value.strip()
+
+
+def _action(item: ClinicallyReviewed, step: str) -> str:
+    return f"leaflet.{item._meta.verbose_name.replace(' ', '_')}_{step}"  # leaflet.clinical_text_approve
+
+
+def clinical_item_step(
+    *, item: ClinicallyReviewed, by, step: str, note: str = "", history_id: int | None = None
+) -> ClinicallyReviewed:
+    """Move a clinical item along the review workflow: "submit", "withdraw",
+    "return" (with a note), "approve", or "revert" (to the revision `history_id`)."""
     steps = {
         "submit": workflow.submit,
         "withdraw": workflow.withdraw,
         "return": lambda item, by: workflow.send_back(item, by=by, note=note),
         "approve": workflow.approve,
+        "revert": lambda item, by: workflow.revert(item, by=by, history_id=history_id),
     }
     with transaction.atomic():
-        text = _locked(text)
-        steps[step](text, by=by)
-        audit_record(action=f"leaflet.clinical_text_{step}", actor=by, target=text)
-    return text
+        item = _locked(item)
+        steps[step](item, by=by)
+        audit_record(action=_action(item, step), actor=by, target=item)
+        if step == "approve":
+            # Cached pages carry case studies and the site's health statements (the footer).
+            search.rebuild()
+            transaction.on_commit(cache.content_changed)
+    return item
 
 
 def section_questions_rebuild(*, section: Section) -> None:

@@ -4,6 +4,22 @@ from . import views
 
 app_name = "leaflet"
 
+
+def _clinical_item_paths(prefix: str, kind: str) -> list:
+    """The review pages of one kind of clinical content (views.CLINICAL_ITEMS), named `kind`, `kind-edit`, ..."""
+    item = f"editor/{prefix}/<int:pk>/"
+    return [
+        path(item, views.clinical_item_review, {"kind": kind}, name=kind),
+        path(f"{item}edit/", views.clinical_item_edit, {"kind": kind}, name=f"{kind}-edit"),
+        path(f"{item}submit/", views.clinical_item_submit, {"kind": kind}, name=f"{kind}-submit"),
+        path(f"{item}withdraw/", views.clinical_item_withdraw, {"kind": kind}, name=f"{kind}-withdraw"),
+        path(f"{item}approve/", views.clinical_item_approve, {"kind": kind}, name=f"{kind}-approve"),
+        path(f"{item}return/", views.clinical_item_return, {"kind": kind}, name=f"{kind}-return"),
+        path(f"{item}history/", views.clinical_item_history, {"kind": kind}, name=f"{kind}-history"),
+        path(f"{item}revert/<int:history_id>/", views.clinical_item_revert, {"kind": kind}, name=f"{kind}-revert"),
+    ]
+
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("guidance/", views.contents, name="contents"),
@@ -23,12 +39,6 @@ urlpatterns = [
     path("editor/sections/<int:pk>/return/", views.section_return, name="section-return"),
     path("editor/sections/<int:pk>/history/", views.section_history, name="section-history"),
     path("editor/sections/<int:pk>/revert/<int:history_id>/", views.section_revert, name="section-revert"),
-    path("editor/clinical-texts/<int:pk>/", views.clinical_text_review, name="clinical-text"),
-    path("editor/clinical-texts/<int:pk>/edit/", views.clinical_text_edit, name="clinical-text-edit"),
-    path("editor/clinical-texts/<int:pk>/submit/", views.clinical_text_submit, name="clinical-text-submit"),
-    path("editor/clinical-texts/<int:pk>/withdraw/", views.clinical_text_withdraw, name="clinical-text-withdraw"),
-    path("editor/clinical-texts/<int:pk>/approve/", views.clinical_text_approve, name="clinical-text-approve"),
-    path("editor/clinical-texts/<int:pk>/return/", views.clinical_text_return, name="clinical-text-return"),
     path("editor/out-of-date/", views.out_of_date, name="out-of-date"),
     path("editor/contacts/", views.contacts_check, name="contacts-check"),
     path("editor/contacts/<int:pk>/checked/", views.organisation_mark_checked, name="organisation-checked"),
@@ -41,4 +51,9 @@ urlpatterns = [
     path("editor/search/synonyms/<int:pk>/delete/", views.synonym_delete, name="synonym-delete"),
     path("editor/search/best-bets/", views.best_bets, name="best-bets"),
     path("editor/search/best-bets/<int:pk>/delete/", views.best_bet_delete, name="best-bet-delete"),
+    *_clinical_item_paths("clinical-texts", "clinical-text"),
+    *_clinical_item_paths("case-studies", "case-study"),
+    *_clinical_item_paths("exercise-programme", "exercise-programme"),
+    *_clinical_item_paths("exercise-groups", "exercise-group"),
+    *_clinical_item_paths("exercises", "exercise"),
 ]

@@ -24,12 +24,14 @@ from .forms import (
     ReturnForm,
     SectionDraftForm,
     SynonymForm,
+    clinical_draft_form,
 )
 from .models import (
     CONTACTS_SLUG,
     BestBet,
     CaseStudy,
     ClinicalText,
+    Exercise,
     ExerciseGroup,
     ExerciseProgramme,
     IntroQuestion,
@@ -79,7 +81,7 @@ def section_detail(request, slug):
         "section": section,
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-        "case_studies": section.case_studies.order_by("order"),
+        "case_studies": section.case_studies.filter(published_at__isnull=False).order_by("order"),
         "evidence": [line for line in section.evidence_sources.splitlines() if line.strip()],
     }
     if slug == EXERCISES_SLUG:
@@ -100,7 +102,7 @@ def exercise_programme(request):
 
 @public_page
 def case_studies(request):
-    stories = CaseStudy.objects.prefetch_related(
+    stories = CaseStudy.objects.filter(published_at__isnull=False).prefetch_related(
         Prefetch("sections", queryset=selectors.published_sections().only("slug", "title", "order"))
     )
     return render(
@@ -127,7 +129,7 @@ def print_leaflet(request):
             "sections": selectors.published_sections(),
             "programme": programme,
             "groups": groups,
-            "stories": CaseStudy.objects.all(),
+            "stories": CaseStudy.objects.filter(published_at__isnull=False),
             "organisations": selectors.organisations(),
             "review": selectors.review_dates_summary(),
         },
@@ -188,16 +190,35 @@ def editor_dashboard(request):
     awaiting = [s for s in sections if s.status == Section.Status.AWAITING_REVIEW]
     due = list(selectors.sections_due_for_review())
     clinical_texts = selectors.clinical_texts_for_review()
+    stories, programme = (
+        [(f"leaflet:{kind}", item) for kind, items in kinds for item in items]
+        for kinds in (
+            [("case-study", CaseStudy.objects.order_by("order"))],
+            [
+                ("exercise-programme", ExerciseProgramme.objects.all()),
+                ("exercise-group", ExerciseGroup.objects.order_by("order")),
+                ("exercise", Exercise.objects.select_related("group").order_by("group__order", "order")),
+            ],
+        )
+    )
+    items_awaiting = [
+        (url, item._meta.verbose_name, item)
+        for url, item in stories + programme
+        if item.status == CaseStudy.Status.AWAITING_REVIEW
+    ]
     return render(
         request,
         "leaflet/editor/dashboard.html",
         {
             "sections": sections,
             "awaiting": awaiting,
-            "awaiting_count": len(awaiting) + len(clinical_texts["awaiting"]),
+            "awaiting_count": len(awaiting) + len(clinical_texts["awaiting"]) + len(items_awaiting),
             "overdue": [s for s in due if s.next_review_due is not None],
             "never_reviewed": [s for s in due if s.next_review_due is None],
             "clinical_texts": clinical_texts,
+            "case_studies": stories,
+            "items_awaiting": items_awaiting,
+            "programme": programme,
         },
     )
 
@@ -294,19 +315,31 @@ def _with_return_note(request, back_to: str, pk, send_back):
 @role_required(Role.EDITOR, Role.NURSE)
 def section_history(request, pk):
     section = get_section_for_user(request, pk)
-    revisions = list(section.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
+    urls = {"review": "leaflet:section-review", "revert": "leaflet:section-revert"}
+    return _history_page(request, section, urls)
+
+
+def _revision_text(item, revision) -> str:
+    return "\n\n".join(_as_text(getattr(revision, name)) for name in item.DRAFT_FIELDS)
+
+
+def _history_page(request, item, urls: dict[str, str]):
+    """Revisions newest first, and the changes to the working copy's words between two the reader picked."""
+    revisions = list(item.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
     diff = None
     compare = request.GET.get("a"), request.GET.get("b")
     if all(value and value.isdigit() for value in compare):
         by_id = {str(r.history_id): r for r in revisions}
         older, newer = by_id.get(compare[0]), by_id.get(compare[1])
         if older is not None and newer is not None:
-            diff = _diff(older.draft_body, newer.draft_body)
-            audit_record(action="leaflet.section_diff_viewed", request=request, target=section)
+            diff = _diff(_revision_text(item, older), _revision_text(item, newer))
+            audit_record(
+                action=f"leaflet.{item._meta.verbose_name.replace(' ', '_')}_diff_viewed", request=request, target=item
+            )
     return render(
         request,
         "leaflet/editor/history.html",
-        {"section": section, "revisions": revisions, "diff": diff, "compare": compare},
+        {"item": item, "revisions": revisions, "diff": diff, "compare": compare, "urls": urls},
     )
 
 
@@ -322,77 +355,132 @@ def section_revert(request, pk, history_id):
     )
 
 
-# ---------------------------------------------------------------- clinical texts (safety advice and the like)
-# Nurses are clinical staff, so they may edit these as well as approve them (never their own change).
+# ---------------------------------------------------------------- clinical texts and case studies
+# One set of pages for every kind of clinical content with a working copy, by the name its URLs
+# carry. Nurses are clinical staff, so they may edit these as well as approve them (never their
+# own change).
+CLINICAL_ITEMS = {
+    "clinical-text": (ClinicalText, ClinicalTextDraftForm),
+    "case-study": (CaseStudy, clinical_draft_form(CaseStudy)),
+    "exercise-programme": (ExerciseProgramme, clinical_draft_form(ExerciseProgramme)),
+    "exercise-group": (ExerciseGroup, clinical_draft_form(ExerciseGroup)),
+    "exercise": (Exercise, clinical_draft_form(Exercise)),
+}
+STEPS = ("edit", "submit", "withdraw", "approve", "return", "history", "revert")
+
+
+def _clinical_item(kind: str, pk: int):
+    model, form_class = CLINICAL_ITEMS[kind]
+    return get_object_or_404(model.objects.select_related("draft_author", "approved_by"), pk=pk), form_class
+
+
+def _as_text(value: str | list[str]) -> str:
+    """A field's words for a diff or preview: an exercise's steps one paragraph each."""
+    return "\n\n".join(value) if isinstance(value, list) else value
+
+
+def _url_names(kind: str) -> dict[str, str]:
+    return {"review": f"leaflet:{kind}", **{step: f"leaflet:{kind}-{step}" for step in STEPS}}
 
 
 @role_required(Role.EDITOR, Role.NURSE)
-def clinical_text_review(request, pk):
-    text = get_object_or_404(ClinicalText.objects.select_related("draft_author", "approved_by"), pk=pk)
+def clinical_item_review(request, kind, pk):
+    item, _ = _clinical_item(kind, pk)
+    fields = [
+        (
+            item._meta.get_field(name).verbose_name,
+            _as_text(getattr(item, f"draft_{name}")),
+            _diff(_as_text(getattr(item, name)), _as_text(getattr(item, f"draft_{name}"))) if item.is_live else None,
+        )
+        for name in item.CLINICAL_FIELDS
+    ]
     return render(
         request,
-        "leaflet/editor/clinical_text.html",
+        "leaflet/editor/clinical_item.html",
         {
-            "text": text,
-            "diff": _diff(text.body, text.draft_body) if text.is_live else None,
+            "item": item,
+            "noun": item._meta.verbose_name,
+            "fields": fields,
+            "urls": _url_names(kind),
             "return_form": ReturnForm(),
-            "is_own_change": text.draft_author_id == request.user.pk,
+            "is_own_change": item.draft_author_id == request.user.pk,
         },
     )
 
 
 @role_required(Role.EDITOR, Role.NURSE)
-def clinical_text_edit(request, pk):
-    text = get_object_or_404(ClinicalText, pk=pk)
-    form = ClinicalTextDraftForm.for_text(text, request.POST if request.method == "POST" else None)
+def clinical_item_edit(request, kind, pk):
+    item, form_class = _clinical_item(kind, pk)
+    form = form_class.for_item(item, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.clinical_text_save_draft(text=text, by=request.user, **form.cleaned_data)
+            services.clinical_item_save_draft(item=item, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "Draft saved. What the public sees has not changed.")
-            return redirect("leaflet:clinical-text", pk=text.pk)
-    return render(request, "leaflet/editor/clinical_text_edit.html", {"text": text, "form": form})
+            return redirect(f"leaflet:{kind}", pk=item.pk)
+    return render(
+        request, "leaflet/editor/clinical_item_edit.html", {"item": item, "form": form, "urls": _url_names(kind)}
+    )
 
 
-def _clinical_text_step(request, pk, step: str, success: str, note: str = ""):
-    text = get_object_or_404(ClinicalText, pk=pk)
+def _clinical_item_step(request, kind, pk, step: str, success: str, **kwargs):
+    item, _ = _clinical_item(kind, pk)
     try:
-        services.clinical_text_step(text=text, by=request.user, step=step, note=note)
+        services.clinical_item_step(item=item, by=request.user, step=step, **kwargs)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, success)
-    return redirect("leaflet:clinical-text", pk=pk)
+    return redirect(f"leaflet:{kind}", pk=pk)
 
 
 @require_POST
 @role_required(Role.EDITOR, Role.NURSE)
-def clinical_text_submit(request, pk):
-    return _clinical_text_step(request, pk, "submit", "Sent for clinical review.")
+def clinical_item_submit(request, kind, pk):
+    return _clinical_item_step(request, kind, pk, "submit", "Sent for clinical review.")
 
 
 @require_POST
 @role_required(Role.EDITOR, Role.NURSE)
-def clinical_text_withdraw(request, pk):
-    return _clinical_text_step(request, pk, "withdraw", "Withdrawn from review. You can edit it again.")
+def clinical_item_withdraw(request, kind, pk):
+    return _clinical_item_step(request, kind, pk, "withdraw", "Withdrawn from review. You can edit it again.")
 
 
 @require_POST
 @role_required(Role.NURSE, allow_admin=False)
-def clinical_text_approve(request, pk):
-    return _clinical_text_step(request, pk, "approve", "Approved and published.")
+def clinical_item_approve(request, kind, pk):
+    return _clinical_item_step(request, kind, pk, "approve", "Approved and published.")
 
 
 @require_POST
 @role_required(Role.NURSE, allow_admin=False)
-def clinical_text_return(request, pk):
+def clinical_item_return(request, kind, pk):
     return _with_return_note(
         request,
-        "leaflet:clinical-text",
+        f"leaflet:{kind}",
         pk,
-        lambda note: _clinical_text_step(request, pk, "return", "Returned for changes.", note=note),
+        lambda note: _clinical_item_step(request, kind, pk, "return", "Returned for changes.", note=note),
+    )
+
+
+@role_required(Role.EDITOR, Role.NURSE)
+def clinical_item_history(request, kind, pk):
+    item, _ = _clinical_item(kind, pk)
+    return _history_page(request, item, _url_names(kind))
+
+
+@require_POST
+@role_required(Role.EDITOR, Role.NURSE)
+def clinical_item_revert(request, kind, pk, history_id):
+    return _clinical_item_step(
+        request,
+        kind,
+        pk,
+        "revert",
+        "That revision is back in the draft. Submit it for review to publish it.",
+        history_id=history_id,
     )
 
 

@@ -125,3 +125,22 @@ def revert(item: ClinicallyReviewed, *, by, history_id: int) -> None:
     item.status = ReviewStatus.DRAFT
     fields = [*item.DRAFT_FIELDS, "draft_author", "draft_updated_at", "status"]
     _save(item, by=by, reason=f"reverted to revision {history_id}", fields=fields)
+
+
+def record_first_revisions(apps, model_name: str, reason: str) -> None:
+    """For data migrations: give each row of a clinically reviewed model that has no revision a
+    first one, so the wording it shipped or was loaded with can be put back later."""
+    model = apps.get_model("leaflet", model_name)
+    history = apps.get_model("leaflet", f"Historical{model_name}")
+    recorded = set(history.objects.values_list("id", flat=True))
+    names = [f.attname for f in history._meta.fields if not f.name.startswith("history_")]
+    now = timezone.now()
+    history.objects.bulk_create(
+        history(
+            **{name: getattr(row, name) for name in names},
+            history_date=now,
+            history_type="+",
+            history_change_reason=reason,
+        )
+        for row in model.objects.exclude(pk__in=recorded)
+    )

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from leaflet import rendering
+from leaflet import rendering, selectors
 from leaflet.models import LEAFLET_CITATION, LEAFLET_YEAR
 
 register = template.Library()
@@ -21,3 +21,15 @@ def leaflet_citation() -> str:
 @register.simple_tag
 def leaflet_year() -> int:
     return LEAFLET_YEAR
+
+
+@register.simple_tag(takes_context=True)
+def health_statement(context, slug: str) -> str:
+    """One of the site's own health statements (leaflet.health_statements), read once per request."""
+    request = context.get("request")
+    statements = getattr(request, "_health_statements", None)
+    if statements is None:
+        statements = selectors.health_statements()
+        if request is not None:
+            request._health_statements = statements
+    return statements[slug]

@@ -293,19 +293,19 @@ def test_the_advice_she_sees_is_the_one_clinical_staff_approved(
     from leaflet import services as leaflet_services
 
     text = ClinicalText.objects.get(slug=ADVICE[Urgency.URGENT].slug)
-    leaflet_services.clinical_text_save_draft(
-        text=text,
+    leaflet_services.clinical_item_save_draft(
+        item=text,
         by=editor,
         title="See a doctor today",
         body="Call your GP surgery now.",
         sources="https://www.nhs.uk/conditions/back-pain/",
         next_review_due=None,
     )
-    leaflet_services.clinical_text_step(text=text, by=editor, step="submit")
+    leaflet_services.clinical_item_step(item=text, by=editor, step="submit")
     _, before = ask(client, Urgency.URGENT, django_capture_on_commit_callbacks, email="a@example.net")
     assert escape(ADVICE[Urgency.URGENT].title) in html(before)  # a draft is never shown
 
-    leaflet_services.clinical_text_step(text=text, by=nurse, step="approve")
+    leaflet_services.clinical_item_step(item=text, by=nurse, step="approve")
     _, after = ask(client, Urgency.URGENT, django_capture_on_commit_callbacks, email="b@example.net")
 
     assert "See a doctor today" in html(after) and "Call your GP surgery now." in html(after)

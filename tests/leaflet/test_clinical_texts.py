@@ -26,7 +26,7 @@ def edit(text, by, **changes):
         "next_review_due": None,
     }
     fields.update(changes)
-    return services.clinical_text_save_draft(text=text, by=by, **fields)
+    return services.clinical_item_save_draft(item=text, by=by, **fields)
 
 
 def test_the_shipped_texts_are_live_from_day_one_and_listed_as_never_reviewed(client, editor):
@@ -45,12 +45,12 @@ def test_the_shipped_texts_are_live_from_day_one_and_listed_as_never_reviewed(cl
 def test_a_change_goes_live_only_when_another_nurse_approves_it(text, nurse, other_nurse):
     live_title = text.title
     edit(text, nurse, title="Talk to someone tonight")
-    services.clinical_text_step(text=text, by=nurse, step="submit")
+    services.clinical_item_step(item=text, by=nurse, step="submit")
     assert selectors.clinical_text(SLUG, title="shipped", body="shipped")[0] == live_title
 
     with pytest.raises(ValidationError, match="another nurse must approve it"):
-        services.clinical_text_step(text=text, by=nurse, step="approve")
-    services.clinical_text_step(text=text, by=other_nurse, step="approve")
+        services.clinical_item_step(item=text, by=nurse, step="approve")
+    services.clinical_item_step(item=text, by=other_nurse, step="approve")
 
     text.refresh_from_db()
     assert selectors.clinical_text(SLUG, title="shipped", body="shipped")[0] == "Talk to someone tonight"
@@ -70,7 +70,7 @@ def test_a_change_goes_live_only_when_another_nurse_approves_it(text, nurse, oth
 
 def test_an_editor_cannot_approve_and_a_nurse_can_send_a_change_back(client, text, editor, nurse):
     edit(text, editor, body="New words.")
-    services.clinical_text_step(text=text, by=editor, step="submit")
+    services.clinical_item_step(item=text, by=editor, step="submit")
 
     client.force_login(editor)
     assert client.post(f"/editor/clinical-texts/{text.pk}/approve/").status_code == 403
@@ -126,10 +126,42 @@ def test_editors_are_reminded_weekly_about_clinical_texts_never_reviewed_or_fall
     # Shipped wording nobody has reviewed yet is on the list from day one.
     assert url in reminded(today)
     edit(text, nurse, next_review_due=today + datetime.timedelta(days=30))
-    services.clinical_text_step(text=text, by=nurse, step="submit")
-    services.clinical_text_step(text=text, by=other_nurse, step="approve")
+    services.clinical_item_step(item=text, by=nurse, step="submit")
+    services.clinical_item_step(item=text, by=other_nurse, step="approve")
     # Reviewed: not again until it falls due, then weekly.
     assert url not in reminded(today + datetime.timedelta(days=8))
     assert url in reminded(today + datetime.timedelta(days=31))
     assert url not in reminded(today + datetime.timedelta(days=32))
     assert url in reminded(today + datetime.timedelta(days=38))
+
+
+def test_the_footer_health_advice_changes_on_cached_pages_only_when_a_second_nurse_approves(
+    client, leaflet, nurse, other_nurse, django_capture_on_commit_callbacks
+):
+    shipped = (
+        "If you have sudden, severe pain, contact your GP or call NHS 111 straight away. In an emergency call 999."
+    )
+    before = client.get("/guidance/breastfeeding/").content.decode()  # now cached
+    assert shipped in before
+    assert "It does not replace advice from your own doctor, midwife or health visitor." in before
+
+    footer = ClinicalText.objects.get(slug="footer-urgent-advice")
+    assert footer.is_live and footer.body == shipped
+    new = "If you have sudden, severe pain, call NHS 111 straight away. In an emergency call 999."
+    edit(footer, nurse, body=new)
+    services.clinical_item_step(item=footer, by=nurse, step="submit")
+    assert shipped in client.get("/guidance/breastfeeding/").content.decode()  # a draft changes nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.clinical_item_step(item=footer, by=other_nurse, step="approve")
+
+    after = client.get("/guidance/breastfeeding/").content.decode()
+    assert new in after and shipped not in after
+    assert new in client.get("/").content.decode()
+
+
+def test_the_urgent_advice_beside_a_message_box_is_a_clinical_text():
+    text = ClinicalText.objects.get(slug="messages-urgent-advice")
+    assert text.is_live
+    assert "contact your GP or call NHS 111 now. In an emergency call 999." in text.body
+    assert "nhs.uk/conditions/cauda-equina-syndrome" in text.sources

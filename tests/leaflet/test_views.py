@@ -33,8 +33,9 @@ def test_home_lists_the_six_questions_sections_and_calls_to_action(client, leafl
 def test_contents_lists_sections_and_their_questions_in_constant_queries(
     client, leaflet, django_assert_max_num_queries
 ):
-    # 4 for the page, and the page cache's read of the content version (at most once a second).
-    with django_assert_max_num_queries(5):
+    # 4 for the page, 1 for the footer's health statements, and the page cache's read of the
+    # content version (at most once a second).
+    with django_assert_max_num_queries(6):
         body = client.get(reverse("leaflet:contents")).content.decode()
     assert (
         '<a href="/guidance/treatments/#what-about-calcium-and-vitamin-d">What about calcium and vitamin D?</a>' in body
@@ -244,7 +245,8 @@ def test_the_dashboard_lists_awaiting_and_due_sections_in_constant_queries(
     services.section_save_draft(section=breastfeeding, by=editor, **draft_fields(breastfeeding, body="New."))
     services.section_submit(section=breastfeeding, by=editor)
     client.force_login(editor)
-    with django_assert_max_num_queries(13):
+    # Includes the footer's health statements, the case studies and the exercise programme's three tables.
+    with django_assert_max_num_queries(18):
         body = client.get(reverse("leaflet:editor")).content.decode()
     assert "Waiting for clinical review" in body
     assert body.count(f'href="/editor/sections/{breastfeeding.pk}/"') >= 2

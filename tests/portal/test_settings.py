@@ -71,6 +71,8 @@ def test_the_embedded_broker_connects_without_a_warning_on_every_connection(tmp_
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].startswith("filesystem://")
     assert "No hostname was supplied" not in result.stderr
+
+
 def test_production_refuses_to_read_the_mailbox_in_clear_text_over_a_network():
     production = {"DJANGO_ENV": "production", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.org"}
     result = run_manage("check", env={**production, "INBOUND_MAIL_URL": "imap://helpline:pw@mail.example.net/INBOX"})

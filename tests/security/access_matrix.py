@@ -88,20 +88,25 @@ MATRIX: dict[str, Rule] = {
     "leaflet:section-approve": Rule(NURSE_ONLY, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
     "leaflet:section-return": Rule(NURSE_ONLY, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
     "leaflet:section-history": Rule(EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _section(p).pk})),
-    "leaflet:clinical-text": Rule(EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _clinical_text(p).pk})),
-    "leaflet:clinical-text-edit": Rule(
-        EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _clinical_text(p).pk})
-    ),
-    "leaflet:clinical-text-submit": Rule(
-        EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _clinical_text(p).pk})
-    ),
-    "leaflet:clinical-text-withdraw": Rule(
-        EDITORS_AND_NURSES, objects=lambda p: (frozenset(), {"pk": _clinical_text(p).pk})
-    ),
-    "leaflet:clinical-text-approve": Rule(NURSE_ONLY, objects=lambda p: (frozenset(), {"pk": _clinical_text(p).pk})),
-    "leaflet:clinical-text-return": Rule(NURSE_ONLY, objects=lambda p: (frozenset(), {"pk": _clinical_text(p).pk})),
+    **{
+        f"leaflet:{kind}{step}": Rule(
+            NURSE_ONLY if step in ("-approve", "-return") else EDITORS_AND_NURSES,
+            objects=lambda p, item=item, revert=step == "-revert": (
+                frozenset(),
+                {"pk": item(p).pk, **({"history_id": _first_revision(item(p))} if revert else {})},
+            ),
+        )
+        for kind, item in (
+            ("clinical-text", lambda p: _clinical_text(p)),
+            ("case-study", lambda p: _loaded(p, "CaseStudy")),
+            ("exercise-programme", lambda p: _loaded(p, "ExerciseProgramme")),
+            ("exercise-group", lambda p: _loaded(p, "ExerciseGroup")),
+            ("exercise", lambda p: _loaded(p, "Exercise")),
+        )
+        for step in ("", "-edit", "-submit", "-withdraw", "-approve", "-return", "-history", "-revert")
+    },
     "leaflet:section-revert": Rule(
-        EDITORS, objects=lambda p: (frozenset(), {"pk": _section(p).pk, "history_id": _section_history_id(p)})
+        EDITORS, objects=lambda p: (frozenset(), {"pk": _section(p).pk, "history_id": _first_revision(_section(p))})
     ),
     "leaflet:out-of-date": Rule(EDITORS_AND_NURSES),
     "leaflet:contacts-check": Rule(EDITORS_AND_NURSES),
@@ -234,8 +239,16 @@ def _with_leaflet(p) -> dict:
     return {}
 
 
-def _section_history_id(p):
-    return _section(p).history.order_by("history_id").first().history_id
+def _first_revision(item):
+    return item.history.order_by("history_id").first().history_id
+
+
+def _loaded(p, model_name):
+    """The first of the loaded leaflet's items of this model."""
+    from django.apps import apps
+
+    _section(p)
+    return apps.get_model("leaflet", model_name).objects.order_by("pk").first()
 
 
 def _clinical_text(p):
