@@ -242,3 +242,37 @@ def sign_in(tab: Browsing, email: str, password: str, *, totp_secret: str | None
         page.get_by_label("Code").fill(totp_code(totp_secret))
         page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
+
+
+def nurse_previews_reply(tab: Browsing, enquiry, *, subject: str, body: str, link_title: str) -> str:
+    """On the enquiry's page, write a reply with one guidance link and open its preview; return the text version."""
+    page = tab.page
+    tab.goto(f"/helpline/enquiries/{enquiry.pk}/")
+    page.get_by_role("heading", level=1, name=f"Enquiry {enquiry.reference}").wait_for()
+    page.get_by_label("Subject").fill(subject)
+    page.get_by_label("Your reply").fill(body)
+    page.locator("summary", has_text="Links to guidance").click()
+    page.get_by_label(link_title, exact=True).first.check()
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("heading", level=1, name="Preview your reply").wait_for()
+    tab.check(public=False)
+    return page.locator(".reply-preview__text").inner_text()
+
+
+def nurse_sends_reply(tab: Browsing, *, subject: str, body: str) -> None:
+    """From the enquiry page already open, send a reply straight away (no preview)."""
+    tab.page.get_by_label("Subject").fill(subject)
+    tab.page.get_by_label("Your reply").fill(body)
+    tab.page.get_by_role("button", name="Send reply").click()
+    tab.check(public=False)
+
+
+def mother_opens_her_enquiry(tab: Browsing, email: str, password: str, reference: str) -> None:
+    """Sign in as the mother and open her question from her account page."""
+    sign_in(tab, email, password)
+    tab.goto("/account/")
+    tab.page.get_by_role("link", name="Read the nurses' answers and reply").click()
+    tab.check(public=False)
+    tab.page.get_by_role("link", name=reference).click()
+    tab.page.get_by_role("heading", level=1, name=f"Your question {reference}").wait_for()
+    tab.check(public=False)

@@ -9,7 +9,7 @@ from leaflet.loader import content_load
 from leaflet.models import Section
 from tests.conftest import TEST_PASSWORD, totp_secret
 
-from .browsing import PHONE, screenshot, sign_in
+from .browsing import PHONE, mother_opens_her_enquiry, nurse_previews_reply, nurse_sends_reply, screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -29,17 +29,9 @@ def test_the_nurse_and_the_mother_hold_a_conversation_by_email_and_in_her_accoun
     # The nurse writes her answer, adds a guidance link and previews it.
     page = browse.page
     sign_in(browse, nurse.email, TEST_PASSWORD, totp_secret=totp_secret(nurse), public=False)
-    browse.goto(f"/helpline/enquiries/{enquiry.pk}/")
-    page.get_by_role("heading", level=1, name=f"Enquiry {enquiry.reference}").wait_for()
-    page.get_by_label("Subject").fill("Lifting your baby")
-    page.get_by_label("Your reply").fill(FIRST_REPLY)
-    page.locator("summary", has_text="Links to guidance").click()
-    page.get_by_label(section.title, exact=True).first.check()
-    screenshot(page, "conversation-reply-box")
-    page.get_by_role("button", name="Preview").click()
-    page.get_by_role("heading", level=1, name="Preview your reply").wait_for()
-    browse.check(public=False)
-    preview_text = page.locator(".reply-preview__text").inner_text()
+    preview_text = nurse_previews_reply(
+        browse, enquiry, subject="Lifting your baby", body=FIRST_REPLY, link_title=section.title
+    )
     assert "The guidance below covers lifting" in preview_text
     assert f"- {section.title}: {browse.site_url}{section.get_absolute_url()}" in preview_text
     frame = page.frame_locator("iframe.reply-preview__html")
@@ -60,30 +52,21 @@ def test_the_nurse_and_the_mother_hold_a_conversation_by_email_and_in_her_accoun
 
     # She signs in and reads the conversation in her account, then answers there.
     her = open_tab(viewport=PHONE)
-    sign_in(her, mother.email, TEST_PASSWORD)
-    her.goto("/account/")
-    her.page.get_by_role("link", name="Read the nurses' answers and reply").click()
-    her.check(public=False)
-    her.page.get_by_role("link", name=enquiry.reference).click()
-    her.page.get_by_role("heading", level=1, name=f"Your question {enquiry.reference}").wait_for()
-    her.check(public=False)
+    mother_opens_her_enquiry(her, mother.email, TEST_PASSWORD, enquiry.reference)
+    screenshot(her.page, "conversation-her-account")
     conversation = her.page.locator(".conversation").inner_text()
     assert QUESTION in conversation and "The guidance below covers lifting" in conversation
     her.page.get_by_label("Your message").fill("Thank you, that really helps. Can I carry the car seat?")
     her.page.get_by_role("button", name="Send your message").click()
     her.page.get_by_text("Your message has been sent to the helpline nurses.").wait_for()
     her.check(public=False)
-    screenshot(her.page, "conversation-her-account")
 
     # The nurse sees her message on the timeline and answers again.
     page.reload()
     timeline = page.locator(".timeline")
     assert "Can I carry the car seat?" in timeline.inner_text()
     assert "Message from her" in timeline.inner_text()
-    page.get_by_label("Subject").fill("Carrying the car seat")
-    page.get_by_label("Your reply").fill(SECOND_REPLY)
-    page.get_by_role("button", name="Send reply").click()
-    browse.check(public=False)
+    nurse_sends_reply(browse, subject="Carrying the car seat", body=SECOND_REPLY)
     mailbox.wait_for(to=mother.email, subject="Carrying the car seat")
     assert enquiry.events.filter(kind=EnquiryEvent.Kind.MESSAGE_OUT).count() == 2
     assert "Sent" in page.locator(".timeline").inner_text()

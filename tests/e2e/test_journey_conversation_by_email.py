@@ -13,7 +13,7 @@ from portal.models import OutboundEmail
 from tests.conftest import TEST_PASSWORD, totp_secret
 from tests.mailboxes import drop_into_maildir, make_email
 
-from .browsing import PHONE, sign_in
+from .browsing import PHONE, mother_opens_her_enquiry, nurse_previews_reply, nurse_sends_reply, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,18 +34,10 @@ def test_her_emailed_answer_joins_the_conversation_and_she_reads_it_all_in_her_a
     # The nurse writes her answer with a guidance link, previews it and sends it.
     page = browse.page
     sign_in(browse, nurse.email, TEST_PASSWORD, totp_secret=totp_secret(nurse), public=False)
-    browse.goto(f"/helpline/enquiries/{enquiry.pk}/")
-    page.get_by_role("heading", level=1, name=f"Enquiry {enquiry.reference}").wait_for()
-    page.get_by_label("Subject").fill("Lifting your baby")
-    page.get_by_label("Your reply").fill(FIRST_REPLY)
-    page.locator("summary", has_text="Links to guidance").click()
-    page.get_by_label(section.title, exact=True).first.check()
-    page.get_by_role("button", name="Preview").click()
-    page.get_by_role("heading", level=1, name="Preview your reply").wait_for()
-    browse.check(public=False)
-    assert f"- {section.title}: {browse.site_url}{section.get_absolute_url()}" in (
-        page.locator(".reply-preview__text").inner_text()
+    preview_text = nurse_previews_reply(
+        browse, enquiry, subject="Lifting your baby", body=FIRST_REPLY, link_title=section.title
     )
+    assert f"- {section.title}: {browse.site_url}{section.get_absolute_url()}" in preview_text
     page.get_by_role("button", name="Send this reply").click()
     browse.check(public=False)
 
@@ -73,22 +65,13 @@ def test_her_emailed_answer_joins_the_conversation_and_she_reads_it_all_in_her_a
     answer = page.locator(".timeline__item--message_in")
     answer.get_by_text(HER_REPLY).first.wait_for()  # her new words, then the whole email one click away
     assert "Message from her" in answer.inner_text()
-    page.get_by_label("Subject").fill("Carrying the car seat")
-    page.get_by_label("Your reply").fill(SECOND_REPLY)
-    page.get_by_role("button", name="Send reply").click()
-    browse.check(public=False)
+    nurse_sends_reply(browse, subject="Carrying the car seat", body=SECOND_REPLY)
     mailbox.wait_for(to=mother.email, subject="Carrying the car seat")
     assert enquiry.events.filter(kind=EnquiryEvent.Kind.MESSAGE_OUT).count() == 2
 
     # She signs in and reads the whole conversation, in order, in her account.
     her = open_tab(viewport=PHONE)
-    sign_in(her, mother.email, TEST_PASSWORD)
-    her.goto("/account/")
-    her.page.get_by_role("link", name="Read the nurses' answers and reply").click()
-    her.check(public=False)
-    her.page.get_by_role("link", name=enquiry.reference).click()
-    her.page.get_by_role("heading", level=1, name=f"Your question {enquiry.reference}").wait_for()
-    her.check(public=False)
+    mother_opens_her_enquiry(her, mother.email, TEST_PASSWORD, enquiry.reference)
     items = her.page.locator(".conversation__item").all_inner_texts()
     expected = [
         ("You", QUESTION),
