@@ -102,17 +102,22 @@ def get_item_for_user(
 # ---------------------------------------------------------------- contact details
 def organisation_permitted(user) -> frozenset[str]:
     """Anyone on the editing pages may propose new details or reject a proposal (a proposer
-    withdraws her own that way; the service lets only a nurse reject someone else's);
-    checking and approving details are clinical sign-off."""
+    withdraws her own that way; `rejects_proposal` says whose she may reject); checking and
+    approving details are clinical sign-off."""
     return frozenset({PROPOSE, REJECT} | ({CHECK, APPROVE} if signs_off(user) else set()))
+
+
+def rejects_proposal(user, organisation: Organisation) -> bool:
+    """A nurse may turn down proposed details; whoever proposed them may withdraw them."""
+    return signs_off(user) or organisation.proposed_by_id == user.pk
 
 
 def organisation_actions(user, organisation: Organisation) -> frozenset[str]:
     if organisation.has_proposal:
-        if organisation.proposed_by_id == user.pk:
-            offered = {REJECT}  # withdraw her own; another nurse approves it
-        else:
-            offered = {APPROVE, REJECT} if signs_off(user) else set()
+        # Her own proposal goes to another nurse (leaflet.services refuses it with a message).
+        offered = {REJECT} if rejects_proposal(user, organisation) else set()
+        if organisation.proposed_by_id != user.pk:
+            offered.add(APPROVE)
     else:
         offered = {CHECK, PROPOSE}
     return frozenset(offered) & organisation_permitted(user)
