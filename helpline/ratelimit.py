@@ -12,10 +12,8 @@ refused, nor lost, because Redis is down.
 import hashlib
 import time
 
-from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 
 
 def _key(scope: str, value: str, window: int) -> str:
@@ -34,14 +32,6 @@ def hit(scope: str, value: str, *, limit: int, window: int) -> bool:
         cache.set(key, 1, timeout=window)
         count = 1
     return count <= limit
-
-
-def client_ip(request) -> str:
-    """The client's address, honouring the same trusted-proxy setting as sign-in rate limits."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def normalise_address(*, email: str = "", phone: str = "") -> list[str]:

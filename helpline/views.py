@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.access import role_required
 from portal.audit import audit_record
+from portal.client_address import client_ip
 from portal.roles import Role, has_role, is_admin
 
 from . import queue_search, ratelimit, replies, selectors, services
@@ -102,7 +103,7 @@ def ask(request):
     if request.method == "POST":
         # Every attempt counts against the IP, so a bot cannot probe the form endlessly.
         if not ratelimit.hit(
-            "ask-ip", ratelimit.client_ip(request), limit=settings.HELPLINE_ASK_LIMIT_PER_IP, window=3600
+            "ask-ip", client_ip(request) or "unknown", limit=settings.HELPLINE_ASK_LIMIT_PER_IP, window=3600
         ):
             logger.warning("helpline ask form rate-limited")
             return _ask_page(request, form, rate_limited=True)

@@ -20,9 +20,9 @@ from django.utils import timezone
 from portal.audit import audit_record
 from portal.outbox import email_queue
 from portal.personal_data import holds_a_name
-from portal.roles import Role, has_role
+from portal.roles import Role
 
-from . import cache, rendering, search, workflow
+from . import access, cache, rendering, search, workflow
 from .models import BestBet, ClinicallyReviewed, ClinicalText, Organisation, Question, SearchStat, Section, Synonym
 
 ERROR_AWAITING_REVIEW = workflow.ERROR_AWAITING_REVIEW.format(noun="section")
@@ -195,7 +195,7 @@ def section_questions_rebuild(*, section: Section) -> None:
 # ---------------------------------------------------------------- organisations' contact details
 def organisation_mark_checked(*, organisation: Organisation, by) -> Organisation:
     """A nurse confirms the contact details shown still work: from now on they are links."""
-    if not has_role(by, Role.NURSE):
+    if not access.signs_off(by):
         raise ValidationError(ERROR_NOT_NURSE)
     with transaction.atomic():
         organisation = _locked(organisation)
@@ -232,7 +232,7 @@ def organisation_propose(*, organisation: Organisation, by, name: str, phone: st
 
 def organisation_approve(*, organisation: Organisation, by) -> Organisation:
     """A nurse who did not propose them approves new contact details: they go live, checked today."""
-    if not has_role(by, Role.NURSE):
+    if not access.signs_off(by):
         raise ValidationError(ERROR_NOT_NURSE)
     with transaction.atomic():
         organisation = _locked(organisation)
@@ -259,7 +259,7 @@ def organisation_reject(*, organisation: Organisation, by) -> Organisation:
         organisation = _locked(organisation)
         if not organisation.has_proposal:
             raise ValidationError(ERROR_NO_PROPOSAL)
-        if not has_role(by, Role.NURSE) and organisation.proposed_by_id != by.pk:
+        if not access.rejects_proposal(by, organisation):
             raise ValidationError(ERROR_NOT_NURSE)
         _clear_proposal(organisation)
         organisation._change_reason = "proposed contact details rejected"

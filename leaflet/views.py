@@ -1,9 +1,10 @@
 """Public guidance pages (cached for anonymous readers) and the editors' and reviewers' pages."""
 
 import difflib
+from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import role_required
 from portal.audit import audit_record
-from portal.roles import Role, has_role, is_admin
+from portal.roles import Role
 
-from . import outdated, rendering, search, selectors, services
+from . import access, outdated, rendering, search, selectors, services
 from .cache import KeptSearch, is_anonymous_reader, public_page, search_pages
 from .forms import (
     BestBetForm,
@@ -35,7 +36,6 @@ from .models import (
     ExerciseGroup,
     ExerciseProgramme,
     IntroQuestion,
-    Organisation,
     Question,
     Section,
     Synonym,
@@ -175,16 +175,16 @@ def search_go(request, search_id):
 
 
 # ---------------------------------------------------------------- editors and reviewers
-def get_section_for_user(request, pk: int) -> Section:
-    """Every editor and nurse may see every section; anyone else never reaches here."""
-    return get_object_or_404(Section, pk=pk)
+# Editors, nurses and site administrators reach the editing pages; what each may do there is
+# leaflet.access's to decide, on every page and every step.
+editor_view = role_required(Role.EDITOR, Role.NURSE)
 
 
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def editor_dashboard(request):
     sections = Section.objects.select_related("draft_author", "approved_by").order_by("order")
     awaiting = [s for s in sections if s.status == Section.Status.AWAITING_REVIEW]
@@ -223,26 +223,27 @@ def editor_dashboard(request):
     )
 
 
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def section_review(request, pk):
     """The working copy beside the live page: preview, changes, and the actions allowed now."""
-    section = get_section_for_user(request, pk)
+    section, actions = access.get_item_for_user(request, Section, pk)
     return render(
         request,
         "leaflet/editor/review.html",
         {
             "section": section,
+            "actions": actions,
+            "own_change_waiting": access.own_change_waiting(request.user, section),
             "preview_html": rendering.render(section.draft_body),
             "diff": _diff(section.body, section.draft_body) if section.is_live else None,
             "return_form": ReturnForm(),
-            "is_own_change": section.draft_author_id == request.user.pk,
         },
     )
 
 
-@role_required(Role.EDITOR)
+@editor_view
 def section_edit(request, pk):
-    section = get_section_for_user(request, pk)
+    section, _ = access.get_item_for_user(request, Section, pk, to=access.EDIT)
     form = SectionDraftForm.for_section(section, request.POST if request.method == "POST" else None)
     preview_html = None
     if request.method == "POST" and form.is_valid():
@@ -263,8 +264,8 @@ def section_edit(request, pk):
     return render(request, "leaflet/editor/edit.html", {"section": section, "form": form, "preview_html": preview_html})
 
 
-def _transition(request, pk, service, success: str, **kwargs):
-    section = get_section_for_user(request, pk)
+def _transition(request, pk, step: str, service, success: str, **kwargs):
+    section, _ = access.get_item_for_user(request, Section, pk, to=step)
     try:
         service(section=section, by=request.user, **kwargs)
     except ValidationError as exc:
@@ -275,31 +276,36 @@ def _transition(request, pk, service, success: str, **kwargs):
 
 
 @require_POST
-@role_required(Role.EDITOR)
+@editor_view
 def section_submit(request, pk):
-    return _transition(request, pk, services.section_submit, "Sent for clinical review.")
+    return _transition(request, pk, access.SUBMIT, services.section_submit, "Sent for clinical review.")
 
 
 @require_POST
-@role_required(Role.EDITOR)
+@editor_view
 def section_withdraw(request, pk):
-    return _transition(request, pk, services.section_withdraw, "Withdrawn from review. You can edit it again.")
+    return _transition(
+        request, pk, access.WITHDRAW, services.section_withdraw, "Withdrawn from review. You can edit it again."
+    )
 
 
 @require_POST
-@role_required(Role.NURSE, allow_admin=False)
+@editor_view
 def section_approve(request, pk):
-    return _transition(request, pk, services.section_approve, "Approved and published.")
+    return _transition(request, pk, access.APPROVE, services.section_approve, "Approved and published.")
 
 
 @require_POST
-@role_required(Role.NURSE, allow_admin=False)
+@editor_view
 def section_return(request, pk):
+    access.get_item_for_user(request, Section, pk, to=access.RETURN)
     return _with_return_note(
         request,
         "leaflet:section-review",
         pk,
-        lambda note: _transition(request, pk, services.section_return, "Returned to the editors.", note=note),
+        lambda note: _transition(
+            request, pk, access.RETURN, services.section_return, "Returned to the editors.", note=note
+        ),
     )
 
 
@@ -312,18 +318,18 @@ def _with_return_note(request, back_to: str, pk, send_back):
     return send_back(form.cleaned_data["note"])
 
 
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def section_history(request, pk):
-    section = get_section_for_user(request, pk)
+    section, actions = access.get_item_for_user(request, Section, pk)
     urls = {"review": "leaflet:section-review", "revert": "leaflet:section-revert"}
-    return _history_page(request, section, urls)
+    return _history_page(request, section, actions, urls)
 
 
 def _revision_text(item, revision) -> str:
     return "\n\n".join(_as_text(getattr(revision, name)) for name in item.DRAFT_FIELDS)
 
 
-def _history_page(request, item, urls: dict[str, str]):
+def _history_page(request, item, actions: frozenset[str], urls: dict[str, str]):
     """Revisions newest first, and the changes to the working copy's words between two the reader picked."""
     revisions = list(item.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
     diff = None
@@ -339,16 +345,17 @@ def _history_page(request, item, urls: dict[str, str]):
     return render(
         request,
         "leaflet/editor/history.html",
-        {"item": item, "revisions": revisions, "diff": diff, "compare": compare, "urls": urls},
+        {"item": item, "actions": actions, "revisions": revisions, "diff": diff, "compare": compare, "urls": urls},
     )
 
 
 @require_POST
-@role_required(Role.EDITOR)
+@editor_view
 def section_revert(request, pk, history_id):
     return _transition(
         request,
         pk,
+        access.REVERT,
         services.section_revert,
         "That revision is back in the draft. Submit it for review to publish it.",
         history_id=history_id,
@@ -369,9 +376,13 @@ CLINICAL_ITEMS = {
 STEPS = ("edit", "submit", "withdraw", "approve", "return", "history", "revert")
 
 
-def _clinical_item(kind: str, pk: int):
+def _clinical_item(request, kind: str, pk: int, *, to: str | None = None):
+    """The item, the steps this user may take on it now (leaflet.access), and its draft form."""
     model, form_class = CLINICAL_ITEMS[kind]
-    return get_object_or_404(model.objects.select_related("draft_author", "approved_by"), pk=pk), form_class
+    item, actions = access.get_item_for_user(
+        request, model.objects.select_related("draft_author", "approved_by"), pk, to=to
+    )
+    return item, actions, form_class
 
 
 def _as_text(value: str | list[str]) -> str:
@@ -383,9 +394,9 @@ def _url_names(kind: str) -> dict[str, str]:
     return {"review": f"leaflet:{kind}", **{step: f"leaflet:{kind}-{step}" for step in STEPS}}
 
 
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def clinical_item_review(request, kind, pk):
-    item, _ = _clinical_item(kind, pk)
+    item, actions, _ = _clinical_item(request, kind, pk)
     fields = [
         (
             item._meta.get_field(name).verbose_name,
@@ -402,15 +413,16 @@ def clinical_item_review(request, kind, pk):
             "noun": item._meta.verbose_name,
             "fields": fields,
             "urls": _url_names(kind),
+            "actions": actions,
+            "own_change_waiting": access.own_change_waiting(request.user, item),
             "return_form": ReturnForm(),
-            "is_own_change": item.draft_author_id == request.user.pk,
         },
     )
 
 
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def clinical_item_edit(request, kind, pk):
-    item, form_class = _clinical_item(kind, pk)
+    item, _, form_class = _clinical_item(request, kind, pk, to=access.EDIT)
     form = form_class.for_item(item, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -426,7 +438,7 @@ def clinical_item_edit(request, kind, pk):
 
 
 def _clinical_item_step(request, kind, pk, step: str, success: str, **kwargs):
-    item, _ = _clinical_item(kind, pk)
+    item, _, _ = _clinical_item(request, kind, pk, to=step)
     try:
         services.clinical_item_step(item=item, by=request.user, step=step, **kwargs)
     except ValidationError as exc:
@@ -437,26 +449,27 @@ def _clinical_item_step(request, kind, pk, step: str, success: str, **kwargs):
 
 
 @require_POST
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def clinical_item_submit(request, kind, pk):
     return _clinical_item_step(request, kind, pk, "submit", "Sent for clinical review.")
 
 
 @require_POST
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def clinical_item_withdraw(request, kind, pk):
     return _clinical_item_step(request, kind, pk, "withdraw", "Withdrawn from review. You can edit it again.")
 
 
 @require_POST
-@role_required(Role.NURSE, allow_admin=False)
+@editor_view
 def clinical_item_approve(request, kind, pk):
     return _clinical_item_step(request, kind, pk, "approve", "Approved and published.")
 
 
 @require_POST
-@role_required(Role.NURSE, allow_admin=False)
+@editor_view
 def clinical_item_return(request, kind, pk):
+    _clinical_item(request, kind, pk, to=access.RETURN)
     return _with_return_note(
         request,
         f"leaflet:{kind}",
@@ -465,14 +478,14 @@ def clinical_item_return(request, kind, pk):
     )
 
 
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def clinical_item_history(request, kind, pk):
-    item, _ = _clinical_item(kind, pk)
-    return _history_page(request, item, _url_names(kind))
+    item, actions, _ = _clinical_item(request, kind, pk)
+    return _history_page(request, item, actions, _url_names(kind))
 
 
 @require_POST
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def clinical_item_revert(request, kind, pk, history_id):
     return _clinical_item_step(
         request,
@@ -495,7 +508,7 @@ def _diff(old: str, new: str) -> list[tuple[str, str]]:
     return lines
 
 
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def out_of_date(request):
     """Passages mentioning phone numbers, web addresses, benefits or medicines, worst review state first."""
     topic = request.GET.get("topic", "")
@@ -513,29 +526,22 @@ def out_of_date(request):
 
 
 # ---------------------------------------------------------------- contact details
-def get_organisation_for_user(request, pk: int) -> Organisation:
-    """Every editor and nurse may see every organisation; anyone else never reaches here."""
-    return get_object_or_404(Organisation, pk=pk)
-
-
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def contacts_check(request):
     organisations = list(selectors.organisations().select_related("details_checked_by", "proposed_by"))
     return render(
         request,
         "leaflet/editor/contacts.html",
         {
-            "organisations": organisations,
+            "organisations": [(o, access.organisation_actions(request.user, o)) for o in organisations],
             "unchecked": [o for o in organisations if not o.details_checked],
             "proposed": [o for o in organisations if o.has_proposal],
-            # Checking and approving are clinical sign-off: nurses only, not site administrators.
-            "can_sign_off": has_role(request.user, Role.NURSE),
         },
     )
 
 
-def _organisation_action(request, pk, service, success: str):
-    organisation = get_organisation_for_user(request, pk)
+def _organisation_action(request, pk, step: str, service, success: str):
+    organisation, _ = access.get_organisation_for_user(request, pk, to=step)
     try:
         service(organisation=organisation, by=request.user)
     except ValidationError as exc:
@@ -546,28 +552,34 @@ def _organisation_action(request, pk, service, success: str):
 
 
 @require_POST
-@role_required(Role.NURSE, allow_admin=False)
+@editor_view
 def organisation_mark_checked(request, pk):
     return _organisation_action(
-        request, pk, services.organisation_mark_checked, "Marked as checked today. The details are now links."
+        request,
+        pk,
+        access.CHECK,
+        services.organisation_mark_checked,
+        "Marked as checked today. The details are now links.",
     )
 
 
 @require_POST
-@role_required(Role.NURSE, allow_admin=False)
+@editor_view
 def organisation_approve(request, pk):
-    return _organisation_action(request, pk, services.organisation_approve, "New details approved and published.")
+    return _organisation_action(
+        request, pk, access.APPROVE, services.organisation_approve, "New details approved and published."
+    )
 
 
 @require_POST
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def organisation_reject(request, pk):
-    return _organisation_action(request, pk, services.organisation_reject, "Proposed details rejected.")
+    return _organisation_action(request, pk, access.REJECT, services.organisation_reject, "Proposed details rejected.")
 
 
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def organisation_propose(request, pk):
-    organisation = get_organisation_for_user(request, pk)
+    organisation, _ = access.get_organisation_for_user(request, pk, to=access.PROPOSE)
     form = OrganisationDetailsForm.for_organisation(organisation, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -584,7 +596,7 @@ def organisation_propose(request, pk):
 SEARCH_REPORT_DAYS = 90
 
 
-@role_required(Role.EDITOR, Role.NURSE)
+@editor_view
 def search_report(request):
     """What people searched for and could not find: counts only, for editors and nurses."""
     return render(
@@ -593,7 +605,7 @@ def search_report(request):
         {
             "failed": selectors.failed_searches(days=SEARCH_REPORT_DAYS),
             "days": SEARCH_REPORT_DAYS,
-            "can_edit": has_role(request.user, Role.EDITOR) or is_admin(request.user),
+            "can_edit": access.edits_search(request.user),
         },
     )
 
@@ -615,7 +627,19 @@ def _saved(request, form, save) -> bool:
     return True
 
 
-@role_required(Role.EDITOR)
+def search_editor_view(view):
+    """Synonyms and best bets: for those leaflet.access lets change what searches find."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not access.edits_search(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return editor_view(wrapper)
+
+
+@search_editor_view
 def synonyms(request, pk=None):
     """Every synonym, their revision history, and a form to add one (or change one, with `pk`)."""
     synonym = get_object_or_404(Synonym, pk=pk) if pk else None
@@ -632,7 +656,7 @@ def synonyms(request, pk=None):
 
 
 @require_POST
-@role_required(Role.EDITOR)
+@search_editor_view
 def synonym_delete(request, pk):
     synonym = Synonym.objects.filter(pk=pk).first()
     if synonym is not None:  # gone already (a second click): nothing to do
@@ -641,7 +665,7 @@ def synonym_delete(request, pk):
     return redirect("leaflet:synonyms")
 
 
-@role_required(Role.EDITOR)
+@search_editor_view
 def best_bets(request):
     """Pinned pages: a search for one of these queries shows its page first."""
     form = BestBetForm(request.POST if request.method == "POST" else None, sections=selectors.published_sections())
@@ -660,7 +684,7 @@ def best_bets(request):
 
 
 @require_POST
-@role_required(Role.EDITOR)
+@search_editor_view
 def best_bet_delete(request, pk):
     best_bet = BestBet.objects.filter(pk=pk).first()
     if best_bet is not None:  # gone already (a second click): nothing to do

@@ -12,8 +12,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from portal.roles import Role, has_role
+from portal.roles import Role
 
+from .access import signs_off
 from .models import ClinicallyReviewed, ReviewStatus
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
@@ -74,7 +75,7 @@ def withdraw(item: ClinicallyReviewed, *, by) -> None:
 
 def send_back(item: ClinicallyReviewed, *, by, note: str) -> None:
     """A nurse returns a change to the editors with a note, without publishing it."""
-    if not has_role(by, Role.NURSE):
+    if not signs_off(by):
         raise ValidationError(ERROR_NOT_NURSE)
     if item.status != ReviewStatus.AWAITING_REVIEW:
         raise _status_error("return", item)
@@ -86,7 +87,7 @@ def send_back(item: ClinicallyReviewed, *, by, note: str) -> None:
 
 def approve(item: ClinicallyReviewed, *, by) -> None:
     """A nurse who did not write the change approves it: the working copy goes live, reviewed today."""
-    if not has_role(by, Role.NURSE):
+    if not signs_off(by):
         raise ValidationError(ERROR_NOT_NURSE)
     if item.status != ReviewStatus.AWAITING_REVIEW:
         raise _status_error("approve", item)

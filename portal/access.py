@@ -13,11 +13,12 @@ from .middleware import SESSION_LOGIN_AT
 from .roles import has_role, is_admin
 
 
-def role_required(*roles: str, allow_admin: bool = True):
+def role_required(*roles: str):
     """Let a view through only for signed-in users holding one of `roles`.
 
     Anonymous visitors are sent to sign in; signed-in users without the role get 403.
-    Site administrators pass too unless `allow_admin=False`.
+    Site administrators pass too: what they may do once in (never clinical sign-off, say)
+    is each app's access module's to decide.
     """
 
     def decorator(view):
@@ -26,7 +27,7 @@ def role_required(*roles: str, allow_admin: bool = True):
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if has_role(user, *roles) or (allow_admin and is_admin(user)):
+            if has_role(user, *roles) or is_admin(user):
                 return view(request, *args, **kwargs)
             raise PermissionDenied
 

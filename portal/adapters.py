@@ -8,9 +8,11 @@ from allauth.account.utils import get_next_redirect_url
 from allauth.core import context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 
 from . import signin
+from .client_address import client_ip
 from .identity import charity_identity
 from .models import OutboundEmail
 from .outbox import email_record
@@ -34,6 +36,15 @@ class AccountAdapter(DefaultAccountAdapter):
         url = super().get_email_confirmation_url(request, emailconfirmation)
         next_url = get_next_redirect_url(request) if request is not None else None
         return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+    def get_client_ip(self, request) -> str:
+        """The portal's one answer (portal.client_address), for allauth's rate limits, its
+        "where you are signed in" records and the address in its security notices."""
+        address = client_ip(request)
+        if address is None:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
     # Failed sign-in limits: see portal/signin.py for the rules and why.
     def pre_authenticate(self, request, **credentials) -> None:
         email, address = credentials.get("email", ""), self.get_client_ip(request)

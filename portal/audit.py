@@ -2,13 +2,8 @@
 
 from django.db import models
 
+from .client_address import client_ip
 from .models import AuditEntry
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(

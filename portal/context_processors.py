@@ -9,6 +9,9 @@ def portal(request):
     user = getattr(request, "user", None) or AnonymousUser()
     return {
         **charity_identity(),
+        # For the navigation's links only. A page's action forms come from its app's access
+        # module (leaflet.access), never from these: an admin counts as a nurse here, but may
+        # not sign off clinical content.
         "is_nurse": has_role(user, Role.NURSE) or is_admin(user),
         "is_editor": has_role(user, Role.EDITOR) or is_admin(user),
         "is_volunteer": has_role(user, Role.VOLUNTEER),

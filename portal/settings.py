@@ -462,7 +462,9 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Proxies in front of the app that append to X-Forwarded-For (nginx: 1). portal.client_address reads it
+# for the audit log, rate limits and sessions; allauth asks the same helper through the account adapter.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # ---------------------------------------------------------------- static files
 STATIC_URL = "/static/"

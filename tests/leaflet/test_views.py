@@ -154,6 +154,20 @@ def test_an_editor_cannot_approve_through_the_page(client, breastfeeding, editor
     assert breastfeeding.status == Section.Status.AWAITING_REVIEW
 
 
+def test_an_admin_may_withdraw_a_section_but_is_not_offered_clinical_sign_off(
+    client, breastfeeding, editor, admin_user
+):
+    services.section_save_draft(section=breastfeeding, by=editor, **draft_fields(breastfeeding, body="New."))
+    services.section_submit(section=breastfeeding, by=editor)
+    client.force_login(admin_user)
+
+    review = client.get(reverse("leaflet:section-review", args=[breastfeeding.pk])).content.decode()
+
+    assert "Withdraw from review" in review
+    assert "Approve and publish" not in review and "Send back" not in review
+    assert client.post(reverse("leaflet:section-approve", args=[breastfeeding.pk])).status_code == 403
+
+
 # ---------------------------------------------------------------- the editing journey through the pages
 def test_edit_preview_save_submit_approve_through_the_pages(client, breastfeeding, editor, nurse):
     edit_url = reverse("leaflet:section-edit", args=[breastfeeding.pk])
