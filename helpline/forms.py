@@ -164,6 +164,13 @@ class EnquiryEditForm(EnquiryLogForm):
         return cls(data, initial=initial)
 
 
+class FilterSelect(forms.Select):
+    """A <select> of plain options, each written inline (helpline/widgets/select.html) rather than
+    through Django's template per option: the queue's filters have some forty. No option groups."""
+
+    template_name = "helpline/widgets/select.html"
+
+
 class QueueFilterForm(forms.Form):
     """The queue's filters, read from the query string; anything unexpected is simply ignored."""
 
@@ -172,10 +179,11 @@ class QueueFilterForm(forms.Form):
         choices=[(OPEN, "Open (not closed)"), ("all", "All"), *Status.choices],
         required=False,
         initial=OPEN,
+        widget=FilterSelect,
     )
-    topic = forms.ChoiceField(choices=[("", "Any topic"), *Topic.choices], required=False)
-    channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False)
-    assignee = forms.ChoiceField(required=False)
+    topic = forms.ChoiceField(choices=[("", "Any topic"), *Topic.choices], required=False, widget=FilterSelect)
+    channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False, widget=FilterSelect)
+    assignee = forms.ChoiceField(required=False, widget=FilterSelect)
     overdue = forms.BooleanField(label="Only overdue callbacks", required=False)
 
     def __init__(self, *args, nurses=(), **kwargs):
