@@ -2,11 +2,9 @@
 
 from django import forms
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from portal.forms import EmailAddressField
 
-from .markup import escape, html_attrs
 from .models import CallerType, Channel, FollowUpTemplate, Outcome, Status, Topic, Urgency
 from .selectors import ASSIGNEE_ME, ASSIGNEE_NONE, OPEN, helpline_nurses
 
@@ -166,24 +164,11 @@ class EnquiryEditForm(EnquiryLogForm):
         return cls(data, initial=initial)
 
 
-class QuickSelect(forms.Select):
-    """A <select> written out in Python: the same markup as Django's, without a template include per option.
+class FilterSelect(forms.Select):
+    """A <select> of plain options, each written inline (helpline/widgets/select.html) rather than
+    through Django's template per option: the queue's filters have some forty. No option groups."""
 
-    The queue's filters have some forty options (one per nurse among them); through
-    the widget templates they cost about as much as the fifty rows of the table.
-    Option groups are not supported.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = "".join(
-            f'\n  <option value="{escape(option["value"])}"{html_attrs(option["attrs"])}>{escape(option["label"])}</option>'
-            for _, group, _ in widget["optgroups"]
-            for option in group
-        )
-        return mark_safe(  # noqa: S308 (every value escaped)
-            f'<select name="{escape(widget["name"])}"{html_attrs(widget["attrs"])}>{options}\n</select>'
-        )
+    template_name = "helpline/widgets/select.html"
 
 
 class QueueFilterForm(forms.Form):
@@ -194,11 +179,11 @@ class QueueFilterForm(forms.Form):
         choices=[(OPEN, "Open (not closed)"), ("all", "All"), *Status.choices],
         required=False,
         initial=OPEN,
-        widget=QuickSelect,
+        widget=FilterSelect,
     )
-    topic = forms.ChoiceField(choices=[("", "Any topic"), *Topic.choices], required=False, widget=QuickSelect)
-    channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False, widget=QuickSelect)
-    assignee = forms.ChoiceField(required=False, widget=QuickSelect)
+    topic = forms.ChoiceField(choices=[("", "Any topic"), *Topic.choices], required=False, widget=FilterSelect)
+    channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False, widget=FilterSelect)
+    assignee = forms.ChoiceField(required=False, widget=FilterSelect)
     overdue = forms.BooleanField(label="Only overdue callbacks", required=False)
 
     def __init__(self, *args, nurses=(), **kwargs):

@@ -252,7 +252,7 @@ class EnquiryTopic(models.Model):
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="topic_links")
     topic = models.CharField(max_length=32, choices=Topic)
-    # Whether the enquiry is open, kept by the services whenever it closes or reopens, so the
+    # Whether the enquiry is open, written only by services._topic_links_write, so the
     # open queue's topic filter reads the few links of open enquiries by index instead of every
     # link the topic has had in years (65,000 for "pain" at 200,000 enquiries). The queue still
     # checks the enquiry's status: all that must hold is that an open enquiry's links say so.

@@ -96,7 +96,7 @@ def helpline_erase(user) -> None:
 
     Runs inside the portal's erasure transaction.
     """
-    from .services import _anonymise, _topic_links_follow_status
+    from .services import _anonymise, _topic_links_write
 
     now = timezone.now()
     for enquiry in _hers(user).select_for_update():
@@ -106,7 +106,7 @@ def helpline_erase(user) -> None:
         enquiry.next_callback_at = None
         enquiry.save(update_fields=["status", "outcome", "closed_at", "next_callback_at"])
         if closing:
-            _topic_links_follow_status(enquiry)
+            _topic_links_write(enquiry)
         enquiry.callbacks.filter(done_at__isnull=True).update(done_at=now)
         _anonymise(enquiry, now=now)
 

@@ -4,6 +4,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypedDict
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr, TruncWeek
@@ -128,9 +129,12 @@ def enquiry_queue(
     return enquiries.order_by("urgency", "created_at", "id")
 
 
-@dataclass(frozen=True, slots=True)
-class QueueRow:
-    """One line of the triage queue, every label and date already written out for the page."""
+class QueueRow(TypedDict):
+    """One line of the triage queue, every label and date already written out for the page.
+
+    A dict, not an object: the template language tries `row[name]` before `row.name`, so each
+    of a page's 700 or so lookups succeeds at once instead of after a caught exception.
+    """
 
     pk: int
     reference: str

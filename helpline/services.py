@@ -136,7 +136,7 @@ def _create_enquiry(*, topics: list[str], **fields) -> Enquiry:
             if attempt == 4:
                 raise
             continue
-        EnquiryTopic.objects.bulk_create([EnquiryTopic(enquiry=enquiry, topic=t) for t in dict.fromkeys(topics)])
+        _topic_links_write(enquiry, topics=topics)
         return enquiry
     raise AssertionError("unreachable")
 
@@ -394,9 +394,23 @@ def duty_shift_remove(*, by: User, shift: DutyShift) -> None:
         shift.delete()
 
 
-def _topic_links_follow_status(enquiry: Enquiry) -> None:
-    """Call when an enquiry closes or reopens: the queue's topic filter reads EnquiryTopic.enquiry_open."""
-    EnquiryTopic.objects.filter(enquiry=enquiry).update(enquiry_open=enquiry.is_open)
+def _topic_links_write(enquiry: Enquiry, *, topics: list[str] | None = None, had: set[str] | frozenset[str] = frozenset()) -> None:
+    """The one writer of an enquiry's topic links and of their copy of its open state.
+
+    Call it when an enquiry is created or its topics change (`topics`, and the topics it `had`),
+    and when it closes or reopens (no `topics`): the queue's topic filter counts open enquiries
+    through `EnquiryTopic.enquiry_open`, so every link of an open enquiry must say so.
+    """
+    is_open = enquiry.is_open
+    if topics is None:
+        EnquiryTopic.objects.filter(enquiry=enquiry).update(enquiry_open=is_open)
+        return
+    topics = list(dict.fromkeys(topics))
+    if had - set(topics):
+        enquiry.topic_links.exclude(topic__in=topics).delete()
+    EnquiryTopic.objects.bulk_create(
+        [EnquiryTopic(enquiry=enquiry, topic=t, enquiry_open=is_open) for t in topics if t not in had]
+    )
 
 
 def _guard_changeable(enquiry: Enquiry, *, allow_closed: bool = False) -> None:
@@ -478,14 +492,7 @@ def enquiry_update(*, enquiry: Enquiry, by: User, **fields) -> EnquiryCorrection
         enquiry.save(update_fields=sorted((changed - {"topics"}) | {"red_flag", "urgency", "triage_reasons"}))
 
         if "topics" in changed:
-            enquiry.topic_links.exclude(topic__in=topics).delete()
-            EnquiryTopic.objects.bulk_create(
-                [
-                    EnquiryTopic(enquiry=enquiry, topic=t, enquiry_open=enquiry.is_open)
-                    for t in topics
-                    if t not in old_topics
-                ]
-            )
+            _topic_links_write(enquiry, topics=topics, had=old_topics)
 
         cancelled, to_whom = 0, "her"
         if old_email and old_email.casefold() != enquiry.email.casefold():
@@ -532,7 +539,7 @@ def enquiry_transition(*, enquiry: Enquiry, by: User, action: str, outcome: str 
             fields += ["outcome", "closed_at"]
         enquiry.save(update_fields=fields)
         if (old in OPEN_STATUSES) != enquiry.is_open:
-            _topic_links_follow_status(enquiry)
+            _topic_links_write(enquiry)
         if not enquiry.is_open:
             _alerts_handled(enquiry, by=by)
         text = enquiry.get_outcome_display() if transition.target == Status.CLOSED else ""
@@ -745,7 +752,7 @@ def enquiry_message_receive(
             reopen = TRANSITIONS_BY_ACTION["reopen"]
             enquiry.status, enquiry.outcome, enquiry.closed_at = reopen.target, "", None
             enquiry.save(update_fields=["status", "outcome", "closed_at"])
-            _topic_links_follow_status(enquiry)
+            _topic_links_write(enquiry)
             _record(
                 enquiry,
                 by=None,

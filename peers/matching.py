@@ -2,52 +2,73 @@
 
 `score(request, volunteer)` reads only attributes (works on model instances or on
 any object with the same names) and touches neither the database nor the clock,
-so the same inputs always give the same score and reasons. Points:
+so the same inputs always give the same score and reasons.
 
-=============================================  ======
-Same kind of fracture                              30
-Same timing (during pregnancy / birth / after)     20
-Each topic both want to talk about                 10
-Same breastfeeding experience                       5
-Same heparin experience                             5
-Same later-pregnancy experience                     5
-Same region                                        10
-A language in common (other than English)          10
-Each free place she has (up to 3)                   2
-=============================================  ======
+The points are one table, `POINTS`: what is compared, how, and for how many points.
+The scorer here walks it, and `peers.score_bounds` walks the same table to write the
+points in SQL as bounds (so the nurse's page scores here only those who can make its
+top ten). A new point of an existing kind is one new row; a new kind (`How`) needs a
+branch in both, and tests/peers/test_best_suggestions.py checks that the two agree.
 
 Only facts the mother gave count: an unanswered question never scores. Ties are
 broken by fewer active introductions, then by the volunteer's id, so the order is
 stable. Eligibility (approved, not paused, briefing in date, ...) is not decided
 here; `peers.selectors.eligible_volunteers` filters that in SQL first.
-
-`peers.score_bounds` writes these points in SQL, as the fewest and the most each
-volunteer can score, so the nurse's page scores here only those who can make its top
-ten. A new kind of point must be added there too; tests/peers/test_best_suggestions.py
-checks that the two agree.
 """
 
+from collections.abc import Callable
+from enum import Enum
 from typing import Any, NamedTuple
 
 from .models import FractureKind, Region, Timing, Topic
 
-FRACTURE_POINTS = 30
-TIMING_POINTS = 20
-TOPIC_POINTS = 10
-CIRCUMSTANCE_POINTS = 5
-REGION_POINTS = 10
-LANGUAGE_POINTS = 10
-PLACE_POINTS = 2
-MAX_PLACES_COUNTED = 3
 # A newly approved volunteer "suits" a waiting request (and the nurses are told) at this score.
 SUITS_THRESHOLD = 30
+MAX_PLACES_COUNTED = 3
+
+
+class How(Enum):
+    """The ways a point is earned."""
+
+    SAME = "the same answer as hers"
+    EACH_SHARED = "for each item of her list that the volunteer's list also holds"
+    LANGUAGE = "once, for any language but English both speak (spelling tidied)"
+    PLACES = f"for each free place the volunteer has, up to {MAX_PLACES_COUNTED}"
+
+
+class Point(NamedTuple):
+    field: str  # on both the request and the volunteer; for PLACES, capacity and active_count
+    how: How
+    points: int
+    reason: Callable[[Any], str]  # what matched (her answer, the shared items, or places and capacity) -> text
+
 
 _TOPICS = dict(Topic.choices)
-_CIRCUMSTANCES = (
-    ("breastfed", "both breastfed", "neither breastfed"),
-    ("heparin", "both had heparin", "neither had heparin"),
-    ("later_pregnancies", "both had a later pregnancy", "neither had a later pregnancy"),
+
+
+def _circumstance(yes: str, no: str) -> Callable[[bool], str]:
+    return lambda answer: f"Similar circumstances: {yes if answer else no}"
+
+
+POINTS = (
+    Point("fracture_kind", How.SAME, 30, lambda kind: f"Same kind of fracture: {FractureKind(kind).label}"),
+    Point("timing", How.SAME, 20, lambda timing: f"Same timing: {Timing(timing).label.lower()}"),
+    Point(
+        "topics",
+        How.EACH_SHARED,
+        10,
+        lambda common: f"Topics in common: {', '.join(_TOPICS.get(t, t).lower() for t in common)}",
+    ),
+    Point("breastfed", How.SAME, 5, _circumstance("both breastfed", "neither breastfed")),
+    Point("heparin", How.SAME, 5, _circumstance("both had heparin", "neither had heparin")),
+    Point(
+        "later_pregnancies", How.SAME, 5, _circumstance("both had a later pregnancy", "neither had a later pregnancy")
+    ),
+    Point("region", How.SAME, 10, lambda region: f"Same region: {Region(region).label}"),
+    Point("languages", How.LANGUAGE, 10, lambda shared: f"Speaks {', '.join(s.title() for s in shared)}"),
+    Point("places", How.PLACES, 2, lambda free: f"{free[0]} of {free[1]} places free"),
 )
+POINTS_FOR = {point.field: point.points for point in POINTS}
 
 
 class Suggestion(NamedTuple):
@@ -63,96 +84,90 @@ def normalise_languages(values) -> set[str]:
     return {v.strip().lower() for v in values or () if v and v.strip()}
 
 
+def _hers(request, point: Point):
+    """What the request gives for `point`, or None when she gave nothing that could score."""
+    if point.how is How.SAME:
+        value = getattr(request, point.field)
+        return None if value is None or value == "" else value
+    if point.how is How.EACH_SHARED:
+        return tuple(dict.fromkeys(getattr(request, point.field) or ())) or None
+    if point.how is How.LANGUAGE:
+        return frozenset(normalise_languages(getattr(request, point.field)) - {"english"}) or None
+    if point.how is How.PLACES:
+        return MAX_PLACES_COUNTED
+    raise NotImplementedError(point.how)
+
+
 class Scorer:
     """Scores volunteers against one request. Everything that depends only on the request
     (its facts and the reason texts) is worked out once, so ranking thousands is one quick pass."""
 
     def __init__(self, request):
-        self.fracture = request.fracture_kind or None
-        self.timing = request.timing or None
-        self.region = request.region or None
-        self.topics = list(dict.fromkeys(request.topics or ()))
-        self.languages = normalise_languages(request.languages) - {"english"}
-        self.circumstances = [
-            (attr, mine, f"Similar circumstances: {yes if mine else no} (+{CIRCUMSTANCE_POINTS})")
-            for attr, yes, no in _CIRCUMSTANCES
-            if (mine := getattr(request, attr)) is not None
-        ]
-        self.fracture_reason = (
-            f"Same kind of fracture: {FractureKind(self.fracture).label} (+{FRACTURE_POINTS})" if self.fracture else ""
-        )
-        self.timing_reason = (
-            f"Same timing: {Timing(self.timing).label.lower()} (+{TIMING_POINTS})" if self.timing else ""
-        )
-        self.region_reason = f"Same region: {Region(self.region).label} (+{REGION_POINTS})" if self.region else ""
-        # Volunteers repeat the same few language lists and reason texts: work each out once.
+        # (point, her answer) for each point she can score on, in POINTS order.
+        self.wanted = [(point, hers) for point in POINTS if (hers := _hers(request, point)) is not None]
+        self._checks = [self._check(point, hers) for point, hers in self.wanted]
+        # Volunteers repeat the same few lists and reason texts: work each out once.
         self._texts: dict = {}
-        self._shared: dict = {}
 
-    def _text(self, key, make) -> str:
+    def _text(self, point: Point, matched, gained: int) -> str:
+        key = (point.field, matched, gained)
         text = self._texts.get(key)
         if text is None:
-            text = self._texts[key] = make()
+            text = self._texts[key] = f"{point.reason(matched)} (+{gained})"
         return text
 
+    def _check(self, point: Point, hers) -> Callable[[Any], tuple[int, str] | None]:
+        """A function of a volunteer giving the points and reason `point` earns her, or None."""
+        field, points = point.field, point.points
+        if point.how is How.SAME:
+            reason = f"{point.reason(hers)} (+{points})"
+            return lambda volunteer: (points, reason) if getattr(volunteer, field) == hers else None
+        if point.how is How.EACH_SHARED:
+
+            def each_shared(volunteer):
+                theirs = getattr(volunteer, field) or ()
+                common = tuple(t for t in hers if t in theirs)
+                if common:
+                    gained = points * len(common)
+                    return gained, self._text(point, common, gained)
+                return None
+
+            return each_shared
+        if point.how is How.LANGUAGE:
+            shared_by_list: dict = {}
+
+            def language(volunteer):
+                theirs = getattr(volunteer, field)
+                if not theirs:
+                    return None
+                key = tuple(theirs)
+                shared = shared_by_list.get(key)
+                if shared is None:
+                    shared = shared_by_list[key] = tuple(sorted(hers & normalise_languages(key)))
+                return (points, self._text(point, shared, points)) if shared else None
+
+            return language
+        if point.how is How.PLACES:
+
+            def places(volunteer):
+                free = max(volunteer.capacity - volunteer.active_count, 0)
+                if free:
+                    gained = points * min(free, hers)
+                    return gained, self._text(point, (free, volunteer.capacity), gained)
+                return None
+
+            return places
+        raise NotImplementedError(point.how)
+
     def score(self, volunteer) -> Suggestion:
-        points = 0
+        total = 0
         reasons: list[str] = []
-
-        if self.fracture and self.fracture == volunteer.fracture_kind:
-            points += FRACTURE_POINTS
-            reasons.append(self.fracture_reason)
-        if self.timing and self.timing == volunteer.timing:
-            points += TIMING_POINTS
-            reasons.append(self.timing_reason)
-
-        theirs = volunteer.topics or ()
-        common = tuple(t for t in self.topics if t in theirs)
-        if common:
-            gained = TOPIC_POINTS * len(common)
-            points += gained
-            reasons.append(
-                self._text(
-                    ("topics", common),
-                    lambda: f"Topics in common: {', '.join(_TOPICS.get(t, t).lower() for t in common)} (+{gained})",
-                )
-            )
-
-        for attr, mine, reason in self.circumstances:
-            if mine == getattr(volunteer, attr):
-                points += CIRCUMSTANCE_POINTS
-                reasons.append(reason)
-
-        if self.region and self.region == volunteer.region:
-            points += REGION_POINTS
-            reasons.append(self.region_reason)
-
-        if self.languages and volunteer.languages:
-            key = tuple(volunteer.languages)
-            shared = self._shared.get(key)
-            if shared is None:
-                shared = self._shared[key] = tuple(sorted(self.languages & normalise_languages(key)))
-            if shared:
-                points += LANGUAGE_POINTS
-                reasons.append(
-                    self._text(
-                        ("languages", shared),
-                        lambda: f"Speaks {', '.join(s.title() for s in shared)} (+{LANGUAGE_POINTS})",
-                    )
-                )
-
-        places = max(volunteer.capacity - volunteer.active_count, 0)
-        if places:
-            gained = PLACE_POINTS * min(places, MAX_PLACES_COUNTED)
-            points += gained
-            reasons.append(
-                self._text(
-                    ("places", places, volunteer.capacity),
-                    lambda: f"{places} of {volunteer.capacity} places free (+{gained})",
-                )
-            )
-
-        return Suggestion(volunteer=volunteer, score=points, reasons=reasons)
+        for check in self._checks:
+            earned = check(volunteer)
+            if earned is not None:
+                total += earned[0]
+                reasons.append(earned[1])
+        return Suggestion(volunteer=volunteer, score=total, reasons=reasons)
 
 
 def score(request, volunteer) -> Suggestion:

@@ -2,8 +2,10 @@
 
 `selectors.best_suggestions` asks the database which volunteers can still make the top few and
 scores only those with `matching.Scorer`. That is exact only if the bounds are never wrong the
-unsafe way: `fewest` is never more than a volunteer's score, `most` never less. Both use
-matching's constants and, like the scorer, count only the facts the mother gave.
+unsafe way: `fewest` is never more than a volunteer's score, `most` never less. Both are written
+from `matching.POINTS`, the scorer's own table, for the points the scorer found the mother can
+score on (`Scorer.wanted`): here is only how each way of earning a point (`matching.How`) reads
+in SQL.
 
 Every point is worked out exactly, with two exceptions that count only in `most`: a language
 (the scorer tidies the spelling of each one first, so any list that is more than English might
@@ -22,6 +24,7 @@ from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 
 from . import matching
+from .matching import How
 from .models import VolunteerProfile
 
 # The JSON texts of the language lists that share no language but English with anyone.
@@ -60,38 +63,31 @@ def _points(condition: str, points: int) -> str:
 
 def score_bounds(scorer: matching.Scorer) -> ScoreBounds:
     """The fewest and the most points each volunteer row can score against the scorer's request."""
-    places, counted = f"{_column('capacity')} - {_column('active_count')}", matching.MAX_PLACES_COUNTED
-    exact = [
-        f"{matching.PLACE_POINTS} * CASE WHEN {places} >= {counted} THEN {counted} WHEN {places} > 0 THEN {places} ELSE 0 END"
-    ]
-    params: list = []
-    for column, mine, points in (
-        ("fracture_kind", scorer.fracture, matching.FRACTURE_POINTS),
-        ("timing", scorer.timing, matching.TIMING_POINTS),
-        *((attr, mine, matching.CIRCUMSTANCE_POINTS) for attr, mine, _reason in scorer.circumstances),
-        ("region", scorer.region, matching.REGION_POINTS),
-    ):
-        if mine is not None:
-            exact.append(_points(f"{_column(column)} = %s", points))
-            params.append(mine)
-    for topic in scorer.topics:
-        holds, param = _list_holds(_column("topics"), topic)
-        exact.append(_points(holds, matching.TOPIC_POINTS))
-        params.append(param)
-
-    possible, possible_params = [], []
-    if scorer.topics:
-        possible.append(
-            f"CASE WHEN {_is_list(_column('topics'))} THEN 0 ELSE {matching.TOPIC_POINTS * len(scorer.topics)} END"
-        )
-    if scorer.languages:
-        english_only = ", ".join(["%s"] * len(ENGLISH_ONLY_TEXTS))
-        possible.append(
-            _points(f"CAST({_column('languages')} AS TEXT) NOT IN ({english_only})", matching.LANGUAGE_POINTS)
-        )
-        possible_params.extend(ENGLISH_ONLY_TEXTS)
-    # Only column names and matching's whole-number constants are written into the SQL; values are parameters.
+    exact, params, possible, possible_params = [], [], [], []
+    for point, hers in scorer.wanted:
+        if point.how is How.SAME:
+            exact.append(_points(f"{_column(point.field)} = %s", point.points))
+            params.append(hers)
+        elif point.how is How.EACH_SHARED:
+            column = _column(point.field)
+            for item in hers:
+                holds, param = _list_holds(column, item)
+                exact.append(_points(holds, point.points))
+                params.append(param)
+            possible.append(f"CASE WHEN {_is_list(column)} THEN 0 ELSE {point.points * len(hers)} END")
+        elif point.how is How.LANGUAGE:
+            english_only = ", ".join(["%s"] * len(ENGLISH_ONLY_TEXTS))
+            possible.append(_points(f"CAST({_column(point.field)} AS TEXT) NOT IN ({english_only})", point.points))
+            possible_params.extend(ENGLISH_ONLY_TEXTS)
+        elif point.how is How.PLACES:
+            places = f"{_column('capacity')} - {_column('active_count')}"
+            exact.append(
+                f"{point.points} * CASE WHEN {places} >= {hers} THEN {hers} WHEN {places} > 0 THEN {places} ELSE 0 END"
+            )
+        else:
+            raise NotImplementedError(point.how)
+    # Only column names and the table's whole numbers are written into the SQL; values are parameters.
     return ScoreBounds(
-        RawSQL(f"({' + '.join(exact)})", params, output_field=IntegerField()),  # noqa: S611
-        RawSQL(f"({' + '.join(exact + possible)})", params + possible_params, output_field=IntegerField()),  # noqa: S611
+        RawSQL(f"({' + '.join(exact) or '0'})", params, output_field=IntegerField()),  # noqa: S611
+        RawSQL(f"({' + '.join(exact + possible) or '0'})", params + possible_params, output_field=IntegerField()),  # noqa: S611
     )

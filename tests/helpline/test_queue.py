@@ -20,7 +20,7 @@ URL = "/helpline/"
 
 
 def refs(response) -> list[str]:
-    return [e.reference for e in response.context["page"].object_list]
+    return [row["reference"] for row in response.context["page"].object_list]
 
 
 def search(client, **filters):

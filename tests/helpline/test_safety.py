@@ -127,7 +127,7 @@ def test_the_queue_puts_emergencies_first_then_crises_then_urgent_then_routine(
     for level in (Urgency.ROUTINE, Urgency.URGENT, Urgency.CRISIS, Urgency.EMERGENCY):
         created[level], _ = ask(client, level, django_capture_on_commit_callbacks, email=f"{level}@example.net")
 
-    rows = [row.reference for row in nurse_client.get("/helpline/").context["page"].object_list]
+    rows = [row["reference"] for row in nurse_client.get("/helpline/").context["page"].object_list]
 
     assert rows == [created[level].reference for level in BY_LEVEL]
 

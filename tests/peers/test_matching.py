@@ -65,7 +65,7 @@ def test_a_question_the_mother_did_not_answer_never_scores():
     request = person(breastfed=None, fracture_kind="")
     volunteer = person(breastfed=None, fracture_kind="")
 
-    assert matching.score(request, volunteer).score == matching.PLACE_POINTS
+    assert matching.score(request, volunteer).score == matching.POINTS_FOR["places"]
 
 
 def test_english_alone_is_not_a_reason():
@@ -90,7 +90,7 @@ def test_each_topic_in_common_adds_points():
     two = person(pk=2, topics=["pain", "emotional"])
 
     assert ranked_ids(request, one, two) == [2, 1]
-    assert matching.score(request, two).score - matching.score(request, one).score == matching.TOPIC_POINTS
+    assert matching.score(request, two).score - matching.score(request, one).score == matching.POINTS_FOR["topics"]
 
 
 def test_the_score_is_deterministic():
