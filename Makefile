@@ -60,9 +60,11 @@ vnu: $(VNU_JAR)
 $(VNU_JAR):
 	npm install --prefix .tools --no-save --ignore-scripts --no-audit --no-fund vnu-jar@$(VNU_VERSION)
 
+# The same checks as CI (.ci/run): style, formatting, the floors between apps, and the templates.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 
 # Print the current TOTP code of a demo staff account: make totp EMAIL=nurse@example.org
 # (standard library only, no install and no Django start-up, so the code arrives with time to type it)
