@@ -65,6 +65,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/djlint templates */templates --lint
 
 # Print the current TOTP code of a demo staff account: make totp EMAIL=nurse@example.org
 # (standard library only, no install and no Django start-up, so the code arrives with time to type it)
