@@ -132,6 +132,14 @@ def outsider(db):
     return make_user("olive@example.org", first_name="Olive")
 
 
+@pytest.fixture
+def leaflet(db):
+    """The whole leaflet loaded from the content files, as `make run` does (once per run: tests/leaflet_content.py)."""
+    from tests.leaflet_content import leaflet_load
+
+    return leaflet_load()
+
+
 @pytest.fixture(scope="session")
 def dovecot():
     """A real Dovecot IMAP server for the session (Debian's dovecot-imapd); call `.mailbox()` per test."""
