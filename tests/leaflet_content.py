@@ -52,7 +52,6 @@ def _rows(model: type[models.Model], **filters) -> dict:
 
 def leaflet_load() -> LoadReport:
     """Load the leaflet from the content files, as `make run` does; see the module docstring."""
-    global _first
     counts = _counts()
     if _first is None:
         return _load_and_keep(counts)
