@@ -49,8 +49,14 @@ run: $(VENV)/.installed-run
 	wait $$web
 
 # Run the whole suite. Browser tests run when Chromium is installed and say so when skipped.
+# On PostgreSQL the test database is kept for the next run (--reuse-db), unless the run had
+# transactional tests, which empty its tables (tests/conftest.py drops it then). The whole suite
+# has them, so the gain is in running a few files: make test PYTEST_ARGS=tests/leaflet/test_workflow.py
+# After switching to a branch whose migrations differ, start afresh once: make test REUSE_DB=--create-db
+# (CI always does).
+REUSE_DB ?= --reuse-db
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(REUSE_DB) $(PYTEST_ARGS)
 
 # The Nu HTML Checker, pinned, into a folder git ignores; it runs on the system's Java (apt-get install
 # default-jre-headless). The tests that use it (marked vnu) skip without it, and fail without it in CI.
@@ -60,9 +66,12 @@ vnu: $(VNU_JAR)
 $(VNU_JAR):
 	npm install --prefix .tools --no-save --ignore-scripts --no-audit --no-fund vnu-jar@$(VNU_VERSION)
 
+# The same checks as CI (.ci/run): style, formatting, the floors between apps, and the templates.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/djlint templates */templates --lint
 
 # Print the current TOTP code of a demo staff account: make totp EMAIL=nurse@example.org
 # (standard library only, no install and no Django start-up, so the code arrives with time to type it)

@@ -7,6 +7,7 @@ have TOTP set up, as the portal requires of them.
 
 import os
 import tempfile
+import warnings
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -45,14 +46,31 @@ def pytest_configure(config):
         connection.settings_dict.update(owner)
 
 
+def _empties_tables(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    return transactional or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_db_setup, django_db_blocker, django_db_keepdb):
     # Transactional tests empty every table with TRUNCATE between tests, which the audit
     # table refuses; the refusal itself is tested with the trigger switched back on.
     if connection.vendor == "postgresql":
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute("ALTER TABLE portal_auditentry DISABLE TRIGGER portal_auditentry_no_truncate")
     yield
+    # A kept database (--reuse-db, as `make test` runs) is only worth keeping as migrations left
+    # it, with their seeded rows: after a run that emptied the tables it is dropped, and the next
+    # run creates it afresh.
+    if django_db_keepdb and any(_empties_tables(item) for item in request.session.items):
+        try:
+            with django_db_blocker.unblock():
+                connection.creation.destroy_test_db(verbosity=0)
+        except Exception as exc:  # the tests have run: say what to do rather than fail them
+            warnings.warn(
+                f"could not drop the emptied test database ({exc}); next time run with --create-db", stacklevel=1
+            )
 
 
 def service_missing(reason: str):
@@ -130,6 +148,14 @@ def admin_user(db):
 @pytest.fixture
 def outsider(db):
     return make_user("olive@example.org", first_name="Olive")
+
+
+@pytest.fixture
+def leaflet(db):
+    """The whole leaflet loaded from the content files, as `make run` does (once per run: tests/leaflet_content.py)."""
+    from tests.leaflet_content import leaflet_load
+
+    return leaflet_load()
 
 
 @pytest.fixture(scope="session")

@@ -69,6 +69,12 @@ class Worker:
                     messages.append(message_from_bytes(raw.strip()))
         return messages
 
+    def idle(self) -> bool:
+        """Every task this worker has received has finished: succeeded, failed, been retried or lost."""
+        log = self.log()
+        ended = ("] succeeded in", "] raised unexpected:", "] retry:", "Task handler raised error: WorkerLostError")
+        return log.count("] received") == sum(log.count(words) for words in ended)
+
     def wait_for_mail(self, count: int, timeout: float = 20.0) -> list:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -77,6 +83,34 @@ class Worker:
                 return mail
             time.sleep(0.1)
         raise AssertionError(f"expected {count} emails, got {len(self.sent_mail())}\n{self.log()[-3000:]}")
+
+
+def broker_idle() -> bool:
+    """No task waits in a queue of the test broker, and none is held by a worker unacknowledged."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    waiting = sum(client.llen(key) for key in client.scan_iter(_type="list"))
+    return waiting == 0 and client.hlen("unacked") == 0
+
+
+def wait_until_idle(*workers: Worker, timeout: float = 30.0) -> None:
+    """Wait until nothing is left for the workers to do: the queues are empty and every task taken has ended.
+
+    Where a test must show something did NOT happen (no duplicate email), this is the moment it
+    would have: every task published so far has run. Checked twice, a moment apart, to cover a
+    task between leaving its queue and being logged as received.
+    """
+
+    def idle() -> bool:
+        return broker_idle() and all(worker.idle() for worker in workers)
+
+    def settled() -> bool:
+        if not idle():
+            return False
+        time.sleep(0.2)
+        return idle()
+
+    if not eventually(settled, timeout):
+        raise AssertionError("workers still busy:\n" + "\n".join(w.log()[-2000:] for w in workers))
 
 
 def stop_process(process: subprocess.Popen) -> None:

@@ -8,18 +8,12 @@ from django.utils import timezone
 
 from helpline import replies, selectors, services
 from helpline.models import FollowUpTemplate, Topic
-from leaflet.loader import content_load
 from leaflet.models import Organisation, Section
 from leaflet.selectors import published_section_count_matching
 
 from .conftest import make_enquiry
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def leaflet(db):
-    return content_load()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from helpline import services
 from helpline.models import EnquiryEvent, FollowUpTemplate, ReplyDraft
 from portal.models import OutboundEmail
 from portal.outbox import email_deliver
+from tests.leaflet_content import leaflet_load
 
 from .conftest import make_enquiry
 
@@ -198,10 +199,9 @@ def test_where_email_is_not_safe_but_she_has_an_account_the_reply_goes_only_to_h
 def test_links_from_the_picker_show_as_titles_with_absolute_addresses(
     nurse_client, enquiry, django_capture_on_commit_callbacks
 ):
-    from leaflet.loader import content_load
     from leaflet.models import Question, Section
 
-    content_load()
+    leaflet_load()
     section = Section.objects.get(slug="breastfeeding")
     question = Question.objects.exclude(anchor="").filter(section__published_at__isnull=False).first()
     keys = [f"section:{section.slug}", f"question:{question.section.slug}#{question.anchor}", "section:gone"]

@@ -1,15 +1,8 @@
 import pytest
 
-from leaflet.loader import content_load
 from leaflet.models import Section
 from portal.roles import Role
 from tests.conftest import make_user
-
-
-@pytest.fixture
-def leaflet(db):
-    """The whole leaflet loaded from the content files, as `make run` does."""
-    return content_load()
 
 
 @pytest.fixture

@@ -19,11 +19,11 @@ from django.urls import reverse
 from demo.accounts import demo_accounts_create
 from demo.data import demo_data_load
 from helpline.models import Enquiry
-from leaflet.loader import content_load
 from leaflet.models import Section
 from peers.models import PeerRequest, VolunteerProfile
 from portal.models import User
 from tests.conftest import service_missing
+from tests.leaflet_content import leaflet_load
 
 pytestmark = [pytest.mark.django_db, pytest.mark.vnu]
 
@@ -95,7 +95,7 @@ def pages() -> dict[str, tuple[str | None, str]]:
 
 
 def test_public_and_staff_pages_are_valid_html(vnu, tmp_path, django_capture_on_commit_callbacks):
-    content_load()
+    leaflet_load()
     demo_accounts_create()
     users = {u.email: u for u in User.objects.all()}
     with django_capture_on_commit_callbacks(execute=True):

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import time
 from datetime import timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from tests.workers import (
     running_worker,
     smtp_sink,
     wait_until,
+    wait_until_idle,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -55,7 +55,7 @@ def test_a_committed_action_sends_exactly_one_email_and_a_rolled_back_one_none(t
             committed = email_queue(to="committed@example.org", template=TEMPLATE)
         worker.wait_for_mail(1)
         wait_until(all_sent(1))
-        time.sleep(1)  # give any stray duplicate time to show up
+        wait_until_idle(worker)  # by now any stray duplicate would have been sent
         mail = worker.sent_mail()
     assert [m["To"] for m in mail] == ["committed@example.org"]
     assert OutboundEmail.objects.get().pk == committed.pk
@@ -74,7 +74,7 @@ def test_tasks_published_three_times_to_two_workers_started_at_once_deliver_each
             for message in messages:
                 email_deliver_task.delay(message.pk)
         wait_until(all_sent(40), timeout=60, message=first.log()[-2000:] + second.log()[-2000:])
-        time.sleep(1.5)
+        wait_until_idle(first, second, timeout=60)  # all 120 deliveries have run
         mail = first.sent_mail() + second.sent_mail()
     assert first.sent_mail() and second.sent_mail(), "both workers should have taken part"
     assert len(mail) == 40
@@ -91,13 +91,13 @@ def test_with_the_broker_down_50_actions_succeed_and_after_it_returns_the_sweepe
         assert OutboundEmail.objects.filter(status=Status.SCHEDULED, enqueued_at=None).count() == 50
 
         with running_worker(tmp_path) as worker:
-            time.sleep(1)
+            wait_until_idle(worker)
             assert worker.sent_mail() == []  # nothing was published during the outage
             assert emails_sweep() == 50
             assert emails_sweep() == 0  # a second sweeper (or the next minute's) publishes nothing again
             worker.wait_for_mail(50, timeout=60)
             wait_until(all_sent(50), timeout=30)
-            time.sleep(1)
+            wait_until_idle(worker)
             mail = worker.sent_mail()
     assert len(mail) == 50
     assert {m["To"] for m in mail} == {f"mum{i}@example.org" for i in range(50)}
@@ -165,7 +165,7 @@ def test_a_worker_killed_mid_send_loses_nothing_and_causes_at_most_one_duplicate
         # Celery re-delivered the task (acks_late + reject_on_worker_lost), but the row is
         # still SENDING, so the re-run did nothing: no second send while the first may be live.
         wait_until(lambda: "WorkerLostError" in worker.log() or "Worker exited prematurely" in worker.log())
-        time.sleep(2)
+        wait_until_idle(worker)  # the re-delivered task has run
         message.refresh_from_db()
         assert message.status == Status.SENDING
         assert len(sink.messages) == 1

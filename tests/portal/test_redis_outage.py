@@ -14,7 +14,6 @@ from django.test import Client
 
 from helpline.models import Enquiry
 from leaflet import services as leaflet_services
-from leaflet.loader import content_load
 from leaflet.models import Section
 from portal.models import OutboundEmail
 from tests import workers
@@ -54,8 +53,8 @@ def redis_unavailable(request, settings, tmp_path):
 
 
 @pytest.fixture
-def guidance(db):
-    return content_load()
+def guidance(leaflet):
+    return leaflet
 
 
 def back_again() -> None:

@@ -219,10 +219,10 @@ def _once(personas, key, build):
 
 
 def _section(p):
-    from leaflet.loader import content_load
     from leaflet.models import Section
+    from tests.leaflet_content import leaflet_load
 
-    _once(p, "leaflet", content_load)
+    _once(p, "leaflet", leaflet_load)
     return Section.objects.get(slug="breastfeeding")
 
 
