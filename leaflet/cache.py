@@ -196,7 +196,9 @@ class PageCacheMiddleware:
         # The query string is ignored, so `?anything` cannot fill the cache with copies of a page.
         key = f"{PAGE_KEY_PREFIX}:{current_version()}:{hashlib.sha256(path.encode()).hexdigest()}"
         entry = cache.get(key)
-        if entry is None:
+        # The entry's own expiry as well as the cache's: the page must turn at midnight by this
+        # server's clock, whatever Redis's clock says.
+        if entry is None or entry["expires_at"] <= time.time():
             response = self.get_response(request)
             timeout = getattr(response, "leaflet_cache_timeout", None)
             if timeout is None or response.streaming:
@@ -207,6 +209,7 @@ class PageCacheMiddleware:
                 "headers": [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED_HEADERS],
                 "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
                 "last_modified": int(time.time()),
+                "expires_at": time.time() + timeout,
             }
             cache.set(key, entry, timeout)
 
