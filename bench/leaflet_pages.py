@@ -36,7 +36,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import clear_url_caches, include, path  # noqa: E402
 
-from leaflet.cache import local_pages  # noqa: E402
+from leaflet.cache import version_check  # noqa: E402
 
 
 def bare(request):
@@ -89,7 +89,7 @@ def main() -> None:
 
     def empty_the_cache():
         cache.clear()
-        local_pages.forget()
+        version_check.forget()
 
     cases = [
         ("bare Django view", lambda: rate(client, "/bench/bare/", args.seconds)),

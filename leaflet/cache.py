@@ -1,18 +1,21 @@
 """Whole-page caching for anonymous readers, with validators for conditional GET.
 
-`public_page` marks a view's response as shareable when the reader is
-anonymous (`Cache-Control: public` with a short max-age) and as never to be
-kept when they are signed in. `PageCacheMiddleware`, placed early in the
-middleware stack, stores the finished shareable responses and serves them to
-later anonymous readers before sessions, authentication or any view run: no
-database query on a hit. Every cached page is keyed by a content version (a row
-in the database, `ContentVersion`) that `content_changed()` replaces after a
-publish, so one write invalidates all pages at once, even while Redis is
-unavailable. Each web process also keeps its own copies (`LocalPages`), so a
-hit usually needs no round trip to Redis either; a publish reaches them within
-a second. Responses carry an ETag and Last-Modified, so a repeat visit gets 304.
-Redis holds only copies: without it (portal/cache.py) pages come from the
-database and each process's own memory.
+One mechanism keeps guidance pages: Django's cache (Redis in production; each
+process's own memory while Redis is unavailable, portal/cache.py), keyed by the
+content version. nginx in front (docs/nginx-portal.conf) keeps a page only as long
+as `Cache-Control: s-maxage` allows and then asks again with the page's validators,
+which this module answers with a 304 from the same cache.
+
+`public_page` marks a view's response as shareable when the reader is anonymous
+(`Cache-Control: public` with a short shared max-age) and as never to be kept when
+they are signed in. `PageCacheMiddleware`, placed early in the middleware stack,
+stores the finished shareable responses and serves them to later anonymous readers
+before sessions, authentication or any view run: one cache read, no database query
+on a hit. Every cached page is keyed by a content version (a row in the database,
+`ContentVersion`) that `content_changed()` replaces after a publish, so one write
+invalidates all pages (and the search index, and kept search results) at once, even
+while Redis is unavailable; each process asks for the version at most once a second.
+Responses carry an ETag and Last-Modified, so a repeat visit gets 304.
 
 "Anonymous reader" means a GET or HEAD with no session or messages cookie:
 anyone signed in has a session cookie, so they can never be served a shared
@@ -37,7 +40,7 @@ from .models import ContentVersion
 
 # Pages are stored under this prefix, the content version and a hash of the path; the
 # prefix changes whenever the stored entry's shape does, so a deploy never reads old entries.
-PAGE_KEY_PREFIX = "leaflet:page:2"
+PAGE_KEY_PREFIX = "leaflet:page:3"
 PAGE_TIMEOUT = 24 * 60 * 60
 # How long a browser may reuse a page without asking again: not at all, so a reader who
 # reloads a page she has open gets a published correction as soon as the shared cache
@@ -48,31 +51,30 @@ PUBLIC_MAX_AGE = 0
 # next refresh takes a moment more: 50 s keeps a publish visible to every reader within a minute.
 SHARED_MAX_AGE = 50
 # Only these paths are looked up, so other apps' pages pay nothing for the cache. Search
-# pages are never kept: each search is counted, and a query may hold someone's details.
+# pages are never page-cached: each search is counted, and a query may hold someone's
+# details (the results of stored queries are kept by `SearchPages`, below).
 CACHED_PATH_PREFIXES = ("/guidance/",)
 CACHED_PATHS = ("/",)
 _NOT_STORED_HEADERS = {"set-cookie", "etag", "last-modified"}
 
 
 def content_version() -> str:
-    """The version cached pages are keyed by: read from the database, at most once a second per process."""
+    """The version cached pages are keyed by, as the database has it now (one query)."""
     version = ContentVersion.objects.filter(pk=1).values_list("token", flat=True).first()
     if version is None:  # the migration makes the row; only an emptied table lacks it
         version = ContentVersion.objects.get_or_create(pk=1, defaults={"token": uuid.uuid4().hex})[0].token
     return version
 
 
-class LocalPages:
-    """This web process's own copies of the pages it has served, for one content version.
+class VersionCheck:
+    """Which content version this process serves: asked of the database at most once a second.
 
-    A hit then costs no round trip to Redis: the version is read from the database at most once every
-    `RECHECK_SECONDS`, so a publish made by another process reaches this one's readers within
-    that second (the publishing process drops its copies at once). Bounded, and every copy
-    still expires when its shared entry would.
+    Only the version's name is remembered here, never a page: every copy lives in the
+    cache. A publish made by another process reaches this one's readers within
+    `RECHECK_SECONDS`; the publishing process sees its own at once (`content_changed`).
     """
 
     RECHECK_SECONDS = 1.0
-    MAX_PAGES = 200
 
     def __init__(self):
         self.forget()
@@ -80,30 +82,28 @@ class LocalPages:
     def forget(self) -> None:
         self.version: str | None = None
         self.checked_at = float("-inf")
-        self.pages: dict[str, dict] = {}
 
-    def current_version(self) -> str:
+    def current(self) -> str:
         now = time.monotonic()
-        if now - self.checked_at >= self.RECHECK_SECONDS:
-            version = content_version()
-            if version != self.version:
-                self.version, self.pages = version, {}
-            self.checked_at = now
+        if self.version is None or now - self.checked_at >= self.RECHECK_SECONDS:
+            self.version, self.checked_at = content_version(), now
         return self.version
 
-    def get(self, path_hash: str) -> dict | None:
-        entry = self.pages.get(path_hash)
-        if entry is not None and entry["expires_at"] <= time.time():
-            return None
-        return entry
 
-    def keep(self, path_hash: str, entry: dict) -> None:
-        if len(self.pages) >= self.MAX_PAGES:
-            self.pages = {}
-        self.pages[path_hash] = entry
+version_check = VersionCheck()
 
 
-local_pages = LocalPages()
+def current_version() -> str:
+    return version_check.current()
+
+
+def versioned_get_or_set(name: str, build, timeout: int = PAGE_TIMEOUT):
+    """What `build()` returns for the current content version, kept in the cache under `name`.
+
+    For anything derived from the published content alone (the search index): built
+    once per version by whichever process first needs it, then read by every other.
+    """
+    return cache.get_or_set(f"leaflet:{name}:{current_version()}", build, timeout)
 
 
 @dataclass(frozen=True)
@@ -114,35 +114,38 @@ class KeptSearch:
 
 
 class SearchPages:
-    """This web process's rendered results of stored queries, for anonymous readers.
+    """The rendered results of stored queries, for anonymous readers, in the cache.
 
-    Search pages are never kept in the shared cache (each search must be counted, so the
-    view always runs), but a repeated query need not be ranked and rendered again. Keyed
-    by the query and the search index's generation, so a publish or a synonym change is
-    seen at once; only queries the counts store (none naming anyone) are kept. Bounded.
+    Search pages are never served from the page cache or shared caches (each search must
+    be counted, so the view always runs), but a repeated query need not be ranked and
+    rendered again. Keyed by a hash of the query and the content version, so a publish
+    or a synonym change is seen at once; only queries the counts store (none naming
+    anyone) are kept, and only until midnight (the page shows whether reviews are overdue).
     """
 
-    MAX_PAGES = 200
+    KEY_PREFIX = "leaflet:search:1"
 
-    def __init__(self):
-        self.pages: dict[tuple, KeptSearch] = {}
+    def _key(self, key: tuple) -> str:
+        return f"{self.KEY_PREFIX}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
 
     def get(self, key: tuple) -> KeptSearch | None:
-        return self.pages.get(key)
+        return cache.get(self._key(key))
 
     def keep(self, key: tuple, kept: KeptSearch) -> None:
-        if len(self.pages) >= self.MAX_PAGES:
-            self.pages = {}
-        self.pages[key] = kept
+        cache.set(self._key(key), kept, min(PAGE_TIMEOUT, _seconds_until_midnight()))
 
 
 search_pages = SearchPages()
 
 
 def content_changed() -> None:
-    """Invalidate every cached page (called after a publish commits)."""
+    """Invalidate every cached page, kept search result and the search index.
+
+    Called in the transaction that changes the published content (by `search.rebuild`), so
+    other processes meet the new version together with the new content, never before it.
+    """
     ContentVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
-    local_pages.forget()
+    version_check.forget()
 
 
 def is_anonymous_reader(request) -> bool:
@@ -191,27 +194,24 @@ class PageCacheMiddleware:
         request.get_host()
 
         # The query string is ignored, so `?anything` cannot fill the cache with copies of a page.
-        path_hash = hashlib.sha256(path.encode()).hexdigest()
-        version = local_pages.current_version()
-        entry = local_pages.get(path_hash)
-        if entry is None:
-            key = f"{PAGE_KEY_PREFIX}:{version}:{path_hash}"
-            entry = cache.get(key)
-            if entry is None or entry["expires_at"] <= time.time():
-                response = self.get_response(request)
-                timeout = getattr(response, "leaflet_cache_timeout", None)
-                if timeout is None or response.streaming:
-                    return response
-                entry = {
-                    "content": response.content,
-                    "status": response.status_code,
-                    "headers": [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED_HEADERS],
-                    "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
-                    "last_modified": int(time.time()),
-                    "expires_at": time.time() + timeout,
-                }
-                cache.set(key, entry, timeout)
-            local_pages.keep(path_hash, entry)
+        key = f"{PAGE_KEY_PREFIX}:{current_version()}:{hashlib.sha256(path.encode()).hexdigest()}"
+        entry = cache.get(key)
+        # The entry's own expiry as well as the cache's: the page must turn at midnight by this
+        # server's clock, whatever Redis's clock says.
+        if entry is None or entry["expires_at"] <= time.time():
+            response = self.get_response(request)
+            timeout = getattr(response, "leaflet_cache_timeout", None)
+            if timeout is None or response.streaming:
+                return response
+            entry = {
+                "content": response.content,
+                "status": response.status_code,
+                "headers": [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED_HEADERS],
+                "etag": quote_etag(hashlib.sha256(response.content).hexdigest()[:32]),
+                "last_modified": int(time.time()),
+                "expires_at": time.time() + timeout,
+            }
+            cache.set(key, entry, timeout)
 
         response = get_conditional_response(request, etag=entry["etag"], last_modified=entry["last_modified"])
         if response is None:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from portal.audit import audit_record
 
-from . import cache, rendering, search
+from . import rendering, search
 from .models import CaseStudy, Exercise, ExerciseGroup, ExerciseProgramme, IntroQuestion, Organisation, Section
 from .services import section_questions_rebuild
 
@@ -196,5 +196,4 @@ def content_load(*, force: bool = False, content_dir: Path = CONTENT_DIR, by=Non
             audit_record(
                 action="leaflet.content_loaded", actor=by, created=len(report.created), updated=len(report.updated)
             )
-            transaction.on_commit(cache.content_changed)
     return report

@@ -426,9 +426,6 @@ class SearchEntry(models.Model):
     title = models.CharField(max_length=300)
     url = models.CharField(max_length=300)
     text = models.TextField()
-    # Which rebuild wrote the row: each process reloads its search index when the newest
-    # row's generation changes (leaflet.search), however the ids fall after a rollback.
-    generation = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -440,10 +437,12 @@ class SearchEntry(models.Model):
 class ContentVersion(models.Model):
     """One row naming the current version of everything the public reads.
 
-    Cached pages are keyed by it (leaflet/cache.py). It lives here, not in Redis, so a
-    publish made while Redis is unavailable is not lost: once Redis is back, no page
-    cached before the publish is ever served again. A new random token per change, so
-    a database restored from a backup never meets pages cached under a later version.
+    Cached pages, kept search results and the search index are keyed by it
+    (leaflet/cache.py, leaflet/search.py); every search rebuild replaces it. It lives
+    here, not in Redis, so a publish made while Redis is unavailable is not lost: once
+    Redis is back, no page cached before the publish is ever served again. A new random
+    token per change, so a database restored from a backup never meets pages cached
+    under a later version.
     """
 
     token = models.CharField(max_length=32)

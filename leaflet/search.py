@@ -5,10 +5,11 @@ both. How a question is answered:
 
 1. Passages. Every published passage (a section's opening, a question's answer,
    a case study, an exercise group, a contact) is a SearchEntry row, rebuilt from
-   the live text on publish (`rebuild`), so drafts are never found. The guidance is
-   a few dozen passages, so each process keeps them in memory as an index and
-   reloads it when the rows change: every rebuild marks them with a new
-   generation, and every change to synonyms or best bets rebuilds.
+   the live text on publish (`rebuild`), so drafts are never found. The index (each
+   passage's weighted term counts, the postings, the vocabulary, synonyms and best
+   bets) is built once per content version by the first process that needs it and
+   kept in the cache beside the pages (leaflet.cache); every rebuild, and so every
+   change to synonyms or best bets, moves the content version on.
 2. Words. Text and questions are lower-cased and split into words; stop words
    ("what", "my", "can", "i", ...) are dropped; the rest are stemmed with the
    Snowball English stemmer (fractures, fractured -> fractur), with the few
@@ -35,10 +36,9 @@ both. How a question is answered:
 import difflib
 import math
 import re
-import secrets
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
@@ -46,7 +46,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from . import rendering
+from . import cache, rendering
 from .models import BestBet, CaseStudy, ExerciseGroup, Organisation, SearchEntry, Section, Synonym
 
 MAX_QUERY_LENGTH = 200
@@ -182,43 +182,39 @@ def rebuild() -> int:
                 text=" ".join(filter(None, [rendering.plain_text(organisation.description), organisation.phone])),
             )
         )
-    generation = secrets.token_hex(16)
-    for entry in entries:
-        entry.generation = generation
     SearchEntry.objects.all().delete()
     SearchEntry.objects.bulk_create(entries)
+    # A new content version, committed with the entries: a new index, new pages, no kept results.
+    cache.content_changed()
     return len(entries)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Passage:
-    entry: SearchEntry
-    kind: str
-    tf: Counter  # term -> its BM25F pseudo-frequency
-    spans: list[tuple[int, int, str]]  # where each word of the text is, and its term, for snippets
+    title: str
+    url: str
+    kind: str  # SearchEntry.Kind
+    label: str  # what the results page calls the kind
+    section_id: int | None
+    text: str
+    tf: dict[str, float]  # term -> its BM25F pseudo-frequency
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Index:
-    key: tuple
     passages: list[_Passage]
-    df: Counter
-    vocabulary: Counter  # every word the guidance and the synonyms use, for spelling
+    postings: dict[str, list[int]]  # term -> the passages (by position) that use it
+    vocabulary: dict[str, int]  # every word the guidance and the synonyms use, for spelling
     synonyms: dict[tuple[str, ...], list[tuple[str, ...]]]
     longest_synonym: int
     best_bets: dict[tuple[str, ...], int]  # a pinned query's terms -> the section's id
     known_terms: frozenset[str]  # terms of the guidance and of synonyms' lay words: never corrected
-    corrections: dict[str, str | None] = field(default_factory=dict)
 
-    @property
-    def urls(self) -> set[str]:
-        return {p.entry.url for p in self.passages}
+    def df(self, term: str) -> int:
+        return len(self.postings.get(term, ()))
 
 
-_index: _Index | None = None
-
-
-def _load(key: tuple) -> _Index:
+def _build() -> _Index:
     entries = list(SearchEntry.objects.select_related("section").order_by("id"))
     vocabulary: Counter = Counter()
     fields = []  # per entry: (weight, term counts, length) for title, section title, text
@@ -233,21 +229,20 @@ def _load(key: tuple) -> _Index:
             counted.append((weight, tf, sum(tf.values())))
         fields.append(counted)
     averages = [max(sum(f[i][2] for f in fields) / max(len(fields), 1), 1.0) for i in range(3)]
-    passages, df = [], Counter()
-    for entry, counted in zip(entries, fields, strict=True):
+    passages: list[_Passage] = []
+    postings: dict[str, list[int]] = {}
+    for position, (entry, counted) in enumerate(zip(entries, fields, strict=True)):
         # BM25F: each field's counts are normalised by its own length, then weighted and summed.
-        tf: Counter = Counter()
+        tf: dict[str, float] = {}
         for (weight, counts, length), average in zip(counted, averages, strict=True):
             norm = 1 - B + B * length / average
             for term, count in counts.items():
-                tf[term] += weight * count / norm
-        spans = [
-            (m.start(), m.end(), stem(m.group(0)))
-            for m in _WORD.finditer(entry.text.lower())
-            if m.group(0) not in STOP_WORDS
-        ]
-        passages.append(_Passage(entry, entry.get_kind_display(), tf, spans))
-        df.update(tf.keys())
+                tf[term] = tf.get(term, 0.0) + weight * count / norm
+        passages.append(
+            _Passage(entry.title, entry.url, entry.kind, entry.get_kind_display(), entry.section_id, entry.text, tf)
+        )
+        for term in tf:
+            postings.setdefault(term, []).append(position)
     synonyms: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for synonym in Synonym.objects.all():
         vocabulary.update(words(synonym.term))
@@ -256,35 +251,35 @@ def _load(key: tuple) -> _Index:
             synonyms.setdefault(lay, []).extend(tuple(terms(a)) for a in synonym.alternatives if terms(a))
     best_bets = {tuple(terms(b.query)): b.section_id for b in BestBet.objects.all() if terms(b.query)}
     return _Index(
-        key=key,
         passages=passages,
-        df=df,
-        vocabulary=vocabulary,
+        postings=postings,
+        vocabulary=dict(vocabulary),
         synonyms=synonyms,
         longest_synonym=max((len(k) for k in synonyms), default=1),
         best_bets=best_bets,
-        known_terms=frozenset(df) | {t for lay in synonyms for t in lay},
+        known_terms=frozenset(postings) | {t for lay in synonyms for t in lay},
     )
 
 
+# The number changes whenever the shape of _Index or _Passage does, so a deploy never reads old entries.
+INDEX_KEY = "search-index:1"
+
+
 def _current() -> _Index:
-    """This process's index, reloaded when the entries have been rebuilt (one small query)."""
-    global _index
-    key = SearchEntry.objects.order_by("-id").values_list("id", "generation").first()
-    index = _index
-    if index is None or index.key != key:
-        index = _index = _load(key)
-    return index
+    """The index of the current content version, from the cache (built there by the first to ask)."""
+    return cache.versioned_get_or_set(INDEX_KEY, _build)
 
 
-def index_key() -> tuple | None:
-    """Which rebuild of the passages, synonyms and best bets this process is answering from."""
-    return _current().key
+def index_key() -> str:
+    """Which version of the passages, synonyms and best bets search is answering from."""
+    return cache.current_version()
 
 
 def known_urls() -> set[str]:
-    """Every address a result can link to (the click counter redirects only to these)."""
-    return _current().urls
+    """Every address a result can link to (the click counter redirects only to these).
+
+    Kept on its own beside the index: a followed result needs only these few addresses."""
+    return cache.versioned_get_or_set(f"{INDEX_KEY}:urls", lambda: {p.url for p in _current().passages})
 
 
 # ---------------------------------------------------------------- answering a question
@@ -306,8 +301,6 @@ class Outcome:
 
 def _correct(index: _Index, word: str) -> str | None:
     """The guidance's closest word to a word it does not use, or None."""
-    if word in index.corrections:
-        return index.corrections[word]
     best, best_key = None, (SPELLING_CUTOFF, 0)
     matcher = difflib.SequenceMatcher(b=word)
     for candidate, frequency in index.vocabulary.items():
@@ -319,8 +312,6 @@ def _correct(index: _Index, word: str) -> str | None:
         key = (matcher.ratio(), frequency)
         if key > best_key:
             best, best_key = candidate, key
-    if len(index.corrections) < 10_000:
-        index.corrections[word] = best
     return best
 
 
@@ -373,7 +364,7 @@ def _score(index: _Index, passage: _Passage, groups) -> tuple[float, set[str]]:
         tf = passage.tf.get(term, 0)
         if not tf:
             return 0.0
-        df = index.df[term]
+        df = index.df(term)
         return math.log(1 + (n - df + 0.5) / (df + 0.5)) * tf * (K1 + 1) / (tf + K1)
 
     total, matched_groups, matched_terms = 0.0, 0, set()
@@ -403,9 +394,20 @@ def run(text: str, *, limit: int = RESULTS, correct: bool = True) -> Outcome:
         if changed:
             corrected = " ".join(spelled)
     groups = _groups(index, corrected or query)
+    # Only passages that use one of the question's terms can score: found through the postings.
+    candidates = sorted(
+        {
+            order
+            for group in groups
+            for _, alternative in group
+            for t in alternative
+            for order in index.postings.get(t, ())
+        }
+    )
     scored = []
-    for order, passage in enumerate(index.passages):
-        value, matched = _score(index, passage, groups) if groups else (0.0, set())
+    for order in candidates:
+        passage = index.passages[order]
+        value, matched = _score(index, passage, groups)
         if value > 0:
             scored.append((-value, order, passage, matched))
     scored.sort(key=lambda item: item[:2])
@@ -413,12 +415,12 @@ def run(text: str, *, limit: int = RESULTS, correct: bool = True) -> Outcome:
     pinned = index.best_bets.get(tuple(terms(corrected or query)))
     if pinned is not None:
         for passage in index.passages:
-            if passage.entry.section_id == pinned and passage.entry.kind == SearchEntry.Kind.SECTION:
+            if passage.section_id == pinned and passage.kind == SearchEntry.Kind.SECTION:
                 results.append(_result(passage, _matched_in(passage, groups), best_bet=True))
     for _, _, passage, matched in scored:
         if len(results) >= limit:
             break
-        if not any(r.url == passage.entry.url for r in results):
+        if not any(r.url == passage.url for r in results):
             results.append(_result(passage, matched))
     return Outcome(query, results, corrected)
 
@@ -432,8 +434,7 @@ def _matched_in(passage: _Passage, groups) -> set[str]:
 
 
 def _result(passage: _Passage, matched: set[str], best_bet: bool = False) -> Result:
-    entry = passage.entry
-    return Result(entry.title, entry.url, passage.kind, _snippet(passage, matched), best_bet)
+    return Result(passage.title, passage.url, passage.label, _snippet(passage, matched), best_bet)
 
 
 def count_sections_matching(text: str) -> int:
@@ -444,8 +445,8 @@ def count_sections_matching(text: str) -> int:
     index = _current()
     found: dict[int, set[str]] = {}
     for passage in index.passages:
-        if passage.entry.section_id is not None:
-            found.setdefault(passage.entry.section_id, set()).update(wanted & passage.tf.keys())
+        if passage.section_id is not None:
+            found.setdefault(passage.section_id, set()).update(wanted & passage.tf.keys())
     return sum(1 for hits in found.values() if hits == wanted)
 
 
@@ -456,8 +457,12 @@ def _highlight(marked: str) -> SafeString:
 
 def _snippet(passage: _Passage, matched: set[str], width: int = 260) -> SafeString:
     """About `width` characters of the passage from just before its first match, matches marked."""
-    text = passage.entry.text
-    hits = [(start, end) for start, end, term in passage.spans if term in matched]
+    text = passage.text
+    hits = [
+        (m.start(), m.end())
+        for m in _WORD.finditer(text.lower())
+        if m.group(0) not in STOP_WORDS and stem(m.group(0)) in matched
+    ]
     first = hits[0][0] if hits else 0
     start = 0 if first < 80 else text.rfind(" ", 0, first - 80) + 1
     end = text.find(" ", start + width)

@@ -22,7 +22,7 @@ from portal.outbox import email_queue
 from portal.personal_data import holds_a_name
 from portal.roles import Role
 
-from . import access, cache, rendering, search, workflow
+from . import access, rendering, search, workflow
 from .models import BestBet, ClinicallyReviewed, ClinicalText, Organisation, Question, SearchStat, Section, Synonym
 
 ERROR_AWAITING_REVIEW = workflow.ERROR_AWAITING_REVIEW.format(noun="section")
@@ -109,14 +109,12 @@ def section_approve(*, section: Section, by) -> Section:
         section_questions_rebuild(section=section)
         audit_record(action="leaflet.section_approved", actor=by, target=section)
         search.rebuild()
-        transaction.on_commit(cache.content_changed)
     return section
 
 
 def content_refreshed() -> None:
     """After a change to case studies, exercises or contacts: rebuild search, drop cached pages."""
     search.rebuild()
-    transaction.on_commit(cache.content_changed)
 
 
 def section_revert(*, section: Section, by, history_id: int) -> Section:
@@ -170,9 +168,9 @@ def clinical_item_step(
         steps[step](item, by=by)
         audit_record(action=_action(item, step), actor=by, target=item)
         if step == "approve":
-            # Cached pages carry case studies and the site's health statements (the footer).
+            # Search and cached pages carry case studies and the site's health statements
+            # (the footer): a rebuild moves the content version on, so both are renewed.
             search.rebuild()
-            transaction.on_commit(cache.content_changed)
     return item
 
 
@@ -432,12 +430,17 @@ def _search_count(*, day: datetime.date, query: str, found: bool) -> int | None:
     """Add one search to today's row for the query, if there is one, and return its id.
 
     One statement (PostgreSQL and SQLite 3.35+ both return the updated row), since
-    every search runs it.
+    every search runs it. On PostgreSQL, when it is its own transaction, that
+    transaction's commit does not wait for the disk (`synchronous_commit` off for it
+    alone): a crash of the database server could lose the last fraction of a second
+    of counts, and no search waits for a flush of the write-ahead log.
     """
+    own_transaction = connection.vendor == "postgresql" and not connection.in_atomic_block
+    no_flush = " AND (SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL" if own_transaction else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {SearchStat._meta.db_table} SET searches = searches + 1,"  # noqa: S608 (our table name)
-            " without_results = without_results + %s WHERE day = %s AND query = %s RETURNING id",
+            f" without_results = without_results + %s WHERE day = %s AND query = %s{no_flush} RETURNING id",
             [int(not found), connection.ops.adapt_datefield_value(day), query],
         )
         row = cursor.fetchone()

@@ -17,15 +17,8 @@ What this means for each use, during an outage only:
   limit still holds, only multiplied by the number of web processes, a bounded cost;
 - TOTP codes: a used code is remembered by the process that accepted it, so it could
   be replayed on another process within its 30 seconds, and only with the password.
-
-Also: Django's RedisCacheClient.get_client() returns `redis.Redis(connection_pool=pool)`
-each time it is called, i.e. on every cache get, set or add; with redis-py 8 that
-constructor sets up some 170 response callbacks, about 0.2 ms of CPU, paid several
-times per request. The client object is thread-safe and holds no connection of its
-own, so one per connection pool is enough.
 """
 
-import functools
 import logging
 import time
 
@@ -40,13 +33,6 @@ logger = logging.getLogger(__name__)
 RETRY_SECONDS = 5.0
 STAND_IN_MAX_ENTRIES = 500
 UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError)
-
-
-class RedisCacheClient(django_redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # One client per connection pool (the pool is the cache key): same behaviour, built once.
-        self._client = functools.cache(self._client)
 
 
 def _or_stand_in(name: str):
@@ -79,7 +65,6 @@ def _or_stand_in(name: str):
 class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = RedisCacheClient
         self._stand_in = LocMemCache(f"redis-stand-in:{server}", {"OPTIONS": {"MAX_ENTRIES": STAND_IN_MAX_ENTRIES}})
         self._stand_in_used = False
         self._redis_down_until = float("-inf")

@@ -92,10 +92,10 @@ def pytest_runtest_setup(item):
 def _fresh_cache():
     from django.core.cache import cache
 
-    from leaflet.cache import local_pages
+    from leaflet.cache import version_check
 
     cache.clear()
-    local_pages.forget()
+    version_check.forget()
     yield
 
 
