@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.access import role_required
 from portal.audit import audit_record
+from portal.forms import attempt, error_text
 from portal.roles import Role, has_role, is_admin
 
 from . import outdated, rendering, search, selectors, services
@@ -180,10 +181,6 @@ def get_section_for_user(request, pk: int) -> Section:
     return get_object_or_404(Section, pk=pk)
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 @role_required(Role.EDITOR, Role.NURSE)
 def editor_dashboard(request):
     sections = Section.objects.select_related("draft_author", "approved_by").order_by("order")
@@ -248,18 +245,9 @@ def section_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview_html = rendering.render(form.cleaned_data["body"])
-        else:
-            try:
-                services.section_save_draft(section=section, by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field, errors)
-                else:
-                    form.add_error(None, exc)
-            else:
-                messages.success(request, "Draft saved. The public page has not changed.")
-                return redirect("leaflet:section-review", pk=section.pk)
+        elif attempt(form, services.section_save_draft, section=section, by=request.user, **form.cleaned_data):
+            messages.success(request, "Draft saved. The public page has not changed.")
+            return redirect("leaflet:section-review", pk=section.pk)
     return render(request, "leaflet/editor/edit.html", {"section": section, "form": form, "preview_html": preview_html})
 
 
@@ -268,7 +256,7 @@ def _transition(request, pk, service, success: str, **kwargs):
     try:
         service(section=section, by=request.user, **kwargs)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, success)
     return redirect("leaflet:section-review", pk=section.pk)
@@ -412,14 +400,13 @@ def clinical_item_review(request, kind, pk):
 def clinical_item_edit(request, kind, pk):
     item, form_class = _clinical_item(kind, pk)
     form = form_class.for_item(item, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.clinical_item_save_draft(item=item, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Draft saved. What the public sees has not changed.")
-            return redirect(f"leaflet:{kind}", pk=item.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(form, services.clinical_item_save_draft, item=item, by=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, "Draft saved. What the public sees has not changed.")
+        return redirect(f"leaflet:{kind}", pk=item.pk)
     return render(
         request, "leaflet/editor/clinical_item_edit.html", {"item": item, "form": form, "urls": _url_names(kind)}
     )
@@ -430,7 +417,7 @@ def _clinical_item_step(request, kind, pk, step: str, success: str, **kwargs):
     try:
         services.clinical_item_step(item=item, by=request.user, step=step, **kwargs)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, success)
     return redirect(f"leaflet:{kind}", pk=pk)
@@ -539,7 +526,7 @@ def _organisation_action(request, pk, service, success: str):
     try:
         service(organisation=organisation, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, success)
     return redirect(reverse("leaflet:contacts-check") + f"#{organisation.slug}")
@@ -569,14 +556,15 @@ def organisation_reject(request, pk):
 def organisation_propose(request, pk):
     organisation = get_organisation_for_user(request, pk)
     form = OrganisationDetailsForm.for_organisation(organisation, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_propose(organisation=organisation, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "New details proposed. Another nurse must approve them before they are shown.")
-            return redirect(reverse("leaflet:contacts-check") + f"#{organisation.slug}")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form, services.organisation_propose, organisation=organisation, by=request.user, **form.cleaned_data
+        )
+    ):
+        messages.success(request, "New details proposed. Another nurse must approve them before they are shown.")
+        return redirect(reverse("leaflet:contacts-check") + f"#{organisation.slug}")
     return render(request, "leaflet/editor/organisation_propose.html", {"organisation": organisation, "form": form})
 
 
@@ -602,26 +590,17 @@ def _recent_revisions(model):
     return model.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
 
 
-def _saved(request, form, save) -> bool:
-    """On a POST with a valid form, run the service; its validation errors become the form's."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save(**form.cleaned_data)
-    except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return False
-    return True
-
-
 @role_required(Role.EDITOR)
 def synonyms(request, pk=None):
     """Every synonym, their revision history, and a form to add one (or change one, with `pk`)."""
     synonym = get_object_or_404(Synonym, pk=pk) if pk else None
     initial = {"term": synonym.term, "means": synonym.means} if synonym else None
     form = SynonymForm(request.POST if request.method == "POST" else None, initial=initial)
-    if _saved(request, form, lambda **data: services.synonym_save(synonym=synonym, by=request.user, **data)):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(form, services.synonym_save, synonym=synonym, by=request.user, **form.cleaned_data)
+    ):
         messages.success(request, f"Searches for ‘{form.cleaned_data['term']}’ now also look for its meaning.")
         return redirect("leaflet:synonyms")
     return render(
@@ -645,7 +624,11 @@ def synonym_delete(request, pk):
 def best_bets(request):
     """Pinned pages: a search for one of these queries shows its page first."""
     form = BestBetForm(request.POST if request.method == "POST" else None, sections=selectors.published_sections())
-    if _saved(request, form, lambda **data: services.best_bet_save(by=request.user, **data)):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(form, services.best_bet_save, by=request.user, **form.cleaned_data)
+    ):
         messages.success(request, f"A search for ‘{form.cleaned_data['query']}’ now shows that page first.")
         return redirect("leaflet:best-bets")
     return render(

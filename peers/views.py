@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portal.access import recent_auth_required, role_required
 from portal.audit import audit_record
+from portal.forms import add_service_error, attempt, error_text
 from portal.roles import Role, user_roles
 
 from . import selectors, services
@@ -75,10 +76,6 @@ def get_volunteer_for_nurse(request, pk: int) -> VolunteerProfile:
     return get_object_or_404(VolunteerProfile.objects.select_related("user"), pk=pk)
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 # ---------------------------------------------------------------- public
 
 
@@ -110,7 +107,7 @@ def request_new(request):
             try:
                 peer_request = services.peer_request_create(by=user, data=data, **consents)
             except ValidationError as exc:
-                form.add_error(None, _error_text(exc))
+                add_service_error(form, exc)
             else:
                 messages.success(request, "Thank you. A nurse will read your request.")
                 return redirect("peers:request-detail", peer_request.pk)
@@ -160,7 +157,7 @@ def introduction_end(request, pk: int):
     try:
         services.introduction_end(by=request.user, introduction_id=intro.pk, feedback=feedback)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, "The introduction has ended. Thank you for telling us how it went.")
     if request.user.pk == intro.volunteer.user_id:
@@ -179,14 +176,9 @@ def volunteer_apply(request):
         return redirect("peers:volunteer-home")
     if request.method == "POST":
         form = VolunteerApplicationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.volunteer_apply(by=request.user, data=form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, _error_text(exc))
-            else:
-                messages.success(request, "Thank you for applying. A nurse will be in touch about the briefing.")
-                return redirect("peers:volunteer-home")
+        if form.is_valid() and attempt(form, services.volunteer_apply, by=request.user, data=form.cleaned_data):
+            messages.success(request, "Thank you for applying. A nurse will be in touch about the briefing.")
+            return redirect("peers:volunteer-home")
     else:
         form = VolunteerApplicationForm(
             initial={
@@ -229,7 +221,7 @@ def volunteer_pause(request):
         try:
             services.volunteer_pause(by=request.user, until=form.cleaned_data["until"])
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, "You are paused. Nurses will not ask you about anyone new.")
     else:
@@ -243,7 +235,7 @@ def volunteer_resume(request):
     try:
         services.volunteer_resume(by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, "Welcome back. Nurses can ask you about new introductions again.")
     return redirect("peers:volunteer-home")
@@ -263,7 +255,7 @@ def introduction_answer(request, pk: int, accept: bool):
             services.introduction_decline(by=request.user, introduction_id=intro.pk)
             messages.success(request, "Thank you for letting us know. A nurse will ask someone else.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect("peers:volunteer-home")
 
 
@@ -275,7 +267,7 @@ def respond(request, token: str):
     try:
         intro = services.introduction_from_link(token)
     except ValidationError as exc:
-        return render(request, "peers/link_refused.html", {"error": _error_text(exc)}, status=410)
+        return render(request, "peers/link_refused.html", {"error": error_text(exc)}, status=410)
     if request.method == "POST":
         form = RespondForm(request.POST)
         if form.is_valid():
@@ -283,7 +275,7 @@ def respond(request, token: str):
             try:
                 services.introduction_respond_by_link(signed_token=token, accept=accept)
             except ValidationError as exc:
-                return render(request, "peers/link_refused.html", {"error": _error_text(exc)}, status=410)
+                return render(request, "peers/link_refused.html", {"error": error_text(exc)}, status=410)
             return render(request, "peers/respond_done.html", {"accepted": accept})
     return render(
         request,
@@ -296,14 +288,14 @@ def check_in(request, token: str):
     try:
         services.check_in_from_link(token)
     except ValidationError as exc:
-        return render(request, "peers/link_refused.html", {"error": _error_text(exc)}, status=410)
+        return render(request, "peers/link_refused.html", {"error": error_text(exc)}, status=410)
     if request.method == "POST":
         form = CheckInForm(request.POST)
         if form.is_valid():
             try:
                 answered = services.check_in_answer(signed_token=token, answer=form.cleaned_data["answer"])
             except ValidationError as exc:
-                return render(request, "peers/link_refused.html", {"error": _error_text(exc)}, status=410)
+                return render(request, "peers/link_refused.html", {"error": error_text(exc)}, status=410)
             return render(
                 request, "peers/check_in_done.html", {"contact_me": answered.answer == CheckIn.Answer.CONTACT_ME}
             )
@@ -388,7 +380,7 @@ def nurse_propose(request, pk: int):
             note=form.cleaned_data["note"],
         )
     except (ValidationError, VolunteerProfile.DoesNotExist) as exc:
-        error = _error_text(exc) if isinstance(exc, ValidationError) else "Please choose a volunteer."
+        error = error_text(exc) if isinstance(exc, ValidationError) else "Please choose a volunteer."
         peer_request.refresh_from_db()
         return _render_nurse_request(request, peer_request, propose_error=error, status=400)
     messages.success(request, "The volunteer has been asked by email. She has 7 days to answer.")
@@ -405,7 +397,7 @@ def nurse_introduction_close(request, pk: int):
         services.introduction_end(by=request.user, introduction_id=intro.pk, feedback=feedback)
         messages.success(request, "The introduction is closed.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect("peers:nurse-request", intro.request_id)
 
 
@@ -489,7 +481,7 @@ def nurse_volunteer_briefing(request, pk: int):
                 messages.success(request, "Briefing recorded.")
             return redirect("peers:nurse-volunteer", profile.pk)
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            add_service_error(form, exc)
     return _render_nurse_volunteer(request, profile, briefing_form=form, status=400)
 
 
@@ -498,13 +490,11 @@ def nurse_volunteer_briefing(request, pk: int):
 def nurse_volunteer_decline(request, pk: int):
     profile = get_volunteer_for_nurse(request, pk)
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.volunteer_decline(by=request.user, volunteer_id=profile.pk, reason=form.cleaned_data["reason"])
-            messages.success(request, "Declined. She has been told by email, with your reason.")
-            return redirect("peers:nurse-volunteer", profile.pk)
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+    if form.is_valid() and attempt(
+        form, services.volunteer_decline, by=request.user, volunteer_id=profile.pk, reason=form.cleaned_data["reason"]
+    ):
+        messages.success(request, "Declined. She has been told by email, with your reason.")
+        return redirect("peers:nurse-volunteer", profile.pk)
     return _render_nurse_volunteer(request, profile, decline_form=form, status=400)
 
 
