@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.access import role_required
 from portal.audit import audit_record
@@ -54,6 +54,7 @@ def _programme():
     return programme, groups
 
 
+@require_GET
 @public_page
 def home(request):
     sections = selectors.published_sections()
@@ -65,6 +66,7 @@ def home(request):
     )
 
 
+@require_GET
 @public_page
 def contents(request):
     sections = selectors.published_sections().prefetch_related(
@@ -73,6 +75,7 @@ def contents(request):
     return render(request, "leaflet/contents.html", {"sections": sections, "review": selectors.review_dates_summary()})
 
 
+@require_GET
 @public_page
 def section_detail(request, slug):
     section = get_object_or_404(selectors.published_sections().select_related("approved_by"), slug=slug)
@@ -92,6 +95,7 @@ def section_detail(request, slug):
     return render(request, "leaflet/section.html", context)
 
 
+@require_GET
 @public_page
 def exercise_programme(request):
     section = get_object_or_404(selectors.published_sections().select_related("approved_by"), slug=EXERCISES_SLUG)
@@ -101,6 +105,7 @@ def exercise_programme(request):
     )
 
 
+@require_GET
 @public_page
 def case_studies(request):
     stories = CaseStudy.objects.filter(published_at__isnull=False).prefetch_related(
@@ -116,10 +121,12 @@ def case_studies(request):
     )
 
 
+@require_GET
 def contacts(request):
     return redirect("leaflet:section", slug=CONTACTS_SLUG, permanent=True)
 
 
+@require_GET
 @public_page
 def print_leaflet(request):
     programme, groups = _programme()
@@ -181,6 +188,7 @@ def get_section_for_user(request, pk: int) -> Section:
     return get_object_or_404(Section, pk=pk)
 
 
+@require_GET
 @role_required(Role.EDITOR, Role.NURSE)
 def editor_dashboard(request):
     sections = Section.objects.select_related("draft_author", "approved_by").order_by("order")
@@ -220,6 +228,7 @@ def editor_dashboard(request):
     )
 
 
+@require_GET
 @role_required(Role.EDITOR, Role.NURSE)
 def section_review(request, pk):
     """The working copy beside the live page: preview, changes, and the actions allowed now."""
@@ -237,6 +246,7 @@ def section_review(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.EDITOR)
 def section_edit(request, pk):
     section = get_section_for_user(request, pk)
@@ -300,6 +310,7 @@ def _with_return_note(request, back_to: str, pk, send_back):
     return send_back(form.cleaned_data["note"])
 
 
+@require_GET
 @role_required(Role.EDITOR, Role.NURSE)
 def section_history(request, pk):
     section = get_section_for_user(request, pk)
@@ -371,6 +382,7 @@ def _url_names(kind: str) -> dict[str, str]:
     return {"review": f"leaflet:{kind}", **{step: f"leaflet:{kind}-{step}" for step in STEPS}}
 
 
+@require_GET
 @role_required(Role.EDITOR, Role.NURSE)
 def clinical_item_review(request, kind, pk):
     item, _ = _clinical_item(kind, pk)
@@ -396,6 +408,7 @@ def clinical_item_review(request, kind, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.EDITOR, Role.NURSE)
 def clinical_item_edit(request, kind, pk):
     item, form_class = _clinical_item(kind, pk)
@@ -452,6 +465,7 @@ def clinical_item_return(request, kind, pk):
     )
 
 
+@require_GET
 @role_required(Role.EDITOR, Role.NURSE)
 def clinical_item_history(request, kind, pk):
     item, _ = _clinical_item(kind, pk)
@@ -482,6 +496,7 @@ def _diff(old: str, new: str) -> list[tuple[str, str]]:
     return lines
 
 
+@require_GET
 @role_required(Role.EDITOR, Role.NURSE)
 def out_of_date(request):
     """Passages mentioning phone numbers, web addresses, benefits or medicines, worst review state first."""
@@ -505,6 +520,7 @@ def get_organisation_for_user(request, pk: int) -> Organisation:
     return get_object_or_404(Organisation, pk=pk)
 
 
+@require_GET
 @role_required(Role.EDITOR, Role.NURSE)
 def contacts_check(request):
     organisations = list(selectors.organisations().select_related("details_checked_by", "proposed_by"))
@@ -552,6 +568,7 @@ def organisation_reject(request, pk):
     return _organisation_action(request, pk, services.organisation_reject, "Proposed details rejected.")
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.EDITOR, Role.NURSE)
 def organisation_propose(request, pk):
     organisation = get_organisation_for_user(request, pk)
@@ -572,6 +589,7 @@ def organisation_propose(request, pk):
 SEARCH_REPORT_DAYS = 90
 
 
+@require_GET
 @role_required(Role.EDITOR, Role.NURSE)
 def search_report(request):
     """What people searched for and could not find: counts only, for editors and nurses."""
@@ -590,6 +608,7 @@ def _recent_revisions(model):
     return model.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.EDITOR)
 def synonyms(request, pk=None):
     """Every synonym, their revision history, and a form to add one (or change one, with `pk`)."""
@@ -620,6 +639,7 @@ def synonym_delete(request, pk):
     return redirect("leaflet:synonyms")
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(Role.EDITOR)
 def best_bets(request):
     """Pinned pages: a search for one of these queries shows its page first."""

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.access import recent_auth_required, role_required
 from portal.audit import audit_record
@@ -79,11 +79,13 @@ def get_volunteer_for_nurse(request, pk: int) -> VolunteerProfile:
 # ---------------------------------------------------------------- public
 
 
+@require_GET
 def index(request):
     """Deliberately public: what peer support is, and the ways in."""
     return render(request, "peers/index.html")
 
 
+@require_GET
 def request_start(request):
     """Deliberately public start page for mothers; signed-in mothers also see their requests here."""
     own, roles = [], user_roles(request.user)
@@ -96,6 +98,7 @@ def request_start(request):
 # ---------------------------------------------------------------- mothers
 
 
+@require_http_methods(["GET", "POST"])
 @mother_or_no_role
 def request_new(request):
     user = request.user
@@ -118,6 +121,7 @@ def request_new(request):
     return render(request, "peers/request_form.html", {"form": form})
 
 
+@require_GET
 @role_required(Role.MOTHER)
 def request_detail(request, pk: int):
     peer_request = get_request_for_mother(request, pk)
@@ -168,6 +172,7 @@ def introduction_end(request, pk: int):
 # ---------------------------------------------------------------- volunteers
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def volunteer_apply(request):
     """Any signed-in woman may apply; the service insists on a verified email address."""
@@ -190,6 +195,7 @@ def volunteer_apply(request):
     return render(request, "peers/volunteer_apply.html", {"form": form})
 
 
+@require_GET
 @login_required
 def volunteer_home(request):
     """Her own application and introductions (object access: only ever her own profile)."""
@@ -262,6 +268,7 @@ def introduction_answer(request, pk: int, accept: bool):
 # ---------------------------------------------------------------- emailed links (deliberately public)
 
 
+@require_http_methods(["GET", "POST"])
 def respond(request, token: str):
     """Accept/decline from the volunteer's email. GET only shows the choice, so link scanners change nothing."""
     try:
@@ -284,6 +291,7 @@ def respond(request, token: str):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def check_in(request, token: str):
     try:
         services.check_in_from_link(token)
@@ -305,6 +313,7 @@ def check_in(request, token: str):
 # ---------------------------------------------------------------- nurses
 
 
+@require_GET
 @role_required(Role.NURSE)
 def nurse_queue(request):
     return render(
@@ -351,6 +360,7 @@ def _render_nurse_request(request, peer_request, *, reveal=False, propose_error=
     )
 
 
+@require_GET
 @role_required(Role.NURSE)
 def nurse_request(request, pk: int):
     """A request's details; every view is written to the audit log."""
@@ -411,6 +421,7 @@ def nurse_task_done(request, pk: int):
     return redirect("peers:nurse-queue")
 
 
+@require_GET
 @role_required(Role.NURSE)
 def nurse_volunteers(request):
     page = Paginator(
@@ -448,6 +459,7 @@ def _render_nurse_volunteer(request, profile, *, reveal=False, briefing_form=Non
     )
 
 
+@require_GET
 @role_required(Role.NURSE)
 def nurse_volunteer(request, pk: int):
     return _render_nurse_volunteer(request, get_volunteer_for_nurse(request, pk))
@@ -501,12 +513,14 @@ def nurse_volunteer_decline(request, pk: int):
 # ---------------------------------------------------------------- her own data
 
 
+@require_GET
 @login_required
 def my_data(request):
     """What peer support holds about her (object access: only ever her own rows)."""
     return render(request, "peers/my_data.html", {"data": peers_export(request.user)})
 
 
+@require_GET
 @recent_auth_required
 def my_data_download(request):
     """Her peer-support data as a JSON file; she confirms her password first (a recent sign-in)."""
