@@ -296,7 +296,7 @@ def _alert_raise(enquiry: Enquiry, *, level: int) -> SafetyAlert:
     for user in recipients:
         _alert_email(to=user, alert=alert, escalated=everyone)
     who = "Nobody is on duty, so every nurse and admin" if everyone else "The nurses on duty"
-    names = ", ".join(_staff_name(u) for u in recipients) or "nobody: no nurse has an email address"
+    names = ", ".join(u.display_name for u in recipients) or "nobody: no nurse has an email address"
     _record(
         enquiry, by=None, kind=EnquiryEvent.Kind.ALERT, text=f"{who} emailed ({alert.get_level_display()}): {names}"
     )
@@ -553,13 +553,9 @@ def enquiry_assign(*, enquiry: Enquiry, by: User, to: User | None) -> Enquiry:
         enquiry.save(update_fields=["assigned_to"])
         if to is not None:
             _alerts_handled(enquiry, by=by)
-        text = f"Assigned to {_staff_name(to)}" if to else "Unassigned"
+        text = f"Assigned to {to.display_name}" if to else "Unassigned"
         _record(enquiry, by=by, kind=EnquiryEvent.Kind.ASSIGNED, text=text)
     return enquiry
-
-
-def _staff_name(user: User) -> str:
-    return user.get_full_name() or user.email
 
 
 def enquiry_note_add(*, enquiry: Enquiry, by: User, text: str) -> EnquiryEvent:
@@ -593,7 +589,7 @@ def callback_schedule(*, enquiry: Enquiry, by: User, due_at: datetime, assigned_
             enquiry,
             by=by,
             kind=EnquiryEvent.Kind.CALLBACK_SCHEDULED,
-            text=f"For {local:%a %d %b %Y %H:%M} by {_staff_name(assigned_to)}" + (f": {note}" if note else ""),
+            text=f"For {local:%a %d %b %Y %H:%M} by {assigned_to.display_name}" + (f": {note}" if note else ""),
         )
         if enquiry.status in TRANSITIONS_BY_ACTION["await_callback"].sources:
             old = enquiry.status
