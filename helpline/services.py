@@ -444,13 +444,7 @@ def enquiry_update(*, enquiry: Enquiry, by: User, **fields) -> EnquiryCorrection
     unknown = set(fields) - set(CORRECTABLE_FIELDS)
     if unknown:
         raise TypeError(f"enquiry_update() cannot change {', '.join(sorted(unknown))}")
-    new_topics = fields.pop("topics", None)
-    if new_topics is not None:
-        new_topics = list(dict.fromkeys(new_topics))
-        if not new_topics:
-            raise ValidationError({"topics": TOPICS_REQUIRED})
-        if any(t not in Topic.values for t in new_topics):
-            raise ValidationError({"topics": "Choose topics from the list."})
+    new_topics = _topics_checked(fields.pop("topics", None))
     with transaction.atomic():
         enquiry = _lock(enquiry)
         _guard_changeable(enquiry, allow_closed=True)
@@ -466,45 +460,74 @@ def enquiry_update(*, enquiry: Enquiry, by: User, **fields) -> EnquiryCorrection
         for name in changed - {"topics"}:
             setattr(enquiry, name, fields[name])
         topics = new_topics if "topics" in changed else sorted(old_topics)
-
         found = triage(enquiry.summary, topics)
         added_reasons = [r for r in found.reasons if r not in old_reasons]
         became_urgent = bool(added_reasons) and found.level < enquiry.urgency
-        if added_reasons:
-            enquiry.red_flag = True
-            enquiry.triage_reasons = list(dict.fromkeys([*enquiry.triage_reasons, *added_reasons]))
-            enquiry.urgency = min(enquiry.urgency, found.level)
+        _red_flags_add(enquiry, found=found, reasons=added_reasons)
         enquiry.full_clean(exclude=["reference"])
         enquiry.save(update_fields=sorted((changed - {"topics"}) | {"red_flag", "urgency", "triage_reasons"}))
-
         if "topics" in changed:
-            enquiry.topic_links.exclude(topic__in=topics).delete()
-            EnquiryTopic.objects.bulk_create(
-                [
-                    EnquiryTopic(enquiry=enquiry, topic=t, enquiry_open=enquiry.is_open)
-                    for t in topics
-                    if t not in old_topics
-                ]
-            )
-
-        cancelled, to_whom = 0, "her"
-        if old_email and old_email.casefold() != enquiry.email.casefold():
-            cancelled = email_cancel_about(about=enquiry, to=old_email, reason=CANCELLED_EMAIL_CORRECTED)
-            to_whom = "her old address"
-        elif could_email and not enquiry.can_email:
-            cancelled = email_cancel_about(about=enquiry, to=old_email, reason=CANCELLED_NO_LONGER_EMAILABLE)
+            _topics_replace(enquiry, topics=topics, old_topics=old_topics)
+        cancelled, to_whom = _emails_cancel_after_correction(enquiry, old_email=old_email, could_email=could_email)
 
         names = tuple(name for name in CORRECTABLE_FIELDS if name in changed)
-        lines = ["Corrected: " + ", ".join(CORRECTABLE_FIELDS[name] for name in names) + "."]
-        if cancelled:
-            lines.append(f"{cancelled} unsent email{'s' if cancelled != 1 else ''} to {to_whom} cancelled.")
-        if added_reasons:
-            lines.append(f"Safety triage: {found.label}.\n" + "\n".join(added_reasons))
-        _record(enquiry, by=by, kind=EnquiryEvent.Kind.DETAILS_CORRECTED, text="\n".join(lines))
+        text = _correction_text(names, cancelled=cancelled, to_whom=to_whom, found=found, added_reasons=added_reasons)
+        _record(enquiry, by=by, kind=EnquiryEvent.Kind.DETAILS_CORRECTED, text=text)
         audit_record(
             action="enquiry.details_corrected", actor=by, target=enquiry, fields=list(names), emails_cancelled=cancelled
         )
     return EnquiryCorrection(enquiry, names, cancelled, became_urgent)
+
+
+def _topics_checked(topics: list[str] | None) -> list[str] | None:
+    """The corrected topics without repeats, or None when the correction leaves them alone."""
+    if topics is None:
+        return None
+    topics = list(dict.fromkeys(topics))
+    if not topics:
+        raise ValidationError({"topics": TOPICS_REQUIRED})
+    if any(t not in Topic.values for t in topics):
+        raise ValidationError({"topics": "Choose topics from the list."})
+    return topics
+
+
+def _red_flags_add(enquiry: Enquiry, *, found: Triage, reasons: list[str]) -> None:
+    """Red flags a correction adds raise the urgency as on the web form; nothing here lowers it or clears one."""
+    if reasons:
+        enquiry.red_flag = True
+        enquiry.triage_reasons = list(dict.fromkeys([*enquiry.triage_reasons, *reasons]))
+        enquiry.urgency = min(enquiry.urgency, found.level)
+
+
+def _topics_replace(enquiry: Enquiry, *, topics: list[str], old_topics: set[str]) -> None:
+    enquiry.topic_links.exclude(topic__in=topics).delete()
+    EnquiryTopic.objects.bulk_create(
+        [EnquiryTopic(enquiry=enquiry, topic=t, enquiry_open=enquiry.is_open) for t in topics if t not in old_topics]
+    )
+
+
+def _emails_cancel_after_correction(enquiry: Enquiry, *, old_email: str, could_email: bool) -> tuple[int, str]:
+    """Cancel unsent emails to an address she no longer has, or all of them once she may not be emailed.
+
+    Returns how many were cancelled and to whom, as the timeline says it.
+    """
+    if old_email and old_email.casefold() != enquiry.email.casefold():
+        return email_cancel_about(about=enquiry, to=old_email, reason=CANCELLED_EMAIL_CORRECTED), "her old address"
+    if could_email and not enquiry.can_email:
+        return email_cancel_about(about=enquiry, to=old_email, reason=CANCELLED_NO_LONGER_EMAILABLE), "her"
+    return 0, "her"
+
+
+def _correction_text(
+    names: tuple[str, ...], *, cancelled: int, to_whom: str, found: Triage, added_reasons: list[str]
+) -> str:
+    """The timeline entry: which fields changed (never their values), emails cancelled, red flags added."""
+    lines = ["Corrected: " + ", ".join(CORRECTABLE_FIELDS[name] for name in names) + "."]
+    if cancelled:
+        lines.append(f"{cancelled} unsent email{'s' if cancelled != 1 else ''} to {to_whom} cancelled.")
+    if added_reasons:
+        lines.append(f"Safety triage: {found.label}.\n" + "\n".join(added_reasons))
+    return "\n".join(lines)
 
 
 def enquiry_transition(*, enquiry: Enquiry, by: User, action: str, outcome: str = "") -> Enquiry:
