@@ -881,6 +881,29 @@ def enquiries_anonymise_due(*, now: datetime | None = None) -> int:
     return done
 
 
+def enquiry_erase(*, enquiry: Enquiry, now: datetime | None = None) -> None:
+    """Her erasure request, for one of her enquiries: anonymised now, as retention would later.
+
+    An open enquiry is closed first ("no further action") and its callbacks ended, so the
+    counts stay. Called for each of her enquiries by the account erasure (helpline.personal_data),
+    inside its transaction; that erasure's own audit entry names who asked.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        enquiry = _lock(enquiry)
+        if enquiry.anonymised_at:
+            return
+        closing = enquiry.status != Status.CLOSED
+        if closing:
+            enquiry.status, enquiry.outcome, enquiry.closed_at = Status.CLOSED, Outcome.NO_FURTHER_ACTION, now
+        enquiry.next_callback_at = None
+        enquiry.save(update_fields=["status", "outcome", "closed_at", "next_callback_at"])
+        if closing:
+            _topic_links_follow_status(enquiry)
+        enquiry.callbacks.filter(done_at__isnull=True).update(done_at=now)
+        _anonymise(enquiry, now=now)
+
+
 def _anonymise(enquiry: Enquiry, *, now: datetime) -> None:
     enquiry.name = enquiry.email = enquiry.phone = enquiry.preferred_times = ""
     enquiry.summary = "[anonymised]"

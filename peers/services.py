@@ -5,7 +5,7 @@ details reach the other (page or email) until a nurse has proposed the match
 and the volunteer has accepted it; both consents are a database constraint.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit import audit_record
-from portal.models import OutboundEmail
-from portal.outbox import email_cancel_about, email_queue
+from portal.models import OutboundEmail, User
+from portal.outbox import email_cancel_about, email_queue, emails_about
 from portal.roles import Role, grant_role, has_role, revoke_role, user_roles
 
 from . import matching, selectors, tokens
@@ -728,3 +728,86 @@ def peers_data_erase(*, by) -> None:
             if has_role(by, role):
                 revoke_role(by, role)
         audit_record(action="peers.data_erased", actor=by, target=by)
+
+
+# ---------------------------------------------------------------- erasure and retention
+
+
+def peer_request_erase(*, peer_request: PeerRequest, by: User) -> None:
+    """Her erasure, for one of her requests: withdrawn (her volunteer is told), blanked, no longer hers."""
+    with transaction.atomic():
+        peer_request_withdraw(by=by, request_id=peer_request.pk)  # ends any introduction; no-op if over
+        _anonymise_request(peer_request)
+        PeerRequest.objects.filter(pk=peer_request.pk).update(mother=None)
+
+
+def volunteer_erase(*, by: User) -> None:
+    """Her erasure, as a volunteer: she leaves (each mother goes back to the nurses), then her profile
+    and her introductions' words are blanked and the profile no longer points at her account."""
+    with transaction.atomic():
+        profile = VolunteerProfile.objects.filter(user=by).first()
+        if profile is None:
+            return
+        volunteer_leave(by=by)
+        _blank_experience(profile)
+        VolunteerProfile.objects.filter(pk=profile.pk).update(
+            user=None, status=VolunteerProfile.Status.DECLINED, decline_reason=""
+        )
+        _blank_emails_about(profile)
+        for intro in profile.introductions.all():
+            _anonymise_introduction(intro)
+
+
+def peers_anonymise_due(*, now: datetime | None = None) -> int:
+    """Blank the personal details of requests that ended longer ago than PEERS_RETENTION_DAYS.
+
+    Covers the request, its introductions and the emails about them. An
+    anonymised request has an empty first name (a live one never does), so a
+    second run finds nothing left to do and changes nothing.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PEERS_RETENTION_DAYS)
+    due = (
+        PeerRequest.objects.filter(
+            status__in=(PeerRequest.Status.CLOSED, PeerRequest.Status.WITHDRAWN), ended_at__lte=cutoff
+        )
+        .exclude(first_name="")
+        .values_list("pk", flat=True)
+    )
+    done = 0
+    for request_id in list(due[:1000]):
+        with transaction.atomic():
+            request = PeerRequest.objects.select_for_update().get(pk=request_id)
+            if request.first_name == "" or request.status not in (
+                PeerRequest.Status.CLOSED,
+                PeerRequest.Status.WITHDRAWN,
+            ):
+                continue
+            _anonymise_request(request)
+            audit_record(action="peers.request_anonymised", target=request)
+            done += 1
+    return done
+
+
+def _blank_experience(obj) -> None:
+    obj.first_name = obj.contact_email = obj.contact_phone = obj.recovery = ""
+    obj.topics, obj.languages = [], []
+    obj.save(update_fields=["first_name", "contact_email", "contact_phone", "recovery", "topics", "languages"])
+
+
+def _blank_emails_about(obj) -> None:
+    email_cancel_about(about=obj)
+    emails_about(obj).update(to="", subject="(erased)", body_text="", body_html="", last_error="")
+
+
+def _anonymise_request(request: PeerRequest) -> None:
+    _blank_experience(request)
+    PeerRequest.objects.filter(pk=request.pk).update(about="")
+    _blank_emails_about(request)
+    for intro in request.introductions.all():
+        _anonymise_introduction(intro)
+
+
+def _anonymise_introduction(intro: Introduction) -> None:
+    Introduction.objects.filter(pk=intro.pk).update(note="", feedback="")
+    _blank_emails_about(intro)

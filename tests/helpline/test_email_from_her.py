@@ -210,7 +210,7 @@ def test_her_files_are_in_her_export_and_gone_when_the_enquiry_is_anonymised(wit
 
     storage_name = with_files.file.name
     assert with_files.file.storage.exists(storage_name)
-    services._anonymise(enquiry, now=enquiry.created_at)
+    services.enquiry_erase(enquiry=enquiry)
     with_files.refresh_from_db()
     assert not with_files.file and with_files.filename == ""
     assert not with_files.file.storage.exists(storage_name)
