@@ -73,20 +73,20 @@ def _link(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def _tell_nurses(*, notice: str, request: PeerRequest, task_kind: str | None = None, introduction=None) -> None:
+def _tell_nurses(*, notice: str, peer_request: PeerRequest, task_kind: str | None = None, introduction=None) -> None:
     """Put a task in the nurses' queue and email every nurse a pointer to it (ids only, no personal data)."""
     if task_kind:
-        NurseTask.objects.create(kind=task_kind, request=request, introduction=introduction)
+        NurseTask.objects.create(kind=task_kind, peer_request=peer_request, introduction=introduction)
     for address in selectors.nurse_emails():
         email_queue(
             to=address,
             template="peers/email/nurses_notice",
             context={
                 "notice": notice,
-                "link": _link("peers:nurse-request", request.pk),
-                "reference": request.reference,
+                "link": _link("peers:nurse-request", peer_request.pk),
+                "reference": peer_request.reference,
             },
-            about=request,
+            about=peer_request,
         )
 
 
@@ -98,7 +98,7 @@ def _lock_introduction(introduction_id: int, **filters) -> Introduction:
     then the volunteer's counter), so two actions on one request queue up
     instead of deadlocking.
     """
-    request_id = Introduction.objects.filter(pk=introduction_id, **filters).values_list("request_id", flat=True).get()
+    request_id = Introduction.objects.filter(pk=introduction_id, **filters).values_list("peer_request_id", flat=True).get()
     PeerRequest.objects.select_for_update().get(pk=request_id)
     return Introduction.objects.select_for_update().get(pk=introduction_id)
 
@@ -162,7 +162,7 @@ def volunteer_approve(
             if matching.score(request, profile).score >= matching.SUITS_THRESHOLD:
                 _tell_nurses(
                     notice=f"A newly approved volunteer may suit waiting request {request.reference}.",
-                    request=request,
+                    peer_request=request,
                     task_kind=NurseTask.Kind.SUITABLE_VOLUNTEER,
                 )
     return profile
@@ -415,7 +415,7 @@ def introduction_propose(*, by, request_id: int, volunteer_id: int, note: str = 
         signed, token_hash = tokens.new_token()
         now = timezone.now()
         intro = Introduction.objects.create(
-            request=request,
+            peer_request=request,
             volunteer=volunteer,
             note=note.strip(),
             proposed_by=by,
@@ -469,7 +469,7 @@ def _contact_line(person) -> str:
 
 def _accept(intro: Introduction, *, by) -> Introduction:
     now = timezone.now()
-    request = PeerRequest.objects.select_related("mother").get(pk=intro.request_id)  # locked by _lock_introduction
+    request = PeerRequest.objects.select_related("mother").get(pk=intro.peer_request_id)  # locked by _lock_introduction
     volunteer = VolunteerProfile.objects.select_related("user").get(pk=intro.volunteer_id)
     intro.status, intro.responded_at = Introduction.Status.ACCEPTED, now
     intro.save(update_fields=["status", "responded_at"])
@@ -502,7 +502,7 @@ def _accept(intro: Introduction, *, by) -> Introduction:
             about=intro,
         )
     else:
-        NurseTask.objects.create(kind=NurseTask.Kind.PHONE_MOTHER, request=request, introduction=intro)
+        NurseTask.objects.create(kind=NurseTask.Kind.PHONE_MOTHER, peer_request=request, introduction=intro)
 
     for after in CHECK_IN_AFTER:
         for who, address, first_name in (
@@ -529,7 +529,7 @@ def _decline(intro: Introduction, *, by, status: str, action: str) -> Introducti
     intro.status, intro.responded_at = status, now
     intro.save(update_fields=["status", "responded_at"])
     _release_place(intro.volunteer_id)
-    request = PeerRequest.objects.get(pk=intro.request_id)  # locked by _lock_introduction
+    request = PeerRequest.objects.get(pk=intro.peer_request_id)  # locked by _lock_introduction
     if request.status == PeerRequest.Status.PROPOSED:
         request.status = PeerRequest.Status.WAITING
         request.save(update_fields=["status"])
@@ -540,7 +540,7 @@ def _decline(intro: Introduction, *, by, status: str, action: str) -> Introducti
             f"The volunteer asked about request {request.reference} "
             + ("declined. Please choose another." if declined else "did not answer in time. Please choose another.")
         ),
-        request=request,
+        peer_request=request,
         task_kind=NurseTask.Kind.VOLUNTEER_DECLINED if declined else NurseTask.Kind.NO_ANSWER,
         introduction=intro,
     )
@@ -624,7 +624,7 @@ def introduction_end(*, by, introduction_id: int, feedback: str = "") -> Introdu
         intro.feedback = feedback.strip()
         intro.save(update_fields=["status", "ended_at", "ended_by", "feedback"])
         _release_place(intro.volunteer_id, rest=True)
-        PeerRequest.objects.filter(pk=intro.request_id).update(status=PeerRequest.Status.CLOSED, ended_at=now)
+        PeerRequest.objects.filter(pk=intro.peer_request_id).update(status=PeerRequest.Status.CLOSED, ended_at=now)
         email_cancel_about(about=intro)
         audit_record(action="peers.introduction_ended", actor=by, target=intro)
     return intro
@@ -655,8 +655,8 @@ def check_in_answer(*, signed_token: str, answer: str) -> CheckIn:
         if check_in.answer == CheckIn.Answer.CONTACT_ME:
             who = "the volunteer" if check_in.who == CheckIn.Who.VOLUNTEER else "the mother"
             _tell_nurses(
-                notice=f"After a check-in, {who} in request {intro.request.reference} asked a nurse to get in touch.",
-                request=intro.request,
+                notice=f"After a check-in, {who} in request {intro.peer_request.reference} asked a nurse to get in touch.",
+                peer_request=intro.peer_request,
                 task_kind=NurseTask.Kind.CONTACT_ME,
                 introduction=intro,
             )
@@ -686,7 +686,7 @@ def _volunteer_left(intro: Introduction, *, by) -> None:
     intro.save(update_fields=["status", "ended_at", "ended_by"])
     _release_place(intro.volunteer_id)
     email_cancel_about(about=intro)
-    request = PeerRequest.objects.select_related("mother").get(pk=intro.request_id)  # locked by _lock_introduction
+    request = PeerRequest.objects.select_related("mother").get(pk=intro.peer_request_id)  # locked by _lock_introduction
     if request.status in (PeerRequest.Status.PROPOSED, PeerRequest.Status.INTRODUCED):
         request.status = PeerRequest.Status.WAITING
         request.save(update_fields=["status"])
@@ -700,7 +700,7 @@ def _volunteer_left(intro: Introduction, *, by) -> None:
         )
     _tell_nurses(
         notice=f"The volunteer for request {request.reference} has left peer support.",
-        request=request,
+        peer_request=request,
         task_kind=NurseTask.Kind.VOLUNTEER_LEFT,
     )
 
@@ -709,7 +709,7 @@ def volunteer_leave(*, by) -> None:
     """She stops volunteering: every introduction holding her place ends, and each mother goes back to the nurses."""
     with transaction.atomic():
         live = Introduction.objects.filter(volunteer__user=by, status__in=Introduction.HOLDS_PLACE)
-        for intro_id in list(live.order_by("request_id").values_list("id", flat=True)):
+        for intro_id in list(live.order_by("peer_request_id").values_list("id", flat=True)):
             intro = _lock_introduction(intro_id)
             if intro.status in Introduction.HOLDS_PLACE:  # re-checked under the lock
                 _volunteer_left(intro, by=by)

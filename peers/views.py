@@ -66,8 +66,8 @@ def get_request_for_nurse(request, pk: int) -> PeerRequest:
 
 def get_introduction_for_user(request, pk: int) -> Introduction:
     """An introduction she is part of (as the mother or the volunteer), or 404."""
-    intro = get_object_or_404(Introduction.objects.select_related("request", "volunteer"), pk=pk)
-    if request.user.pk not in (intro.request.mother_id, intro.volunteer.user_id):
+    intro = get_object_or_404(Introduction.objects.select_related("peer_request", "volunteer"), pk=pk)
+    if request.user.pk not in (intro.peer_request.mother_id, intro.volunteer.user_id):
         raise Http404
     return intro
 
@@ -166,7 +166,7 @@ def introduction_end(request, pk: int):
         messages.success(request, "The introduction has ended. Thank you for telling us how it went.")
     if request.user.pk == intro.volunteer.user_id:
         return redirect("peers:volunteer-home")
-    return redirect("peers:request-detail", intro.request_id)
+    return redirect("peers:request-detail", intro.peer_request_id)
 
 
 # ---------------------------------------------------------------- volunteers
@@ -202,8 +202,8 @@ def volunteer_home(request):
     profile = VolunteerProfile.objects.filter(user=request.user).first()
     if profile is None:
         return redirect("peers:volunteer-apply")
-    intros = list(profile.introductions.select_related("request").order_by("-proposed_at"))
-    proposed = [(i, services.anonymised_summary(i.request)) for i in intros if i.status == Introduction.Status.PROPOSED]
+    intros = list(profile.introductions.select_related("peer_request").order_by("-proposed_at"))
+    proposed = [(i, services.anonymised_summary(i.peer_request)) for i in intros if i.status == Introduction.Status.PROPOSED]
     return render(
         request,
         "peers/volunteer_home.html",
@@ -287,7 +287,7 @@ def respond(request, token: str):
     return render(
         request,
         "peers/respond.html",
-        {"intro": intro, "summary": services.anonymised_summary(intro.request), "token": token},
+        {"intro": intro, "summary": services.anonymised_summary(intro.peer_request), "token": token},
     )
 
 
@@ -408,7 +408,7 @@ def nurse_introduction_close(request, pk: int):
         messages.success(request, "The introduction is closed.")
     except ValidationError as exc:
         messages.error(request, error_text(exc))
-    return redirect("peers:nurse-request", intro.request_id)
+    return redirect("peers:nurse-request", intro.peer_request_id)
 
 
 @require_POST
@@ -417,7 +417,7 @@ def nurse_task_done(request, pk: int):
     task = get_object_or_404(NurseTask, pk=pk)
     services.nurse_task_done(by=request.user, task_id=task.pk)
     if request.POST.get("back") == "request":
-        return redirect("peers:nurse-request", task.request_id)
+        return redirect("peers:nurse-request", task.peer_request_id)
     return redirect("peers:nurse-queue")
 
 

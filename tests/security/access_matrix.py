@@ -398,7 +398,7 @@ def _proposed_intro(p):
 def _nurse_task(p):
     from peers.models import NurseTask
 
-    return _once(p, "task", lambda: NurseTask.objects.create(kind=NurseTask.Kind.choices[0][0], request=_request(p)))
+    return _once(p, "task", lambda: NurseTask.objects.create(kind=NurseTask.Kind.choices[0][0], peer_request=_request(p)))
 
 
 def _scheduled_email(personas):

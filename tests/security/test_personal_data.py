@@ -189,7 +189,7 @@ def test_peer_support_keeps_nothing_of_hers_whichever_way_she_erases(client, era
     assert (PeerRequest.objects.count(), Introduction.objects.count(), VolunteerProfile.objects.count()) == counts
     assert not PeerRequest.objects.filter(mother=user).exists()
     assert not VolunteerProfile.objects.filter(user=user).exists()
-    assert not Introduction.objects.filter(status__in=Introduction.HOLDS_PLACE, request__first_name="").exists()
+    assert not Introduction.objects.filter(status__in=Introduction.HOLDS_PLACE, peer_request__first_name="").exists()
 
 
 def test_the_marker_search_finds_what_was_planted():
