@@ -130,10 +130,6 @@ class VolunteerProfile(Experience):
     def places_left(self) -> int:
         return max(self.capacity - self.active_count, 0)
 
-    def is_paused(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return self.paused and (self.paused_until is None or self.paused_until > today)
-
 
 class PeerRequest(Experience):
     class Status(models.TextChoices):
