@@ -3,6 +3,18 @@
 Each runs in one transaction: lock the enquiry, check its state, change it,
 write the timeline event, queue any email through the outbox. Views, tasks and
 the admin call these; nothing else writes enquiries.
+
+Timeline or audit log? The timeline (`_record`, EnquiryEvent) is the working
+history nurses read: everything done to an enquiry, in words, anonymised with it.
+The audit log (portal.audit) is the accountability record of who saw or changed
+her personal data: ids and action codes only, kept after the words are gone.
+- Reading her data is audited by the views, and never goes on the timeline.
+- Both, through `_record_and_audit`, when someone other than her adds, corrects
+  or erases her personal details (a nurse logging or correcting an enquiry, an
+  email matched to it whose sender is not proven to be her, anonymisation), or
+  when a nurse overrides its urgency.
+- Everything else (status, assignment, notes, callbacks, replies, her own
+  messages, referral) goes on the timeline alone, which names who did it.
 """
 
 import logging
@@ -88,14 +100,22 @@ def _lock(enquiry: Enquiry) -> Enquiry:
 
 
 def _record(
-    enquiry: Enquiry, *, by, kind: str, text: str = "", from_status: str = "", to_status: str = "", **extra
+    enquiry: Enquiry,
+    *,
+    by,
+    kind: str,
+    text: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    at: datetime | None = None,
+    **extra,
 ) -> EnquiryEvent:
     """Append one timeline event.
 
     The first thing a nurse does to a new enquiry is its first response, and
     whatever she does after an email from her has arrived deals with "reply received".
     """
-    now = timezone.now()
+    now = at or timezone.now()
     event = EnquiryEvent.objects.create(
         enquiry=enquiry, actor=by, kind=kind, text=text, from_status=from_status, to_status=to_status, at=now, **extra
     )
@@ -115,6 +135,18 @@ def _record(
     if fields:
         enquiry.save(update_fields=fields)
     return event
+
+
+def _record_and_audit(
+    enquiry: Enquiry, *, by, kind: str, action: str, audit: dict | None = None, **event
+) -> EnquiryEvent:
+    """The timeline event and the audit entry for one change, for the changes that need both (module docstring).
+
+    `audit` is the entry's detail: ids, codes and counts only, never her words.
+    """
+    recorded = _record(enquiry, by=by, kind=kind, **event)
+    audit_record(action=action, actor=by, target=enquiry, **(audit or {}))
+    return recorded
 
 
 def _refresh_next_callback(enquiry: Enquiry) -> None:
@@ -181,8 +213,7 @@ def enquiry_log(
             first_response_at=now if channel == Channel.PHONE else None,
             assigned_to=by,
         )
-        _record(enquiry, by=by, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW)
-        audit_record(action="enquiry.logged", actor=by, target=enquiry)
+        _record_and_audit(enquiry, by=by, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW, action="enquiry.logged")
     return enquiry
 
 
@@ -355,18 +386,13 @@ def enquiry_urgency_change(*, enquiry: Enquiry, by: User, urgency: int, reason: 
         old = enquiry.get_urgency_display()
         enquiry.urgency = urgency
         enquiry.save(update_fields=["urgency"])
-        _record(
+        _record_and_audit(
             enquiry,
             by=by,
             kind=EnquiryEvent.Kind.URGENCY,
             text=f"{old} \u2192 {enquiry.get_urgency_display()}: {reason}",
-        )
-        audit_record(
             action="enquiry.urgency_changed",
-            actor=by,
-            target=enquiry,
-            from_urgency=old,
-            to_urgency=enquiry.get_urgency_display(),
+            audit={"from_urgency": old, "to_urgency": enquiry.get_urgency_display()},
         )
     return enquiry
 
@@ -472,9 +498,13 @@ def enquiry_update(*, enquiry: Enquiry, by: User, **fields) -> EnquiryCorrection
 
         names = tuple(name for name in CORRECTABLE_FIELDS if name in changed)
         text = _correction_text(names, cancelled=cancelled, to_whom=to_whom, found=found, added_reasons=added_reasons)
-        _record(enquiry, by=by, kind=EnquiryEvent.Kind.DETAILS_CORRECTED, text=text)
-        audit_record(
-            action="enquiry.details_corrected", actor=by, target=enquiry, fields=list(names), emails_cancelled=cancelled
+        _record_and_audit(
+            enquiry,
+            by=by,
+            kind=EnquiryEvent.Kind.DETAILS_CORRECTED,
+            text=text,
+            action="enquiry.details_corrected",
+            audit={"fields": list(names), "emails_cancelled": cancelled},
         )
     return EnquiryCorrection(enquiry, names, cancelled, became_urgent)
 
@@ -785,7 +815,17 @@ def enquiry_message_receive(
         shown = text or NO_TEXT
         if raised:
             shown += "\n\n" + _triage_text(found)
-        event = _record(enquiry, by=by, kind=EnquiryEvent.Kind.MESSAGE_IN, text=shown, inbound=inbound)
+        if inbound is None:
+            event = _record(enquiry, by=by, kind=EnquiryEvent.Kind.MESSAGE_IN, text=shown)
+        else:
+            event = _record_and_audit(
+                enquiry,
+                by=by,
+                kind=EnquiryEvent.Kind.MESSAGE_IN,
+                text=shown,
+                inbound=inbound,
+                action="enquiry.email_received",
+            )
         if raised and found.is_alarm:
             _alert_raise(enquiry, level=found.level)
         if enquiry.assigned_to is not None and enquiry.assigned_to.is_active:
@@ -921,8 +961,7 @@ def _anonymise(enquiry: Enquiry, *, now: datetime) -> None:
     emails_about(enquiry).update(to="", body_text="", body_html="")
     ReplyDraft.objects.filter(enquiry=enquiry).delete()
     inbound_erase_about(about=enquiry)
-    EnquiryEvent.objects.create(enquiry=enquiry, kind=EnquiryEvent.Kind.ANONYMISED, at=now)
-    audit_record(action="enquiry.anonymised", target=enquiry)
+    _record_and_audit(enquiry, by=None, kind=EnquiryEvent.Kind.ANONYMISED, at=now, action="enquiry.anonymised")
 
 
 def follow_up_template_save(*, form, by: User) -> FollowUpTemplate:
@@ -984,7 +1023,14 @@ def enquiry_email_receive(email: InboundEmail) -> Enquiry:
         email=email.from_address,
         channel=Channel.EMAIL,
     )
-    _record(enquiry, by=None, kind=EnquiryEvent.Kind.MESSAGE_IN, text=email.new_text, inbound=email)
+    _record_and_audit(
+        enquiry,
+        by=None,
+        kind=EnquiryEvent.Kind.MESSAGE_IN,
+        text=email.new_text,
+        inbound=email,
+        action="enquiry.email_received",
+    )
     return enquiry
 
 
@@ -993,4 +1039,3 @@ def _reply_take(enquiry: Enquiry, email: InboundEmail) -> None:
     if not enquiry.email or enquiry.email.casefold() != email.from_address.casefold():
         email.sender_warning = SENDER_WARNING.format(address=email.from_address)[:300]
     enquiry_message_receive(enquiry=enquiry, text=email.new_text, inbound=email)
-    audit_record(action="enquiry.email_received", target=enquiry)
