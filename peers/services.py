@@ -98,7 +98,9 @@ def _lock_introduction(introduction_id: int, **filters) -> Introduction:
     then the volunteer's counter), so two actions on one request queue up
     instead of deadlocking.
     """
-    request_id = Introduction.objects.filter(pk=introduction_id, **filters).values_list("peer_request_id", flat=True).get()
+    request_id = (
+        Introduction.objects.filter(pk=introduction_id, **filters).values_list("peer_request_id", flat=True).get()
+    )
     PeerRequest.objects.select_for_update().get(pk=request_id)
     return Introduction.objects.select_for_update().get(pk=introduction_id)
 
@@ -114,7 +116,7 @@ def _release_place(volunteer_id: int, *, rest: bool = False) -> None:
 # ---------------------------------------------------------------- volunteers
 
 
-def volunteer_apply(*, by, data: dict) -> VolunteerProfile:
+def volunteer_apply(*, by: User, data: dict) -> VolunteerProfile:
     """A woman with a verified email applies to volunteer; a declined applicant may apply again."""
     if not EmailAddress.objects.filter(user=by, verified=True).exists():
         raise ValidationError(NEEDS_VERIFIED_EMAIL)
@@ -135,13 +137,13 @@ def volunteer_apply(*, by, data: dict) -> VolunteerProfile:
 
 
 def volunteer_approve(
-    *, by, volunteer_id: int, briefing_completed_on: date, briefing_expires_on: date
+    *, by: User, volunteer: VolunteerProfile, briefing_completed_on: date, briefing_expires_on: date
 ) -> VolunteerProfile:
     """A nurse approves an application, recording the charity's briefing; waiting requests she suits are flagged."""
     if not (briefing_completed_on < briefing_expires_on and briefing_expires_on > timezone.localdate()):
         raise ValidationError(BRIEFING_DATES)
     with transaction.atomic():
-        profile = VolunteerProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer_id)
+        profile = VolunteerProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer.pk)
         if profile.status != VolunteerProfile.Status.APPLIED:
             raise ValidationError(CANNOT_REVIEW.format(status=profile.get_status_display()))
         profile.status = VolunteerProfile.Status.APPROVED
@@ -168,11 +170,11 @@ def volunteer_approve(
     return profile
 
 
-def volunteer_decline(*, by, volunteer_id: int, reason: str) -> VolunteerProfile:
+def volunteer_decline(*, by: User, volunteer: VolunteerProfile, reason: str) -> VolunteerProfile:
     if not reason.strip():
         raise ValidationError(DECLINE_NEEDS_REASON)
     with transaction.atomic():
-        profile = VolunteerProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer_id)
+        profile = VolunteerProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer.pk)
         if profile.status != VolunteerProfile.Status.APPLIED:
             raise ValidationError(CANNOT_REVIEW.format(status=profile.get_status_display()))
         profile.status = VolunteerProfile.Status.DECLINED
@@ -188,12 +190,14 @@ def volunteer_decline(*, by, volunteer_id: int, reason: str) -> VolunteerProfile
     return profile
 
 
-def volunteer_record_briefing(*, by, volunteer_id: int, completed_on: date, expires_on: date) -> VolunteerProfile:
+def volunteer_record_briefing(
+    *, by: User, volunteer: VolunteerProfile, completed_on: date, expires_on: date
+) -> VolunteerProfile:
     """A nurse records a briefing refresher, which puts a lapsed volunteer back into suggestions."""
     if not (completed_on < expires_on and expires_on > timezone.localdate()):
         raise ValidationError(BRIEFING_DATES)
     with transaction.atomic():
-        profile = VolunteerProfile.objects.select_for_update().get(pk=volunteer_id)
+        profile = VolunteerProfile.objects.select_for_update().get(pk=volunteer.pk)
         if profile.status != VolunteerProfile.Status.APPROVED:
             raise ValidationError(NOT_APPROVED.format(status=profile.get_status_display()))
         profile.briefing_completed_on, profile.briefing_expires_on = completed_on, expires_on
@@ -202,14 +206,14 @@ def volunteer_record_briefing(*, by, volunteer_id: int, completed_on: date, expi
     return profile
 
 
-def _own_profile(by) -> VolunteerProfile:
+def _own_profile(by: User) -> VolunteerProfile:
     profile = VolunteerProfile.objects.select_for_update().filter(user=by).first()
     if profile is None or profile.status != VolunteerProfile.Status.APPROVED:
         raise ValidationError(NOT_A_VOLUNTEER)
     return profile
 
 
-def volunteer_pause(*, by, until: date | None = None) -> VolunteerProfile:
+def volunteer_pause(*, by: User, until: date | None = None) -> VolunteerProfile:
     """The volunteer stops new introductions now, indefinitely or until a date (exclusive)."""
     with transaction.atomic():
         profile = _own_profile(by)
@@ -219,7 +223,7 @@ def volunteer_pause(*, by, until: date | None = None) -> VolunteerProfile:
     return profile
 
 
-def volunteer_resume(*, by) -> VolunteerProfile:
+def volunteer_resume(*, by: User) -> VolunteerProfile:
     with transaction.atomic():
         profile = _own_profile(by)
         if profile.paused:
@@ -282,7 +286,7 @@ def _check_contact(data: dict) -> None:
         raise ValidationError(NEEDS_CONTACT)
 
 
-def peer_request_create(*, by, data: dict, consent_nurses_read: bool, consent_share_details: bool) -> PeerRequest:
+def peer_request_create(*, by: User, data: dict, consent_nurses_read: bool, consent_share_details: bool) -> PeerRequest:
     """A signed-in mother (or a woman with no role yet, who becomes a mother) asks to talk to a volunteer."""
     if not (consent_nurses_read and consent_share_details):
         raise ValidationError(NEEDS_CONSENT)
@@ -315,7 +319,7 @@ def peer_request_create(*, by, data: dict, consent_nurses_read: bool, consent_sh
 
 def peer_request_refer(
     *,
-    by,
+    by: User,
     enquiry_id: int,
     first_name: str,
     email: str,
@@ -365,11 +369,11 @@ def _tell_volunteer_withdrawn(intro: Introduction, *, was_live: bool) -> None:
     )
 
 
-def peer_request_withdraw(*, by, request_id: int) -> PeerRequest:
+def peer_request_withdraw(*, by: User, peer_request: PeerRequest) -> PeerRequest:
     """She withdraws: pending or live introductions end, every unsent email about them is cancelled,
     and the volunteer is told."""
     with transaction.atomic():
-        request = PeerRequest.objects.select_for_update().get(pk=request_id)
+        request = PeerRequest.objects.select_for_update().get(pk=peer_request.pk)
         if request.status in (PeerRequest.Status.WITHDRAWN, PeerRequest.Status.CLOSED):
             return request  # already over: a second click changes nothing
         now = timezone.now()
@@ -393,7 +397,9 @@ def peer_request_withdraw(*, by, request_id: int) -> PeerRequest:
 # ---------------------------------------------------------------- introductions
 
 
-def introduction_propose(*, by, request_id: int, volunteer_id: int, note: str = "") -> Introduction:
+def introduction_propose(
+    *, by: User, peer_request: PeerRequest, volunteer: VolunteerProfile, note: str = ""
+) -> Introduction:
     """A nurse asks a volunteer to support a request; the volunteer gets an anonymised summary by email.
 
     The volunteer's place is taken now (a proposal holds it) with an F() increment
@@ -401,10 +407,10 @@ def introduction_propose(*, by, request_id: int, volunteer_id: int, note: str = 
     final word, so two nurses racing for her last place cannot both succeed.
     """
     with transaction.atomic():
-        request = PeerRequest.objects.select_for_update().get(pk=request_id)
+        request = PeerRequest.objects.select_for_update().get(pk=peer_request.pk)
         if request.status != PeerRequest.Status.WAITING:
             raise ValidationError(CANNOT_PROPOSE.format(status=request.get_status_display()))
-        volunteer = VolunteerProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer_id)
+        volunteer = VolunteerProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer.pk)
         if not selectors.eligible_volunteers(request=request).filter(pk=volunteer.pk).exists():
             raise ValidationError(NO_FREE_PLACE if volunteer.places_left == 0 else NOT_ELIGIBLE)
         try:
@@ -547,22 +553,22 @@ def _decline(intro: Introduction, *, by, status: str, action: str) -> Introducti
     return intro
 
 
-def _own_introduction(by, introduction_id: int) -> Introduction:
-    intro = _lock_introduction(introduction_id, volunteer__user=by)
+def _own_introduction(by: User, introduction: Introduction) -> Introduction:
+    intro = _lock_introduction(introduction.pk, volunteer__user=by)
     if intro.status != Introduction.Status.PROPOSED:
         raise ValidationError(CANNOT_ANSWER.format(status=intro.get_status_display()))
     return intro
 
 
-def introduction_accept(*, by, introduction_id: int) -> Introduction:
+def introduction_accept(*, by: User, introduction: Introduction) -> Introduction:
     """The volunteer agrees, from the portal: details are exchanged and check-ins scheduled."""
     with transaction.atomic():
-        return _accept(_own_introduction(by, introduction_id), by=by)
+        return _accept(_own_introduction(by, introduction), by=by)
 
 
-def introduction_decline(*, by, introduction_id: int) -> Introduction:
+def introduction_decline(*, by: User, introduction: Introduction) -> Introduction:
     with transaction.atomic():
-        intro = _own_introduction(by, introduction_id)
+        intro = _own_introduction(by, introduction)
         return _decline(intro, by=by, status=Introduction.Status.DECLINED, action="peers.introduction_declined")
 
 
@@ -613,10 +619,10 @@ def introduction_expire_due(*, now=None) -> int:
     return sum(introduction_expire(introduction_id=pk, now=now) for pk in list(due))
 
 
-def introduction_end(*, by, introduction_id: int, feedback: str = "") -> Introduction:
+def introduction_end(*, by: User, introduction: Introduction, feedback: str = "") -> Introduction:
     """Either woman ends the introduction, or a nurse closes it; the volunteer then rests before the next."""
     with transaction.atomic():
-        intro = _lock_introduction(introduction_id)
+        intro = _lock_introduction(introduction.pk)
         if intro.status != Introduction.Status.ACCEPTED:
             raise ValidationError(CANNOT_END.format(status=intro.get_status_display()))
         now = timezone.now()
@@ -663,9 +669,9 @@ def check_in_answer(*, signed_token: str, answer: str) -> CheckIn:
     return check_in
 
 
-def nurse_task_done(*, by, task_id: int) -> NurseTask:
+def nurse_task_done(*, by: User, task: NurseTask) -> NurseTask:
     with transaction.atomic():
-        task = NurseTask.objects.select_for_update().get(pk=task_id)
+        task = NurseTask.objects.select_for_update().get(pk=task.pk)
         if task.done_at is None:
             task.done_at, task.done_by = timezone.now(), by
             task.save(update_fields=["done_at", "done_by"])
@@ -705,7 +711,7 @@ def _volunteer_left(intro: Introduction, *, by) -> None:
     )
 
 
-def volunteer_leave(*, by) -> None:
+def volunteer_leave(*, by: User) -> None:
     """She stops volunteering: every introduction holding her place ends, and each mother goes back to the nurses."""
     with transaction.atomic():
         live = Introduction.objects.filter(volunteer__user=by, status__in=Introduction.HOLDS_PLACE)
@@ -715,7 +721,7 @@ def volunteer_leave(*, by) -> None:
                 _volunteer_left(intro, by=by)
 
 
-def peers_data_erase(*, by) -> None:
+def peers_data_erase(*, by: User) -> None:
     """From her peer support page: the same erasure as closing her account, and she leaves peer support.
 
     Her mother and volunteer roles go with her data. The audit trail keeps only ids.
@@ -736,7 +742,7 @@ def peers_data_erase(*, by) -> None:
 def peer_request_erase(*, peer_request: PeerRequest, by: User) -> None:
     """Her erasure, for one of her requests: withdrawn (her volunteer is told), blanked, no longer hers."""
     with transaction.atomic():
-        peer_request_withdraw(by=by, request_id=peer_request.pk)  # ends any introduction; no-op if over
+        peer_request_withdraw(by=by, peer_request=peer_request)  # ends any introduction; no-op if over
         _anonymise_request(peer_request)
         PeerRequest.objects.filter(pk=peer_request.pk).update(mother=None)
 

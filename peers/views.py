@@ -147,7 +147,7 @@ def request_detail(request, pk: int):
 @role_required(Role.MOTHER)
 def request_withdraw(request, pk: int):
     peer_request = get_request_for_mother(request, pk)
-    services.peer_request_withdraw(by=request.user, request_id=peer_request.pk)
+    services.peer_request_withdraw(by=request.user, peer_request=peer_request)
     messages.success(request, "Your request is withdrawn. Nothing more will be sent about it.")
     return redirect("peers:request-detail", peer_request.pk)
 
@@ -159,7 +159,7 @@ def introduction_end(request, pk: int):
     form = EndForm(request.POST)
     feedback = form.cleaned_data["feedback"] if form.is_valid() else ""
     try:
-        services.introduction_end(by=request.user, introduction_id=intro.pk, feedback=feedback)
+        services.introduction_end(by=request.user, introduction=intro, feedback=feedback)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
@@ -203,7 +203,9 @@ def volunteer_home(request):
     if profile is None:
         return redirect("peers:volunteer-apply")
     intros = list(profile.introductions.select_related("peer_request").order_by("-proposed_at"))
-    proposed = [(i, services.anonymised_summary(i.peer_request)) for i in intros if i.status == Introduction.Status.PROPOSED]
+    proposed = [
+        (i, services.anonymised_summary(i.peer_request)) for i in intros if i.status == Introduction.Status.PROPOSED
+    ]
     return render(
         request,
         "peers/volunteer_home.html",
@@ -255,10 +257,10 @@ def introduction_answer(request, pk: int, accept: bool):
         raise Http404
     try:
         if accept:
-            services.introduction_accept(by=request.user, introduction_id=intro.pk)
+            services.introduction_accept(by=request.user, introduction=intro)
             messages.success(request, "Thank you. You can now see her first name and contact details below.")
         else:
-            services.introduction_decline(by=request.user, introduction_id=intro.pk)
+            services.introduction_decline(by=request.user, introduction=intro)
             messages.success(request, "Thank you for letting us know. A nurse will ask someone else.")
     except ValidationError as exc:
         messages.error(request, error_text(exc))
@@ -380,17 +382,17 @@ def nurse_request_contact(request, pk: int):
 def nurse_propose(request, pk: int):
     peer_request = get_request_for_nurse(request, pk)
     form = ProposeForm(request.POST)
-    if not form.is_valid():
+    volunteer = (
+        VolunteerProfile.objects.filter(pk=form.cleaned_data["volunteer_id"]).first() if form.is_valid() else None
+    )
+    if volunteer is None:
         return _render_nurse_request(request, peer_request, propose_error="Please choose a volunteer.", status=400)
     try:
         services.introduction_propose(
-            by=request.user,
-            request_id=peer_request.pk,
-            volunteer_id=form.cleaned_data["volunteer_id"],
-            note=form.cleaned_data["note"],
+            by=request.user, peer_request=peer_request, volunteer=volunteer, note=form.cleaned_data["note"]
         )
-    except (ValidationError, VolunteerProfile.DoesNotExist) as exc:
-        error = error_text(exc) if isinstance(exc, ValidationError) else "Please choose a volunteer."
+    except ValidationError as exc:
+        error = error_text(exc)
         peer_request.refresh_from_db()
         return _render_nurse_request(request, peer_request, propose_error=error, status=400)
     messages.success(request, "The volunteer has been asked by email. She has 7 days to answer.")
@@ -404,7 +406,7 @@ def nurse_introduction_close(request, pk: int):
     form = EndForm(request.POST)
     feedback = form.cleaned_data["feedback"] if form.is_valid() else ""
     try:
-        services.introduction_end(by=request.user, introduction_id=intro.pk, feedback=feedback)
+        services.introduction_end(by=request.user, introduction=intro, feedback=feedback)
         messages.success(request, "The introduction is closed.")
     except ValidationError as exc:
         messages.error(request, error_text(exc))
@@ -415,7 +417,7 @@ def nurse_introduction_close(request, pk: int):
 @role_required(Role.NURSE)
 def nurse_task_done(request, pk: int):
     task = get_object_or_404(NurseTask, pk=pk)
-    services.nurse_task_done(by=request.user, task_id=task.pk)
+    services.nurse_task_done(by=request.user, task=task)
     if request.POST.get("back") == "request":
         return redirect("peers:nurse-request", task.peer_request_id)
     return redirect("peers:nurse-queue")
@@ -483,12 +485,12 @@ def nurse_volunteer_briefing(request, pk: int):
         try:
             if profile.status == VolunteerProfile.Status.APPLIED:
                 services.volunteer_approve(
-                    by=request.user, volunteer_id=profile.pk, briefing_completed_on=done, briefing_expires_on=expires
+                    by=request.user, volunteer=profile, briefing_completed_on=done, briefing_expires_on=expires
                 )
                 messages.success(request, "Approved. She has been told by email.")
             else:
                 services.volunteer_record_briefing(
-                    by=request.user, volunteer_id=profile.pk, completed_on=done, expires_on=expires
+                    by=request.user, volunteer=profile, completed_on=done, expires_on=expires
                 )
                 messages.success(request, "Briefing recorded.")
             return redirect("peers:nurse-volunteer", profile.pk)
@@ -503,7 +505,7 @@ def nurse_volunteer_decline(request, pk: int):
     profile = get_volunteer_for_nurse(request, pk)
     form = DeclineForm(request.POST)
     if form.is_valid() and attempt(
-        form, services.volunteer_decline, by=request.user, volunteer_id=profile.pk, reason=form.cleaned_data["reason"]
+        form, services.volunteer_decline, by=request.user, volunteer=profile, reason=form.cleaned_data["reason"]
     ):
         messages.success(request, "Declined. She has been told by email, with your reason.")
         return redirect("peers:nurse-volunteer", profile.pk)
