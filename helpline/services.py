@@ -138,7 +138,7 @@ def _record(
 
 
 def _record_and_audit(
-    enquiry: Enquiry, *, by, kind: str, action: str, audit: dict | None = None, **event
+    enquiry: Enquiry, *, by: User | None, kind: str, action: str, audit: dict | None = None, **event
 ) -> EnquiryEvent:
     """The timeline event and the audit entry for one change, for the changes that need both (module docstring).
 
