@@ -86,7 +86,7 @@ def demo_data_load(*, nurse: User, mother: User, volunteer: User) -> dict[str, i
         if i < len(VOLUNTEERS) - 1:  # the last one waits for a nurse to review her application
             peers.volunteer_approve(
                 by=nurse,
-                volunteer_id=profile.pk,
+                volunteer=profile,
                 briefing_completed_on=today - timedelta(days=30 * (i + 1)),
                 briefing_expires_on=today + timedelta(days=700 - 30 * i),
             )
@@ -105,9 +105,9 @@ def demo_data_load(*, nurse: User, mother: User, volunteer: User) -> dict[str, i
             peers.peer_request_create(by=user, data=data, consent_nurses_read=True, consent_share_details=True)
         )
     # Amy is introduced to Beth; Kerry's request waits for Fiona's answer; the rest wait for a proposal.
-    intro = peers.introduction_propose(by=nurse, request_id=requests[0].pk, volunteer_id=profiles[0].pk)
-    peers.introduction_accept(by=volunteer, introduction_id=intro.pk)
-    peers.introduction_propose(by=nurse, request_id=requests[1].pk, volunteer_id=profiles[1].pk)
+    intro = peers.introduction_propose(by=nurse, peer_request=requests[0], volunteer=profiles[0])
+    peers.introduction_accept(by=volunteer, introduction=intro)
+    peers.introduction_propose(by=nurse, peer_request=requests[1], volunteer=profiles[1])
 
     enquiries = _enquiries(nurse)
     return {

@@ -211,7 +211,7 @@ class QueueFilterForm(forms.Form):
 
 class NurseChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.email
+        return obj.display_name
 
 
 class AssignForm(forms.Form):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from portal.personal_data import name_matches, register, user_addresses
 
-from .models import Enquiry, EnquiryEvent, Outcome, Status
+from .models import Enquiry, EnquiryEvent
 
 CONVERSATION_KINDS = (EnquiryEvent.Kind.MESSAGE_IN, EnquiryEvent.Kind.MESSAGE_OUT)
 
@@ -92,23 +92,15 @@ def _file_base64(attachment) -> str:
 
 
 def helpline_erase(user) -> None:
-    """Anonymise her enquiries now, as retention would later; open ones are closed first so the counts stay.
+    """Anonymise her enquiries now, as retention would later (services.enquiry_erase).
 
     Runs inside the portal's erasure transaction.
     """
-    from .services import _anonymise, _topic_links_write
+    from .services import enquiry_erase
 
     now = timezone.now()
-    for enquiry in _hers(user).select_for_update():
-        closing = enquiry.status != Status.CLOSED
-        if closing:
-            enquiry.status, enquiry.outcome, enquiry.closed_at = Status.CLOSED, Outcome.NO_FURTHER_ACTION, now
-        enquiry.next_callback_at = None
-        enquiry.save(update_fields=["status", "outcome", "closed_at", "next_callback_at"])
-        if closing:
-            _topic_links_write(enquiry)
-        enquiry.callbacks.filter(done_at__isnull=True).update(done_at=now)
-        _anonymise(enquiry, now=now)
+    for enquiry in _hers(user):
+        enquiry_erase(enquiry=enquiry, now=now)
 
 
 def helpline_names(words: set[str]) -> bool:

@@ -3,6 +3,18 @@
 Each runs in one transaction: lock the enquiry, check its state, change it,
 write the timeline event, queue any email through the outbox. Views, tasks and
 the admin call these; nothing else writes enquiries.
+
+Timeline or audit log? The timeline (`_record`, EnquiryEvent) is the working
+history nurses read: everything done to an enquiry, in words, anonymised with it.
+The audit log (portal.audit) is the accountability record of who saw or changed
+her personal data: ids and action codes only, kept after the words are gone.
+- Reading her data is audited by the views, and never goes on the timeline.
+- Both, through `_record_and_audit`, when someone other than her adds, corrects
+  or erases her personal details (a nurse logging or correcting an enquiry, an
+  email matched to it whose sender is not proven to be her, anonymisation), or
+  when a nurse overrides its urgency.
+- Everything else (status, assignment, notes, callbacks, replies, her own
+  messages, referral) goes on the timeline alone, which names who did it.
 """
 
 import logging
@@ -88,14 +100,22 @@ def _lock(enquiry: Enquiry) -> Enquiry:
 
 
 def _record(
-    enquiry: Enquiry, *, by, kind: str, text: str = "", from_status: str = "", to_status: str = "", **extra
+    enquiry: Enquiry,
+    *,
+    by,
+    kind: str,
+    text: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    at: datetime | None = None,
+    **extra,
 ) -> EnquiryEvent:
     """Append one timeline event.
 
     The first thing a nurse does to a new enquiry is its first response, and
     whatever she does after an email from her has arrived deals with "reply received".
     """
-    now = timezone.now()
+    now = at or timezone.now()
     event = EnquiryEvent.objects.create(
         enquiry=enquiry, actor=by, kind=kind, text=text, from_status=from_status, to_status=to_status, at=now, **extra
     )
@@ -115,6 +135,18 @@ def _record(
     if fields:
         enquiry.save(update_fields=fields)
     return event
+
+
+def _record_and_audit(
+    enquiry: Enquiry, *, by: User | None, kind: str, action: str, audit: dict | None = None, **event
+) -> EnquiryEvent:
+    """The timeline event and the audit entry for one change, for the changes that need both (module docstring).
+
+    `audit` is the entry's detail: ids, codes and counts only, never her words.
+    """
+    recorded = _record(enquiry, by=by, kind=kind, **event)
+    audit_record(action=action, actor=by, target=enquiry, **(audit or {}))
+    return recorded
 
 
 def _refresh_next_callback(enquiry: Enquiry) -> None:
@@ -181,8 +213,7 @@ def enquiry_log(
             first_response_at=now if channel == Channel.PHONE else None,
             assigned_to=by,
         )
-        _record(enquiry, by=by, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW)
-        audit_record(action="enquiry.logged", actor=by, target=enquiry)
+        _record_and_audit(enquiry, by=by, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW, action="enquiry.logged")
     return enquiry
 
 
@@ -296,7 +327,7 @@ def _alert_raise(enquiry: Enquiry, *, level: int) -> SafetyAlert:
     for user in recipients:
         _alert_email(to=user, alert=alert, escalated=everyone)
     who = "Nobody is on duty, so every nurse and admin" if everyone else "The nurses on duty"
-    names = ", ".join(_staff_name(u) for u in recipients) or "nobody: no nurse has an email address"
+    names = ", ".join(u.display_name for u in recipients) or "nobody: no nurse has an email address"
     _record(
         enquiry, by=None, kind=EnquiryEvent.Kind.ALERT, text=f"{who} emailed ({alert.get_level_display()}): {names}"
     )
@@ -355,18 +386,13 @@ def enquiry_urgency_change(*, enquiry: Enquiry, by: User, urgency: int, reason: 
         old = enquiry.get_urgency_display()
         enquiry.urgency = urgency
         enquiry.save(update_fields=["urgency"])
-        _record(
+        _record_and_audit(
             enquiry,
             by=by,
             kind=EnquiryEvent.Kind.URGENCY,
             text=f"{old} \u2192 {enquiry.get_urgency_display()}: {reason}",
-        )
-        audit_record(
             action="enquiry.urgency_changed",
-            actor=by,
-            target=enquiry,
-            from_urgency=old,
-            to_urgency=enquiry.get_urgency_display(),
+            audit={"from_urgency": old, "to_urgency": enquiry.get_urgency_display()},
         )
     return enquiry
 
@@ -458,13 +484,7 @@ def enquiry_update(*, enquiry: Enquiry, by: User, **fields) -> EnquiryCorrection
     unknown = set(fields) - set(CORRECTABLE_FIELDS)
     if unknown:
         raise TypeError(f"enquiry_update() cannot change {', '.join(sorted(unknown))}")
-    new_topics = fields.pop("topics", None)
-    if new_topics is not None:
-        new_topics = list(dict.fromkeys(new_topics))
-        if not new_topics:
-            raise ValidationError({"topics": TOPICS_REQUIRED})
-        if any(t not in Topic.values for t in new_topics):
-            raise ValidationError({"topics": "Choose topics from the list."})
+    new_topics = _topics_checked(fields.pop("topics", None))
     with transaction.atomic():
         enquiry = _lock(enquiry)
         _guard_changeable(enquiry, allow_closed=True)
@@ -480,38 +500,71 @@ def enquiry_update(*, enquiry: Enquiry, by: User, **fields) -> EnquiryCorrection
         for name in changed - {"topics"}:
             setattr(enquiry, name, fields[name])
         topics = new_topics if "topics" in changed else sorted(old_topics)
-
         found = triage(enquiry.summary, topics)
         added_reasons = [r for r in found.reasons if r not in old_reasons]
         became_urgent = bool(added_reasons) and found.level < enquiry.urgency
-        if added_reasons:
-            enquiry.red_flag = True
-            enquiry.triage_reasons = list(dict.fromkeys([*enquiry.triage_reasons, *added_reasons]))
-            enquiry.urgency = min(enquiry.urgency, found.level)
+        _red_flags_add(enquiry, found=found, reasons=added_reasons)
         enquiry.full_clean(exclude=["reference"])
         enquiry.save(update_fields=sorted((changed - {"topics"}) | {"red_flag", "urgency", "triage_reasons"}))
-
         if "topics" in changed:
             _topic_links_write(enquiry, topics=topics, had=old_topics)
-
-        cancelled, to_whom = 0, "her"
-        if old_email and old_email.casefold() != enquiry.email.casefold():
-            cancelled = email_cancel_about(about=enquiry, to=old_email, reason=CANCELLED_EMAIL_CORRECTED)
-            to_whom = "her old address"
-        elif could_email and not enquiry.can_email:
-            cancelled = email_cancel_about(about=enquiry, to=old_email, reason=CANCELLED_NO_LONGER_EMAILABLE)
+        cancelled, to_whom = _emails_cancel_after_correction(enquiry, old_email=old_email, could_email=could_email)
 
         names = tuple(name for name in CORRECTABLE_FIELDS if name in changed)
-        lines = ["Corrected: " + ", ".join(CORRECTABLE_FIELDS[name] for name in names) + "."]
-        if cancelled:
-            lines.append(f"{cancelled} unsent email{'s' if cancelled != 1 else ''} to {to_whom} cancelled.")
-        if added_reasons:
-            lines.append(f"Safety triage: {found.label}.\n" + "\n".join(added_reasons))
-        _record(enquiry, by=by, kind=EnquiryEvent.Kind.DETAILS_CORRECTED, text="\n".join(lines))
-        audit_record(
-            action="enquiry.details_corrected", actor=by, target=enquiry, fields=list(names), emails_cancelled=cancelled
+        text = _correction_text(names, cancelled=cancelled, to_whom=to_whom, found=found, added_reasons=added_reasons)
+        _record_and_audit(
+            enquiry,
+            by=by,
+            kind=EnquiryEvent.Kind.DETAILS_CORRECTED,
+            text=text,
+            action="enquiry.details_corrected",
+            audit={"fields": list(names), "emails_cancelled": cancelled},
         )
     return EnquiryCorrection(enquiry, names, cancelled, became_urgent)
+
+
+def _topics_checked(topics: list[str] | None) -> list[str] | None:
+    """The corrected topics without repeats, or None when the correction leaves them alone."""
+    if topics is None:
+        return None
+    topics = list(dict.fromkeys(topics))
+    if not topics:
+        raise ValidationError({"topics": TOPICS_REQUIRED})
+    if any(t not in Topic.values for t in topics):
+        raise ValidationError({"topics": "Choose topics from the list."})
+    return topics
+
+
+def _red_flags_add(enquiry: Enquiry, *, found: Triage, reasons: list[str]) -> None:
+    """Red flags a correction adds raise the urgency as on the web form; nothing here lowers it or clears one."""
+    if reasons:
+        enquiry.red_flag = True
+        enquiry.triage_reasons = list(dict.fromkeys([*enquiry.triage_reasons, *reasons]))
+        enquiry.urgency = min(enquiry.urgency, found.level)
+
+
+def _emails_cancel_after_correction(enquiry: Enquiry, *, old_email: str, could_email: bool) -> tuple[int, str]:
+    """Cancel unsent emails to an address she no longer has, or all of them once she may not be emailed.
+
+    Returns how many were cancelled and to whom, as the timeline says it.
+    """
+    if old_email and old_email.casefold() != enquiry.email.casefold():
+        return email_cancel_about(about=enquiry, to=old_email, reason=CANCELLED_EMAIL_CORRECTED), "her old address"
+    if could_email and not enquiry.can_email:
+        return email_cancel_about(about=enquiry, to=old_email, reason=CANCELLED_NO_LONGER_EMAILABLE), "her"
+    return 0, "her"
+
+
+def _correction_text(
+    names: tuple[str, ...], *, cancelled: int, to_whom: str, found: Triage, added_reasons: list[str]
+) -> str:
+    """The timeline entry: which fields changed (never their values), emails cancelled, red flags added."""
+    lines = ["Corrected: " + ", ".join(CORRECTABLE_FIELDS[name] for name in names) + "."]
+    if cancelled:
+        lines.append(f"{cancelled} unsent email{'s' if cancelled != 1 else ''} to {to_whom} cancelled.")
+    if added_reasons:
+        lines.append(f"Safety triage: {found.label}.\n" + "\n".join(added_reasons))
+    return "\n".join(lines)
 
 
 def enquiry_transition(*, enquiry: Enquiry, by: User, action: str, outcome: str = "") -> Enquiry:
@@ -560,13 +613,9 @@ def enquiry_assign(*, enquiry: Enquiry, by: User, to: User | None) -> Enquiry:
         enquiry.save(update_fields=["assigned_to"])
         if to is not None:
             _alerts_handled(enquiry, by=by)
-        text = f"Assigned to {_staff_name(to)}" if to else "Unassigned"
+        text = f"Assigned to {to.display_name}" if to else "Unassigned"
         _record(enquiry, by=by, kind=EnquiryEvent.Kind.ASSIGNED, text=text)
     return enquiry
-
-
-def _staff_name(user: User) -> str:
-    return user.get_full_name() or user.email
 
 
 def enquiry_note_add(*, enquiry: Enquiry, by: User, text: str) -> EnquiryEvent:
@@ -600,7 +649,7 @@ def callback_schedule(*, enquiry: Enquiry, by: User, due_at: datetime, assigned_
             enquiry,
             by=by,
             kind=EnquiryEvent.Kind.CALLBACK_SCHEDULED,
-            text=f"For {local:%a %d %b %Y %H:%M} by {_staff_name(assigned_to)}" + (f": {note}" if note else ""),
+            text=f"For {local:%a %d %b %Y %H:%M} by {assigned_to.display_name}" + (f": {note}" if note else ""),
         )
         if enquiry.status in TRANSITIONS_BY_ACTION["await_callback"].sources:
             old = enquiry.status
@@ -773,7 +822,17 @@ def enquiry_message_receive(
         shown = text or NO_TEXT
         if raised:
             shown += "\n\n" + _triage_text(found)
-        event = _record(enquiry, by=by, kind=EnquiryEvent.Kind.MESSAGE_IN, text=shown, inbound=inbound)
+        if inbound is None:
+            event = _record(enquiry, by=by, kind=EnquiryEvent.Kind.MESSAGE_IN, text=shown)
+        else:
+            event = _record_and_audit(
+                enquiry,
+                by=by,
+                kind=EnquiryEvent.Kind.MESSAGE_IN,
+                text=shown,
+                inbound=inbound,
+                action="enquiry.email_received",
+            )
         if raised and found.is_alarm:
             _alert_raise(enquiry, level=found.level)
         if enquiry.assigned_to is not None and enquiry.assigned_to.is_active:
@@ -869,6 +928,29 @@ def enquiries_anonymise_due(*, now: datetime | None = None) -> int:
     return done
 
 
+def enquiry_erase(*, enquiry: Enquiry, now: datetime | None = None) -> None:
+    """Her erasure request, for one of her enquiries: anonymised now, as retention would later.
+
+    An open enquiry is closed first ("no further action") and its callbacks ended, so the
+    counts stay. Called for each of her enquiries by the account erasure (helpline.personal_data),
+    inside its transaction; that erasure's own audit entry names who asked.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        enquiry = _lock(enquiry)
+        if enquiry.anonymised_at:
+            return
+        closing = enquiry.status != Status.CLOSED
+        if closing:
+            enquiry.status, enquiry.outcome, enquiry.closed_at = Status.CLOSED, Outcome.NO_FURTHER_ACTION, now
+        enquiry.next_callback_at = None
+        enquiry.save(update_fields=["status", "outcome", "closed_at", "next_callback_at"])
+        if closing:
+            _topic_links_write(enquiry)
+        enquiry.callbacks.filter(done_at__isnull=True).update(done_at=now)
+        _anonymise(enquiry, now=now)
+
+
 def _anonymise(enquiry: Enquiry, *, now: datetime) -> None:
     enquiry.name = enquiry.email = enquiry.phone = enquiry.preferred_times = ""
     enquiry.summary = "[anonymised]"
@@ -886,8 +968,7 @@ def _anonymise(enquiry: Enquiry, *, now: datetime) -> None:
     emails_about(enquiry).update(to="", body_text="", body_html="")
     ReplyDraft.objects.filter(enquiry=enquiry).delete()
     inbound_erase_about(about=enquiry)
-    EnquiryEvent.objects.create(enquiry=enquiry, kind=EnquiryEvent.Kind.ANONYMISED, at=now)
-    audit_record(action="enquiry.anonymised", target=enquiry)
+    _record_and_audit(enquiry, by=None, kind=EnquiryEvent.Kind.ANONYMISED, at=now, action="enquiry.anonymised")
 
 
 def follow_up_template_save(*, form, by: User) -> FollowUpTemplate:
@@ -949,7 +1030,14 @@ def enquiry_email_receive(email: InboundEmail) -> Enquiry:
         email=email.from_address,
         channel=Channel.EMAIL,
     )
-    _record(enquiry, by=None, kind=EnquiryEvent.Kind.MESSAGE_IN, text=email.new_text, inbound=email)
+    _record_and_audit(
+        enquiry,
+        by=None,
+        kind=EnquiryEvent.Kind.MESSAGE_IN,
+        text=email.new_text,
+        inbound=email,
+        action="enquiry.email_received",
+    )
     return enquiry
 
 
@@ -958,4 +1046,3 @@ def _reply_take(enquiry: Enquiry, email: InboundEmail) -> None:
     if not enquiry.email or enquiry.email.casefold() != email.from_address.casefold():
         email.sender_warning = SENDER_WARNING.format(address=email.from_address)[:300]
     enquiry_message_receive(enquiry=enquiry, text=email.new_text, inbound=email)
-    audit_record(action="enquiry.email_received", target=enquiry)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.access import role_required
 from portal.audit import audit_record
 from portal.client_address import client_ip
+from portal.forms import add_service_error, attempt, error_text
 from portal.roles import Role, has_role, is_admin
 
 from . import queue_search, ratelimit, replies, selectors, services
@@ -67,16 +68,6 @@ def get_enquiry_for_user(request, pk: int) -> Enquiry:
     if not (has_role(request.user, Role.NURSE) or is_admin(request.user)):
         raise Http404
     return get_object_or_404(Enquiry.objects.select_related("assigned_to", "created_by"), pk=pk)
-
-
-def _attempt(form, service, **kwargs) -> bool:
-    """Call a service; on a rule it refuses, put its message on the form and report failure."""
-    try:
-        service(**kwargs)
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return False
-    return True
 
 
 # ---------------------------------------------------------------- public
@@ -276,7 +267,7 @@ def enquiry_edit(request, pk: int):
         try:
             correction = services.enquiry_update(enquiry=enquiry, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             return _done(request, enquiry, _correction_message(correction))
     # The form shows everything the enquiry page does, so opening it is a view like any other.
@@ -311,7 +302,7 @@ def _done(request, enquiry: Enquiry, message: str):
 def enquiry_claim(request, pk: int):
     enquiry = get_enquiry_for_user(request, pk)
     form = AssignForm()
-    if _attempt(form, services.enquiry_assign, enquiry=enquiry, by=request.user, to=request.user):
+    if attempt(form, services.enquiry_assign, enquiry=enquiry, by=request.user, to=request.user):
         return _done(request, enquiry, "You are now looking after this enquiry.")
     return _detail_page(request, enquiry, assign_form=form, status=400)
 
@@ -321,7 +312,7 @@ def enquiry_claim(request, pk: int):
 def enquiry_assign(request, pk: int):
     enquiry = get_enquiry_for_user(request, pk)
     form = AssignForm(request.POST)
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form, services.enquiry_assign, enquiry=enquiry, by=request.user, to=form.cleaned_data["assignee"]
     ):
         return _done(request, enquiry, "Assignment saved.")
@@ -333,7 +324,7 @@ def enquiry_assign(request, pk: int):
 def enquiry_transition(request, pk: int):
     enquiry = get_enquiry_for_user(request, pk)
     form = TransitionForm(request.POST)
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         services.enquiry_transition,
         enquiry=enquiry,
@@ -351,7 +342,7 @@ def enquiry_transition(request, pk: int):
 def enquiry_urgency(request, pk: int):
     enquiry = get_enquiry_for_user(request, pk)
     form = UrgencyForm(request.POST)
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form, services.enquiry_urgency_change, enquiry=enquiry, by=request.user, **form.cleaned_data
     ):
         enquiry.refresh_from_db()
@@ -364,7 +355,7 @@ def enquiry_urgency(request, pk: int):
 def enquiry_note(request, pk: int):
     enquiry = get_enquiry_for_user(request, pk)
     form = NoteForm(request.POST)
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form, services.enquiry_note_add, enquiry=enquiry, by=request.user, text=form.cleaned_data["text"]
     ):
         return _done(request, enquiry, "Note added.")
@@ -376,7 +367,7 @@ def enquiry_note(request, pk: int):
 def callback_schedule(request, pk: int):
     enquiry = get_enquiry_for_user(request, pk)
     form = CallbackForm(request.POST, user=request.user)
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form, services.callback_schedule, enquiry=enquiry, by=request.user, **form.cleaned_data
     ):
         return _done(request, enquiry, "Callback scheduled. The nurse will get a reminder when it is due.")
@@ -389,7 +380,7 @@ def callback_done(request, pk: int, callback_pk: int):
     enquiry = get_enquiry_for_user(request, pk)
     callback = get_object_or_404(Callback, pk=callback_pk, enquiry=enquiry)
     form = CallbackDoneForm(request.POST)
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form, services.callback_complete, callback=callback, by=request.user, note=form.cleaned_data["note"]
     ):
         return _done(request, enquiry, "Callback recorded.")
@@ -421,12 +412,12 @@ def reply(request, pk: int):
             return _detail_page(request, enquiry, reply_form=form, status=400)
         typed = form.draft_fields()
         start = replies.starting_point(template, enquiry=enquiry, nurse=request.user, typed=typed)
-        if not _attempt(
+        if not attempt(
             form, services.reply_draft_save, enquiry=enquiry, by=request.user, **start, send_after=typed["send_after"]
         ):
             return _detail_page(request, enquiry, reply_form=form, status=400)
         return _reply_done(request, enquiry, REPLY_STARTED.format(name=template.name))
-    if not _attempt(form, services.reply_draft_save, enquiry=enquiry, by=request.user, **form.draft_fields()):
+    if not attempt(form, services.reply_draft_save, enquiry=enquiry, by=request.user, **form.draft_fields()):
         return _detail_page(request, enquiry, reply_form=form, status=400)
     if action == "save":
         return _reply_done(request, enquiry, "Draft saved.")
@@ -435,7 +426,7 @@ def reply(request, pk: int):
     if (
         action == "send"
         and valid
-        and _attempt(
+        and attempt(
             form, services.enquiry_reply_send, enquiry=enquiry, by=request.user, **_reply_fields(form.cleaned_data)
         )
     ):
@@ -534,7 +525,7 @@ def reply_send_draft(request, pk: int):
             send_after=draft.send_after,
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect(enquiry.get_absolute_url() + "#reply")
     return _done(request, enquiry, _sent_message(enquiry, draft.send_after))
 
@@ -544,7 +535,7 @@ def reply_send_draft(request, pk: int):
 def refer(request, pk: int):
     enquiry = get_enquiry_for_user(request, pk)
     form = ReferForm(request.POST)
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         services.enquiry_refer_to_peer_support,
         enquiry=enquiry,
@@ -582,7 +573,7 @@ def my_enquiry(request, pk: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(
+        and attempt(
             form, services.enquiry_message_receive, enquiry=enquiry, by=request.user, text=form.cleaned_data["text"]
         )
     ):
@@ -609,7 +600,7 @@ def rota(request):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _attempt(form, services.duty_shift_add, by=request.user, **form.cleaned_data)
+        and attempt(form, services.duty_shift_add, by=request.user, **form.cleaned_data)
     ):
         messages.success(request, "Shift added to the rota.")
         return redirect("helpline:rota")

@@ -79,10 +79,6 @@ class ClinicallyReviewed(models.Model):
         return self.published_at is not None
 
     @property
-    def has_pending_change(self) -> bool:
-        return self.status != ReviewStatus.PUBLISHED
-
-    @property
     def reviewed_online(self) -> bool:
         return self.last_reviewed is not None
 

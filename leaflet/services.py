@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from portal.audit import audit_record
+from portal.models import User
 from portal.outbox import email_queue
 from portal.personal_data import holds_a_name
 from portal.roles import Role
@@ -45,7 +46,7 @@ def _locked(item):
 def section_save_draft(
     *,
     section: Section,
-    by,
+    by: User,
     title: str,
     summary: str,
     body: str,
@@ -70,7 +71,7 @@ def section_save_draft(
     return section
 
 
-def section_submit(*, section: Section, by) -> Section:
+def section_submit(*, section: Section, by: User) -> Section:
     """Send the working copy to the nurses for clinical review."""
     with transaction.atomic():
         section = _locked(section)
@@ -79,7 +80,7 @@ def section_submit(*, section: Section, by) -> Section:
     return section
 
 
-def section_withdraw(*, section: Section, by) -> Section:
+def section_withdraw(*, section: Section, by: User) -> Section:
     """Take a change back out of review so it can be edited again."""
     with transaction.atomic():
         section = _locked(section)
@@ -88,7 +89,7 @@ def section_withdraw(*, section: Section, by) -> Section:
     return section
 
 
-def section_return(*, section: Section, by, note: str) -> Section:
+def section_return(*, section: Section, by: User, note: str) -> Section:
     """A nurse sends a change back to the editors with a note, without publishing it."""
     with transaction.atomic():
         section = _locked(section)
@@ -97,7 +98,7 @@ def section_return(*, section: Section, by, note: str) -> Section:
     return section
 
 
-def section_approve(*, section: Section, by) -> Section:
+def section_approve(*, section: Section, by: User) -> Section:
     """A nurse who did not write the change approves it: the working copy goes live.
 
     The reviewer is recorded with the time, the page is marked reviewed today,
@@ -117,7 +118,7 @@ def content_refreshed() -> None:
     search.rebuild()
 
 
-def section_revert(*, section: Section, by, history_id: int) -> Section:
+def section_revert(*, section: Section, by: User, history_id: int) -> Section:
     """Put the text of an earlier revision back into the working copy.
 
     Like any other change it must then be submitted and approved by a nurse
@@ -131,7 +132,7 @@ def section_revert(*, section: Section, by, history_id: int) -> Section:
 
 
 def clinical_item_save_draft(
-    *, item: ClinicallyReviewed, by, next_review_due: datetime.date | None, **text: str
+    *, item: ClinicallyReviewed, by: User, next_review_due: datetime.date | None, **text: str
 ) -> ClinicallyReviewed:
     """Save a change to a clinical item's working copy (`text` maps its CLINICAL_FIELDS to new
     words; an exercise's steps are a list). What the public sees does not change."""
@@ -152,7 +153,7 @@ def _action(item: ClinicallyReviewed, step: str) -> str:
 
 
 def clinical_item_step(
-    *, item: ClinicallyReviewed, by, step: str, note: str = "", history_id: int | None = None
+    *, item: ClinicallyReviewed, by: User, step: str, note: str = "", history_id: int | None = None
 ) -> ClinicallyReviewed:
     """Move a clinical item along the review workflow: "submit", "withdraw",
     "return" (with a note), "approve", or "revert" (to the revision `history_id`)."""
@@ -191,7 +192,7 @@ def section_questions_rebuild(*, section: Section) -> None:
 
 
 # ---------------------------------------------------------------- organisations' contact details
-def organisation_mark_checked(*, organisation: Organisation, by) -> Organisation:
+def organisation_mark_checked(*, organisation: Organisation, by: User) -> Organisation:
     """A nurse confirms the contact details shown still work: from now on they are links."""
     if not access.signs_off(by):
         raise ValidationError(ERROR_NOT_NURSE)
@@ -207,7 +208,7 @@ def organisation_mark_checked(*, organisation: Organisation, by) -> Organisation
     return organisation
 
 
-def organisation_propose(*, organisation: Organisation, by, name: str, phone: str, website: str, email: str):
+def organisation_propose(*, organisation: Organisation, by: User, name: str, phone: str, website: str, email: str):
     """Propose new contact details. The public page does not change until another nurse approves them."""
     with transaction.atomic():
         organisation = _locked(organisation)
@@ -228,7 +229,7 @@ def organisation_propose(*, organisation: Organisation, by, name: str, phone: st
     return organisation
 
 
-def organisation_approve(*, organisation: Organisation, by) -> Organisation:
+def organisation_approve(*, organisation: Organisation, by: User) -> Organisation:
     """A nurse who did not propose them approves new contact details: they go live, checked today."""
     if not access.signs_off(by):
         raise ValidationError(ERROR_NOT_NURSE)
@@ -251,7 +252,7 @@ def organisation_approve(*, organisation: Organisation, by) -> Organisation:
     return organisation
 
 
-def organisation_reject(*, organisation: Organisation, by) -> Organisation:
+def organisation_reject(*, organisation: Organisation, by: User) -> Organisation:
     """A nurse turns proposed details down (or the proposer withdraws them); the live details stay."""
     with transaction.atomic():
         organisation = _locked(organisation)
@@ -340,7 +341,7 @@ def review_reminders_send(*, today: datetime.date | None = None) -> ReminderRepo
 
 
 # ---------------------------------------------------------------- search: synonyms and best bets
-def _search_setting_save(setting, *, by, action: str):
+def _search_setting_save(setting, *, by: User, action: str):
     """Validate and save a synonym or best bet, on its revision history, and let search use it at once."""
     setting.full_clean()
     setting._history_user = by
@@ -350,7 +351,7 @@ def _search_setting_save(setting, *, by, action: str):
     return setting
 
 
-def _search_setting_delete(setting, *, by, action: str) -> None:
+def _search_setting_delete(setting, *, by: User, action: str) -> None:
     with transaction.atomic():
         setting = type(setting).objects.select_for_update().filter(pk=setting.pk).first()
         if setting is None:  # removed a moment ago by someone else
@@ -361,7 +362,7 @@ def _search_setting_delete(setting, *, by, action: str) -> None:
         search.rebuild()
 
 
-def synonym_save(*, synonym: Synonym | None, term: str, means: str, by) -> Synonym:
+def synonym_save(*, synonym: Synonym | None, term: str, means: str, by: User) -> Synonym:
     """Add a synonym (`synonym=None`) or change one."""
     with transaction.atomic():
         synonym = Synonym() if synonym is None else Synonym.objects.select_for_update().get(pk=synonym.pk)
@@ -369,11 +370,11 @@ def synonym_save(*, synonym: Synonym | None, term: str, means: str, by) -> Synon
         return _search_setting_save(synonym, by=by, action="leaflet.synonym_saved")
 
 
-def synonym_delete(*, synonym: Synonym, by) -> None:
+def synonym_delete(*, synonym: Synonym, by: User) -> None:
     _search_setting_delete(synonym, by=by, action="leaflet.synonym_deleted")
 
 
-def best_bet_save(*, query: str, section: Section, by) -> BestBet:
+def best_bet_save(*, query: str, section: Section, by: User) -> BestBet:
     """Pin a section to a query (replacing any earlier pin for it): it comes first for that search."""
     with transaction.atomic():
         best_bet = BestBet.objects.select_for_update().filter(query=query).first() or BestBet(query=query)
@@ -381,7 +382,7 @@ def best_bet_save(*, query: str, section: Section, by) -> BestBet:
         return _search_setting_save(best_bet, by=by, action="leaflet.best_bet_saved")
 
 
-def best_bet_delete(*, best_bet: BestBet, by) -> None:
+def best_bet_delete(*, best_bet: BestBet, by: User) -> None:
     _search_setting_delete(best_bet, by=by, action="leaflet.best_bet_deleted")
 
 

@@ -10,10 +10,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.access import role_required
 from portal.audit import audit_record
+from portal.forms import attempt, error_text
 from portal.roles import Role
 
 from . import access, outdated, rendering, search, selectors, services
@@ -53,6 +54,7 @@ def _programme():
     return programme, groups
 
 
+@require_GET
 @public_page
 def home(request):
     sections = selectors.published_sections()
@@ -64,6 +66,7 @@ def home(request):
     )
 
 
+@require_GET
 @public_page
 def contents(request):
     sections = selectors.published_sections().prefetch_related(
@@ -72,6 +75,7 @@ def contents(request):
     return render(request, "leaflet/contents.html", {"sections": sections, "review": selectors.review_dates_summary()})
 
 
+@require_GET
 @public_page
 def section_detail(request, slug):
     section = get_object_or_404(selectors.published_sections().select_related("approved_by"), slug=slug)
@@ -91,6 +95,7 @@ def section_detail(request, slug):
     return render(request, "leaflet/section.html", context)
 
 
+@require_GET
 @public_page
 def exercise_programme(request):
     section = get_object_or_404(selectors.published_sections().select_related("approved_by"), slug=EXERCISES_SLUG)
@@ -100,6 +105,7 @@ def exercise_programme(request):
     )
 
 
+@require_GET
 @public_page
 def case_studies(request):
     stories = CaseStudy.objects.filter(published_at__isnull=False).prefetch_related(
@@ -115,10 +121,12 @@ def case_studies(request):
     )
 
 
+@require_GET
 def contacts(request):
     return redirect("leaflet:section", slug=CONTACTS_SLUG, permanent=True)
 
 
+@require_GET
 @public_page
 def print_leaflet(request):
     programme, groups = _programme()
@@ -180,10 +188,7 @@ def search_go(request, search_id):
 editor_view = role_required(Role.EDITOR, Role.NURSE)
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
+@require_GET
 @editor_view
 def editor_dashboard(request):
     sections = Section.objects.select_related("draft_author", "approved_by").order_by("order")
@@ -223,6 +228,7 @@ def editor_dashboard(request):
     )
 
 
+@require_GET
 @editor_view
 def section_review(request, pk):
     """The working copy beside the live page: preview, changes, and the actions allowed now."""
@@ -241,6 +247,7 @@ def section_review(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @editor_view
 def section_edit(request, pk):
     section, _ = access.get_item_for_user(request, Section, pk, to=access.EDIT)
@@ -249,18 +256,9 @@ def section_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview_html = rendering.render(form.cleaned_data["body"])
-        else:
-            try:
-                services.section_save_draft(section=section, by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errors in exc.message_dict.items():
-                        form.add_error(field, errors)
-                else:
-                    form.add_error(None, exc)
-            else:
-                messages.success(request, "Draft saved. The public page has not changed.")
-                return redirect("leaflet:section-review", pk=section.pk)
+        elif attempt(form, services.section_save_draft, section=section, by=request.user, **form.cleaned_data):
+            messages.success(request, "Draft saved. The public page has not changed.")
+            return redirect("leaflet:section-review", pk=section.pk)
     return render(request, "leaflet/editor/edit.html", {"section": section, "form": form, "preview_html": preview_html})
 
 
@@ -269,7 +267,7 @@ def _transition(request, pk, step: str, service, success: str, **kwargs):
     try:
         service(section=section, by=request.user, **kwargs)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, success)
     return redirect("leaflet:section-review", pk=section.pk)
@@ -318,6 +316,7 @@ def _with_return_note(request, back_to: str, pk, send_back):
     return send_back(form.cleaned_data["note"])
 
 
+@require_GET
 @editor_view
 def section_history(request, pk):
     section, actions = access.get_item_for_user(request, Section, pk)
@@ -394,6 +393,7 @@ def _url_names(kind: str) -> dict[str, str]:
     return {"review": f"leaflet:{kind}", **{step: f"leaflet:{kind}-{step}" for step in STEPS}}
 
 
+@require_GET
 @editor_view
 def clinical_item_review(request, kind, pk):
     item, actions, _ = _clinical_item(request, kind, pk)
@@ -420,18 +420,18 @@ def clinical_item_review(request, kind, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @editor_view
 def clinical_item_edit(request, kind, pk):
     item, _, form_class = _clinical_item(request, kind, pk, to=access.EDIT)
     form = form_class.for_item(item, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.clinical_item_save_draft(item=item, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Draft saved. What the public sees has not changed.")
-            return redirect(f"leaflet:{kind}", pk=item.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(form, services.clinical_item_save_draft, item=item, by=request.user, **form.cleaned_data)
+    ):
+        messages.success(request, "Draft saved. What the public sees has not changed.")
+        return redirect(f"leaflet:{kind}", pk=item.pk)
     return render(
         request, "leaflet/editor/clinical_item_edit.html", {"item": item, "form": form, "urls": _url_names(kind)}
     )
@@ -442,7 +442,7 @@ def _clinical_item_step(request, kind, pk, step: str, success: str, **kwargs):
     try:
         services.clinical_item_step(item=item, by=request.user, step=step, **kwargs)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, success)
     return redirect(f"leaflet:{kind}", pk=pk)
@@ -478,6 +478,7 @@ def clinical_item_return(request, kind, pk):
     )
 
 
+@require_GET
 @editor_view
 def clinical_item_history(request, kind, pk):
     item, actions, _ = _clinical_item(request, kind, pk)
@@ -508,6 +509,7 @@ def _diff(old: str, new: str) -> list[tuple[str, str]]:
     return lines
 
 
+@require_GET
 @editor_view
 def out_of_date(request):
     """Passages mentioning phone numbers, web addresses, benefits or medicines, worst review state first."""
@@ -526,6 +528,7 @@ def out_of_date(request):
 
 
 # ---------------------------------------------------------------- contact details
+@require_GET
 @editor_view
 def contacts_check(request):
     organisations = list(selectors.organisations().select_related("details_checked_by", "proposed_by"))
@@ -545,7 +548,7 @@ def _organisation_action(request, pk, step: str, service, success: str):
     try:
         service(organisation=organisation, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, success)
     return redirect(reverse("leaflet:contacts-check") + f"#{organisation.slug}")
@@ -577,18 +580,20 @@ def organisation_reject(request, pk):
     return _organisation_action(request, pk, access.REJECT, services.organisation_reject, "Proposed details rejected.")
 
 
+@require_http_methods(["GET", "POST"])
 @editor_view
 def organisation_propose(request, pk):
     organisation, _ = access.get_organisation_for_user(request, pk, to=access.PROPOSE)
     form = OrganisationDetailsForm.for_organisation(organisation, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_propose(organisation=organisation, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "New details proposed. Another nurse must approve them before they are shown.")
-            return redirect(reverse("leaflet:contacts-check") + f"#{organisation.slug}")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form, services.organisation_propose, organisation=organisation, by=request.user, **form.cleaned_data
+        )
+    ):
+        messages.success(request, "New details proposed. Another nurse must approve them before they are shown.")
+        return redirect(reverse("leaflet:contacts-check") + f"#{organisation.slug}")
     return render(request, "leaflet/editor/organisation_propose.html", {"organisation": organisation, "form": form})
 
 
@@ -596,6 +601,7 @@ def organisation_propose(request, pk):
 SEARCH_REPORT_DAYS = 90
 
 
+@require_GET
 @editor_view
 def search_report(request):
     """What people searched for and could not find: counts only, for editors and nurses."""
@@ -614,19 +620,6 @@ def _recent_revisions(model):
     return model.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
 
 
-def _saved(request, form, save) -> bool:
-    """On a POST with a valid form, run the service; its validation errors become the form's."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save(**form.cleaned_data)
-    except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return False
-    return True
-
-
 def search_editor_view(view):
     """Synonyms and best bets: for those leaflet.access lets change what searches find."""
 
@@ -639,13 +632,18 @@ def search_editor_view(view):
     return editor_view(wrapper)
 
 
+@require_http_methods(["GET", "POST"])
 @search_editor_view
 def synonyms(request, pk=None):
     """Every synonym, their revision history, and a form to add one (or change one, with `pk`)."""
     synonym = get_object_or_404(Synonym, pk=pk) if pk else None
     initial = {"term": synonym.term, "means": synonym.means} if synonym else None
     form = SynonymForm(request.POST if request.method == "POST" else None, initial=initial)
-    if _saved(request, form, lambda **data: services.synonym_save(synonym=synonym, by=request.user, **data)):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(form, services.synonym_save, synonym=synonym, by=request.user, **form.cleaned_data)
+    ):
         messages.success(request, f"Searches for ‘{form.cleaned_data['term']}’ now also look for its meaning.")
         return redirect("leaflet:synonyms")
     return render(
@@ -665,11 +663,16 @@ def synonym_delete(request, pk):
     return redirect("leaflet:synonyms")
 
 
+@require_http_methods(["GET", "POST"])
 @search_editor_view
 def best_bets(request):
     """Pinned pages: a search for one of these queries shows its page first."""
     form = BestBetForm(request.POST if request.method == "POST" else None, sections=selectors.published_sections())
-    if _saved(request, form, lambda **data: services.best_bet_save(by=request.user, **data)):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(form, services.best_bet_save, by=request.user, **form.cleaned_data)
+    ):
         messages.success(request, f"A search for ‘{form.cleaned_data['query']}’ now shows that page first.")
         return redirect("leaflet:best-bets")
     return render(

@@ -19,7 +19,7 @@ class PeerRequestAdmin(admin.ModelAdmin):
 
 @admin.register(Introduction)
 class IntroductionAdmin(admin.ModelAdmin):
-    list_display = ("id", "request", "volunteer", "status", "proposed_at", "respond_by")
+    list_display = ("id", "peer_request", "volunteer", "status", "proposed_at", "respond_by")
     list_filter = ("status",)
     readonly_fields = ("token_hash",)
 

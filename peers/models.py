@@ -130,10 +130,6 @@ class VolunteerProfile(Experience):
     def places_left(self) -> int:
         return max(self.capacity - self.active_count, 0)
 
-    def is_paused(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return self.paused and (self.paused_until is None or self.paused_until > today)
-
 
 class PeerRequest(Experience):
     class Status(models.TextChoices):
@@ -199,7 +195,7 @@ class Introduction(models.Model):
 
     HOLDS_PLACE = (Status.PROPOSED, Status.ACCEPTED)
 
-    request = models.ForeignKey(PeerRequest, on_delete=models.CASCADE, related_name="introductions")
+    peer_request = models.ForeignKey(PeerRequest, on_delete=models.CASCADE, related_name="introductions")
     volunteer = models.ForeignKey(VolunteerProfile, on_delete=models.CASCADE, related_name="introductions")
     status = models.CharField(max_length=12, choices=Status, default=Status.PROPOSED)
     note = models.TextField(blank=True)
@@ -221,9 +217,9 @@ class Introduction(models.Model):
     class Meta:
         constraints = [
             # Once asked (and whatever she answered), the same volunteer is never asked again for this request.
-            models.UniqueConstraint(fields=["request", "volunteer"], name="peers_one_introduction_per_pair"),
+            models.UniqueConstraint(fields=["peer_request", "volunteer"], name="peers_one_introduction_per_pair"),
             models.UniqueConstraint(
-                fields=["request"],
+                fields=["peer_request"],
                 condition=Q(status__in=["proposed", "accepted"]),
                 name="peers_one_live_introduction_per_request",
             ),
@@ -271,7 +267,7 @@ class NurseTask(models.Model):
         VOLUNTEER_LEFT = "left", "The volunteer left peer support: choose another or talk to the mother"
 
     kind = models.CharField(max_length=16, choices=Kind)
-    request = models.ForeignKey(PeerRequest, on_delete=models.CASCADE, related_name="tasks")
+    peer_request = models.ForeignKey(PeerRequest, on_delete=models.CASCADE, related_name="tasks")
     introduction = models.ForeignKey(Introduction, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)

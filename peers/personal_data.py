@@ -1,4 +1,4 @@
-"""What peer support holds about a person: export, erasure and retention.
+"""What peer support holds about a person: export and erasure.
 
 One export and one erasure, whichever way she asks: her peer support page
 (`peers:my-data`) and the portal's account pages (registered with
@@ -6,23 +6,19 @@ One export and one erasure, whichever way she asks: her peer support page
 
 Erasure ends whatever is in progress through the same services a person would
 use (so the other woman and the nurses are told in the usual way), blanks the
-free text and contact details, and unlinks the rows from her account.
+free text and contact details, and unlinks the rows from her account; the
+writes are peer_request_erase and volunteer_erase in services.py, beside the
+retention run that blanks the same fields later (peers_anonymise_due).
 Categories (region, fracture kind, dates, statuses) stay, without a name, so
 the anonymous counts (and the wait estimate other mothers see) do not change.
 """
 
-from datetime import timedelta
 from functools import reduce
 from operator import or_
 
-from django.conf import settings
-from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from portal.audit import audit_record
 from portal.models import OutboundEmail
-from portal.outbox import email_cancel_about, emails_about
 from portal.personal_data import name_matches, user_addresses
 
 from . import services
@@ -135,31 +131,7 @@ def peers_export(user) -> dict:
     }
 
 
-# ---------------------------------------------------------------- erasure and retention
-
-
-def _blank_experience(obj) -> None:
-    obj.first_name = obj.contact_email = obj.contact_phone = obj.recovery = ""
-    obj.topics, obj.languages = [], []
-    obj.save(update_fields=["first_name", "contact_email", "contact_phone", "recovery", "topics", "languages"])
-
-
-def _blank_emails_about(obj) -> None:
-    email_cancel_about(about=obj)
-    emails_about(obj).update(to="", subject="(erased)", body_text="", body_html="", last_error="")
-
-
-def _anonymise_request(request: PeerRequest) -> None:
-    _blank_experience(request)
-    PeerRequest.objects.filter(pk=request.pk).update(about="")
-    _blank_emails_about(request)
-    for intro in request.introductions.all():
-        _anonymise_introduction(intro)
-
-
-def _anonymise_introduction(intro: Introduction) -> None:
-    Introduction.objects.filter(pk=intro.pk).update(note="", feedback="")
-    _blank_emails_about(intro)
+# ---------------------------------------------------------------- erasure
 
 
 def peers_erase(user) -> None:
@@ -169,49 +141,6 @@ def peers_erase(user) -> None:
     volunteer end (each mother goes back to the nurses), then the rows are blanked
     and no longer point at her account: her peer support pages show nothing.
     """
-    for request in _her_requests(user, user_addresses(user)).order_by("id"):
-        services.peer_request_withdraw(by=user, request_id=request.pk)  # ends any introduction; no-op if over
-        _anonymise_request(request)
-        PeerRequest.objects.filter(pk=request.pk).update(mother=None)
-    profile = VolunteerProfile.objects.filter(user=user).first()
-    if profile is None:
-        return
-    services.volunteer_leave(by=user)
-    _blank_experience(profile)
-    VolunteerProfile.objects.filter(pk=profile.pk).update(
-        user=None, status=VolunteerProfile.Status.DECLINED, decline_reason=""
-    )
-    _blank_emails_about(profile)
-    for intro in profile.introductions.all():
-        _anonymise_introduction(intro)
-
-
-def peers_anonymise_due(*, now=None) -> int:
-    """Blank the personal details of requests that ended longer ago than PEERS_RETENTION_DAYS.
-
-    Covers the request, its introductions and the emails about them. An
-    anonymised request has an empty first name (a live one never does), so a
-    second run finds nothing left to do and changes nothing.
-    """
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.PEERS_RETENTION_DAYS)
-    due = (
-        PeerRequest.objects.filter(
-            status__in=(PeerRequest.Status.CLOSED, PeerRequest.Status.WITHDRAWN), ended_at__lte=cutoff
-        )
-        .exclude(first_name="")
-        .values_list("pk", flat=True)
-    )
-    done = 0
-    for request_id in list(due[:1000]):
-        with transaction.atomic():
-            request = PeerRequest.objects.select_for_update().get(pk=request_id)
-            if request.first_name == "" or request.status not in (
-                PeerRequest.Status.CLOSED,
-                PeerRequest.Status.WITHDRAWN,
-            ):
-                continue
-            _anonymise_request(request)
-            audit_record(action="peers.request_anonymised", target=request)
-            done += 1
-    return done
+    for peer_request in _her_requests(user, user_addresses(user)).order_by("id"):
+        services.peer_request_erase(peer_request=peer_request, by=user)
+    services.volunteer_erase(by=user)

@@ -71,7 +71,7 @@ def eligible_volunteers(*, request: PeerRequest | None = None, now=None) -> Quer
         active_count__lt=F("capacity"),
     )
     if request is not None:
-        qs = qs.exclude(introductions__request=request)
+        qs = qs.exclude(introductions__peer_request=request)
         if request.mother_id:
             qs = qs.exclude(user_id=request.mother_id)
     return qs
@@ -141,7 +141,7 @@ def nurse_queue() -> QuerySet[PeerRequest]:
 
 
 def open_tasks() -> QuerySet[NurseTask]:
-    return NurseTask.objects.filter(done_at__isnull=True).select_related("request").order_by("created_at", "id")
+    return NurseTask.objects.filter(done_at__isnull=True).select_related("peer_request").order_by("created_at", "id")
 
 
 def live_introduction(request: PeerRequest) -> Introduction | None:

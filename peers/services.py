@@ -5,7 +5,7 @@ details reach the other (page or email) until a nurse has proposed the match
 and the volunteer has accepted it; both consents are a database constraint.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit import audit_record
-from portal.models import OutboundEmail
-from portal.outbox import email_cancel_about, email_queue
+from portal.models import OutboundEmail, User
+from portal.outbox import email_cancel_about, email_queue, emails_about
 from portal.roles import Role, grant_role, has_role, revoke_role, user_roles
 
 from . import matching, selectors, tokens
@@ -73,20 +73,20 @@ def _link(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def _tell_nurses(*, notice: str, request: PeerRequest, task_kind: str | None = None, introduction=None) -> None:
+def _tell_nurses(*, notice: str, peer_request: PeerRequest, task_kind: str | None = None, introduction=None) -> None:
     """Put a task in the nurses' queue and email every nurse a pointer to it (ids only, no personal data)."""
     if task_kind:
-        NurseTask.objects.create(kind=task_kind, request=request, introduction=introduction)
+        NurseTask.objects.create(kind=task_kind, peer_request=peer_request, introduction=introduction)
     for address in selectors.nurse_emails():
         email_queue(
             to=address,
             template="peers/email/nurses_notice",
             context={
                 "notice": notice,
-                "link": _link("peers:nurse-request", request.pk),
-                "reference": request.reference,
+                "link": _link("peers:nurse-request", peer_request.pk),
+                "reference": peer_request.reference,
             },
-            about=request,
+            about=peer_request,
         )
 
 
@@ -98,7 +98,9 @@ def _lock_introduction(introduction_id: int, **filters) -> Introduction:
     then the volunteer's counter), so two actions on one request queue up
     instead of deadlocking.
     """
-    request_id = Introduction.objects.filter(pk=introduction_id, **filters).values_list("request_id", flat=True).get()
+    request_id = (
+        Introduction.objects.filter(pk=introduction_id, **filters).values_list("peer_request_id", flat=True).get()
+    )
     PeerRequest.objects.select_for_update().get(pk=request_id)
     return Introduction.objects.select_for_update().get(pk=introduction_id)
 
@@ -114,7 +116,7 @@ def _release_place(volunteer_id: int, *, rest: bool = False) -> None:
 # ---------------------------------------------------------------- volunteers
 
 
-def volunteer_apply(*, by, data: dict) -> VolunteerProfile:
+def volunteer_apply(*, by: User, data: dict) -> VolunteerProfile:
     """A woman with a verified email applies to volunteer; a declined applicant may apply again."""
     if not EmailAddress.objects.filter(user=by, verified=True).exists():
         raise ValidationError(NEEDS_VERIFIED_EMAIL)
@@ -135,13 +137,13 @@ def volunteer_apply(*, by, data: dict) -> VolunteerProfile:
 
 
 def volunteer_approve(
-    *, by, volunteer_id: int, briefing_completed_on: date, briefing_expires_on: date
+    *, by: User, volunteer: VolunteerProfile, briefing_completed_on: date, briefing_expires_on: date
 ) -> VolunteerProfile:
     """A nurse approves an application, recording the charity's briefing; waiting requests she suits are flagged."""
     if not (briefing_completed_on < briefing_expires_on and briefing_expires_on > timezone.localdate()):
         raise ValidationError(BRIEFING_DATES)
     with transaction.atomic():
-        profile = VolunteerProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer_id)
+        profile = VolunteerProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer.pk)
         if profile.status != VolunteerProfile.Status.APPLIED:
             raise ValidationError(CANNOT_REVIEW.format(status=profile.get_status_display()))
         profile.status = VolunteerProfile.Status.APPROVED
@@ -162,17 +164,17 @@ def volunteer_approve(
             if matching.score(request, profile).score >= matching.SUITS_THRESHOLD:
                 _tell_nurses(
                     notice=f"A newly approved volunteer may suit waiting request {request.reference}.",
-                    request=request,
+                    peer_request=request,
                     task_kind=NurseTask.Kind.SUITABLE_VOLUNTEER,
                 )
     return profile
 
 
-def volunteer_decline(*, by, volunteer_id: int, reason: str) -> VolunteerProfile:
+def volunteer_decline(*, by: User, volunteer: VolunteerProfile, reason: str) -> VolunteerProfile:
     if not reason.strip():
         raise ValidationError(DECLINE_NEEDS_REASON)
     with transaction.atomic():
-        profile = VolunteerProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer_id)
+        profile = VolunteerProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer.pk)
         if profile.status != VolunteerProfile.Status.APPLIED:
             raise ValidationError(CANNOT_REVIEW.format(status=profile.get_status_display()))
         profile.status = VolunteerProfile.Status.DECLINED
@@ -188,12 +190,14 @@ def volunteer_decline(*, by, volunteer_id: int, reason: str) -> VolunteerProfile
     return profile
 
 
-def volunteer_record_briefing(*, by, volunteer_id: int, completed_on: date, expires_on: date) -> VolunteerProfile:
+def volunteer_record_briefing(
+    *, by: User, volunteer: VolunteerProfile, completed_on: date, expires_on: date
+) -> VolunteerProfile:
     """A nurse records a briefing refresher, which puts a lapsed volunteer back into suggestions."""
     if not (completed_on < expires_on and expires_on > timezone.localdate()):
         raise ValidationError(BRIEFING_DATES)
     with transaction.atomic():
-        profile = VolunteerProfile.objects.select_for_update().get(pk=volunteer_id)
+        profile = VolunteerProfile.objects.select_for_update().get(pk=volunteer.pk)
         if profile.status != VolunteerProfile.Status.APPROVED:
             raise ValidationError(NOT_APPROVED.format(status=profile.get_status_display()))
         profile.briefing_completed_on, profile.briefing_expires_on = completed_on, expires_on
@@ -202,14 +206,14 @@ def volunteer_record_briefing(*, by, volunteer_id: int, completed_on: date, expi
     return profile
 
 
-def _own_profile(by) -> VolunteerProfile:
+def _own_profile(by: User) -> VolunteerProfile:
     profile = VolunteerProfile.objects.select_for_update().filter(user=by).first()
     if profile is None or profile.status != VolunteerProfile.Status.APPROVED:
         raise ValidationError(NOT_A_VOLUNTEER)
     return profile
 
 
-def volunteer_pause(*, by, until: date | None = None) -> VolunteerProfile:
+def volunteer_pause(*, by: User, until: date | None = None) -> VolunteerProfile:
     """The volunteer stops new introductions now, indefinitely or until a date (exclusive)."""
     with transaction.atomic():
         profile = _own_profile(by)
@@ -219,7 +223,7 @@ def volunteer_pause(*, by, until: date | None = None) -> VolunteerProfile:
     return profile
 
 
-def volunteer_resume(*, by) -> VolunteerProfile:
+def volunteer_resume(*, by: User) -> VolunteerProfile:
     with transaction.atomic():
         profile = _own_profile(by)
         if profile.paused:
@@ -282,7 +286,7 @@ def _check_contact(data: dict) -> None:
         raise ValidationError(NEEDS_CONTACT)
 
 
-def peer_request_create(*, by, data: dict, consent_nurses_read: bool, consent_share_details: bool) -> PeerRequest:
+def peer_request_create(*, by: User, data: dict, consent_nurses_read: bool, consent_share_details: bool) -> PeerRequest:
     """A signed-in mother (or a woman with no role yet, who becomes a mother) asks to talk to a volunteer."""
     if not (consent_nurses_read and consent_share_details):
         raise ValidationError(NEEDS_CONSENT)
@@ -315,7 +319,7 @@ def peer_request_create(*, by, data: dict, consent_nurses_read: bool, consent_sh
 
 def peer_request_refer(
     *,
-    by,
+    by: User,
     enquiry_id: int,
     first_name: str,
     email: str,
@@ -365,11 +369,11 @@ def _tell_volunteer_withdrawn(intro: Introduction, *, was_live: bool) -> None:
     )
 
 
-def peer_request_withdraw(*, by, request_id: int) -> PeerRequest:
+def peer_request_withdraw(*, by: User, peer_request: PeerRequest) -> PeerRequest:
     """She withdraws: pending or live introductions end, every unsent email about them is cancelled,
     and the volunteer is told."""
     with transaction.atomic():
-        request = PeerRequest.objects.select_for_update().get(pk=request_id)
+        request = PeerRequest.objects.select_for_update().get(pk=peer_request.pk)
         if request.status in (PeerRequest.Status.WITHDRAWN, PeerRequest.Status.CLOSED):
             return request  # already over: a second click changes nothing
         now = timezone.now()
@@ -393,7 +397,9 @@ def peer_request_withdraw(*, by, request_id: int) -> PeerRequest:
 # ---------------------------------------------------------------- introductions
 
 
-def introduction_propose(*, by, request_id: int, volunteer_id: int, note: str = "") -> Introduction:
+def introduction_propose(
+    *, by: User, peer_request: PeerRequest, volunteer: VolunteerProfile, note: str = ""
+) -> Introduction:
     """A nurse asks a volunteer to support a request; the volunteer gets an anonymised summary by email.
 
     The volunteer's place is taken now (a proposal holds it) with an F() increment
@@ -401,10 +407,10 @@ def introduction_propose(*, by, request_id: int, volunteer_id: int, note: str = 
     final word, so two nurses racing for her last place cannot both succeed.
     """
     with transaction.atomic():
-        request = PeerRequest.objects.select_for_update().get(pk=request_id)
+        request = PeerRequest.objects.select_for_update().get(pk=peer_request.pk)
         if request.status != PeerRequest.Status.WAITING:
             raise ValidationError(CANNOT_PROPOSE.format(status=request.get_status_display()))
-        volunteer = VolunteerProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer_id)
+        volunteer = VolunteerProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=volunteer.pk)
         if not selectors.eligible_volunteers(request=request).filter(pk=volunteer.pk).exists():
             raise ValidationError(NO_FREE_PLACE if volunteer.places_left == 0 else NOT_ELIGIBLE)
         try:
@@ -415,7 +421,7 @@ def introduction_propose(*, by, request_id: int, volunteer_id: int, note: str = 
         signed, token_hash = tokens.new_token()
         now = timezone.now()
         intro = Introduction.objects.create(
-            request=request,
+            peer_request=request,
             volunteer=volunteer,
             note=note.strip(),
             proposed_by=by,
@@ -469,7 +475,7 @@ def _contact_line(person) -> str:
 
 def _accept(intro: Introduction, *, by) -> Introduction:
     now = timezone.now()
-    request = PeerRequest.objects.select_related("mother").get(pk=intro.request_id)  # locked by _lock_introduction
+    request = PeerRequest.objects.select_related("mother").get(pk=intro.peer_request_id)  # locked by _lock_introduction
     volunteer = VolunteerProfile.objects.select_related("user").get(pk=intro.volunteer_id)
     intro.status, intro.responded_at = Introduction.Status.ACCEPTED, now
     intro.save(update_fields=["status", "responded_at"])
@@ -502,7 +508,7 @@ def _accept(intro: Introduction, *, by) -> Introduction:
             about=intro,
         )
     else:
-        NurseTask.objects.create(kind=NurseTask.Kind.PHONE_MOTHER, request=request, introduction=intro)
+        NurseTask.objects.create(kind=NurseTask.Kind.PHONE_MOTHER, peer_request=request, introduction=intro)
 
     for after in CHECK_IN_AFTER:
         for who, address, first_name in (
@@ -529,7 +535,7 @@ def _decline(intro: Introduction, *, by, status: str, action: str) -> Introducti
     intro.status, intro.responded_at = status, now
     intro.save(update_fields=["status", "responded_at"])
     _release_place(intro.volunteer_id)
-    request = PeerRequest.objects.get(pk=intro.request_id)  # locked by _lock_introduction
+    request = PeerRequest.objects.get(pk=intro.peer_request_id)  # locked by _lock_introduction
     if request.status == PeerRequest.Status.PROPOSED:
         request.status = PeerRequest.Status.WAITING
         request.save(update_fields=["status"])
@@ -540,29 +546,29 @@ def _decline(intro: Introduction, *, by, status: str, action: str) -> Introducti
             f"The volunteer asked about request {request.reference} "
             + ("declined. Please choose another." if declined else "did not answer in time. Please choose another.")
         ),
-        request=request,
+        peer_request=request,
         task_kind=NurseTask.Kind.VOLUNTEER_DECLINED if declined else NurseTask.Kind.NO_ANSWER,
         introduction=intro,
     )
     return intro
 
 
-def _own_introduction(by, introduction_id: int) -> Introduction:
-    intro = _lock_introduction(introduction_id, volunteer__user=by)
+def _own_introduction(by: User, introduction: Introduction) -> Introduction:
+    intro = _lock_introduction(introduction.pk, volunteer__user=by)
     if intro.status != Introduction.Status.PROPOSED:
         raise ValidationError(CANNOT_ANSWER.format(status=intro.get_status_display()))
     return intro
 
 
-def introduction_accept(*, by, introduction_id: int) -> Introduction:
+def introduction_accept(*, by: User, introduction: Introduction) -> Introduction:
     """The volunteer agrees, from the portal: details are exchanged and check-ins scheduled."""
     with transaction.atomic():
-        return _accept(_own_introduction(by, introduction_id), by=by)
+        return _accept(_own_introduction(by, introduction), by=by)
 
 
-def introduction_decline(*, by, introduction_id: int) -> Introduction:
+def introduction_decline(*, by: User, introduction: Introduction) -> Introduction:
     with transaction.atomic():
-        intro = _own_introduction(by, introduction_id)
+        intro = _own_introduction(by, introduction)
         return _decline(intro, by=by, status=Introduction.Status.DECLINED, action="peers.introduction_declined")
 
 
@@ -613,10 +619,10 @@ def introduction_expire_due(*, now=None) -> int:
     return sum(introduction_expire(introduction_id=pk, now=now) for pk in list(due))
 
 
-def introduction_end(*, by, introduction_id: int, feedback: str = "") -> Introduction:
+def introduction_end(*, by: User, introduction: Introduction, feedback: str = "") -> Introduction:
     """Either woman ends the introduction, or a nurse closes it; the volunteer then rests before the next."""
     with transaction.atomic():
-        intro = _lock_introduction(introduction_id)
+        intro = _lock_introduction(introduction.pk)
         if intro.status != Introduction.Status.ACCEPTED:
             raise ValidationError(CANNOT_END.format(status=intro.get_status_display()))
         now = timezone.now()
@@ -624,7 +630,7 @@ def introduction_end(*, by, introduction_id: int, feedback: str = "") -> Introdu
         intro.feedback = feedback.strip()
         intro.save(update_fields=["status", "ended_at", "ended_by", "feedback"])
         _release_place(intro.volunteer_id, rest=True)
-        PeerRequest.objects.filter(pk=intro.request_id).update(status=PeerRequest.Status.CLOSED, ended_at=now)
+        PeerRequest.objects.filter(pk=intro.peer_request_id).update(status=PeerRequest.Status.CLOSED, ended_at=now)
         email_cancel_about(about=intro)
         audit_record(action="peers.introduction_ended", actor=by, target=intro)
     return intro
@@ -655,17 +661,17 @@ def check_in_answer(*, signed_token: str, answer: str) -> CheckIn:
         if check_in.answer == CheckIn.Answer.CONTACT_ME:
             who = "the volunteer" if check_in.who == CheckIn.Who.VOLUNTEER else "the mother"
             _tell_nurses(
-                notice=f"After a check-in, {who} in request {intro.request.reference} asked a nurse to get in touch.",
-                request=intro.request,
+                notice=f"After a check-in, {who} in request {intro.peer_request.reference} asked a nurse to get in touch.",
+                peer_request=intro.peer_request,
                 task_kind=NurseTask.Kind.CONTACT_ME,
                 introduction=intro,
             )
     return check_in
 
 
-def nurse_task_done(*, by, task_id: int) -> NurseTask:
+def nurse_task_done(*, by: User, task: NurseTask) -> NurseTask:
     with transaction.atomic():
-        task = NurseTask.objects.select_for_update().get(pk=task_id)
+        task = NurseTask.objects.select_for_update().get(pk=task.pk)
         if task.done_at is None:
             task.done_at, task.done_by = timezone.now(), by
             task.save(update_fields=["done_at", "done_by"])
@@ -686,7 +692,7 @@ def _volunteer_left(intro: Introduction, *, by) -> None:
     intro.save(update_fields=["status", "ended_at", "ended_by"])
     _release_place(intro.volunteer_id)
     email_cancel_about(about=intro)
-    request = PeerRequest.objects.select_related("mother").get(pk=intro.request_id)  # locked by _lock_introduction
+    request = PeerRequest.objects.select_related("mother").get(pk=intro.peer_request_id)  # locked by _lock_introduction
     if request.status in (PeerRequest.Status.PROPOSED, PeerRequest.Status.INTRODUCED):
         request.status = PeerRequest.Status.WAITING
         request.save(update_fields=["status"])
@@ -700,22 +706,22 @@ def _volunteer_left(intro: Introduction, *, by) -> None:
         )
     _tell_nurses(
         notice=f"The volunteer for request {request.reference} has left peer support.",
-        request=request,
+        peer_request=request,
         task_kind=NurseTask.Kind.VOLUNTEER_LEFT,
     )
 
 
-def volunteer_leave(*, by) -> None:
+def volunteer_leave(*, by: User) -> None:
     """She stops volunteering: every introduction holding her place ends, and each mother goes back to the nurses."""
     with transaction.atomic():
         live = Introduction.objects.filter(volunteer__user=by, status__in=Introduction.HOLDS_PLACE)
-        for intro_id in list(live.order_by("request_id").values_list("id", flat=True)):
+        for intro_id in list(live.order_by("peer_request_id").values_list("id", flat=True)):
             intro = _lock_introduction(intro_id)
             if intro.status in Introduction.HOLDS_PLACE:  # re-checked under the lock
                 _volunteer_left(intro, by=by)
 
 
-def peers_data_erase(*, by) -> None:
+def peers_data_erase(*, by: User) -> None:
     """From her peer support page: the same erasure as closing her account, and she leaves peer support.
 
     Her mother and volunteer roles go with her data. The audit trail keeps only ids.
@@ -728,3 +734,86 @@ def peers_data_erase(*, by) -> None:
             if has_role(by, role):
                 revoke_role(by, role)
         audit_record(action="peers.data_erased", actor=by, target=by)
+
+
+# ---------------------------------------------------------------- erasure and retention
+
+
+def peer_request_erase(*, peer_request: PeerRequest, by: User) -> None:
+    """Her erasure, for one of her requests: withdrawn (her volunteer is told), blanked, no longer hers."""
+    with transaction.atomic():
+        peer_request_withdraw(by=by, peer_request=peer_request)  # ends any introduction; no-op if over
+        _anonymise_request(peer_request)
+        PeerRequest.objects.filter(pk=peer_request.pk).update(mother=None)
+
+
+def volunteer_erase(*, by: User) -> None:
+    """Her erasure, as a volunteer: she leaves (each mother goes back to the nurses), then her profile
+    and her introductions' words are blanked and the profile no longer points at her account."""
+    with transaction.atomic():
+        profile = VolunteerProfile.objects.filter(user=by).first()
+        if profile is None:
+            return
+        volunteer_leave(by=by)
+        _blank_experience(profile)
+        VolunteerProfile.objects.filter(pk=profile.pk).update(
+            user=None, status=VolunteerProfile.Status.DECLINED, decline_reason=""
+        )
+        _blank_emails_about(profile)
+        for intro in profile.introductions.all():
+            _anonymise_introduction(intro)
+
+
+def peers_anonymise_due(*, now: datetime | None = None) -> int:
+    """Blank the personal details of requests that ended longer ago than PEERS_RETENTION_DAYS.
+
+    Covers the request, its introductions and the emails about them. An
+    anonymised request has an empty first name (a live one never does), so a
+    second run finds nothing left to do and changes nothing.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PEERS_RETENTION_DAYS)
+    due = (
+        PeerRequest.objects.filter(
+            status__in=(PeerRequest.Status.CLOSED, PeerRequest.Status.WITHDRAWN), ended_at__lte=cutoff
+        )
+        .exclude(first_name="")
+        .values_list("pk", flat=True)
+    )
+    done = 0
+    for request_id in list(due[:1000]):
+        with transaction.atomic():
+            request = PeerRequest.objects.select_for_update().get(pk=request_id)
+            if request.first_name == "" or request.status not in (
+                PeerRequest.Status.CLOSED,
+                PeerRequest.Status.WITHDRAWN,
+            ):
+                continue
+            _anonymise_request(request)
+            audit_record(action="peers.request_anonymised", target=request)
+            done += 1
+    return done
+
+
+def _blank_experience(obj) -> None:
+    obj.first_name = obj.contact_email = obj.contact_phone = obj.recovery = ""
+    obj.topics, obj.languages = [], []
+    obj.save(update_fields=["first_name", "contact_email", "contact_phone", "recovery", "topics", "languages"])
+
+
+def _blank_emails_about(obj) -> None:
+    email_cancel_about(about=obj)
+    emails_about(obj).update(to="", subject="(erased)", body_text="", body_html="", last_error="")
+
+
+def _anonymise_request(request: PeerRequest) -> None:
+    _blank_experience(request)
+    PeerRequest.objects.filter(pk=request.pk).update(about="")
+    _blank_emails_about(request)
+    for intro in request.introductions.all():
+        _anonymise_introduction(intro)
+
+
+def _anonymise_introduction(intro: Introduction) -> None:
+    Introduction.objects.filter(pk=intro.pk).update(note="", feedback="")
+    _blank_emails_about(intro)

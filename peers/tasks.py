@@ -20,6 +20,6 @@ def briefing_reminders_task() -> int:
 @shared_task(name="peers.anonymise_ended")
 def anonymise_ended_task() -> int:
     """Hourly (idempotent): blank the details of requests and introductions that ended past retention."""
-    from .personal_data import peers_anonymise_due
+    from .services import peers_anonymise_due
 
     return peers_anonymise_due()

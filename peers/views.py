@@ -10,10 +10,11 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.access import recent_auth_required, role_required
 from portal.audit import audit_record
+from portal.forms import add_service_error, attempt, error_text
 from portal.roles import Role, user_roles
 
 from . import selectors, services
@@ -65,8 +66,8 @@ def get_request_for_nurse(request, pk: int) -> PeerRequest:
 
 def get_introduction_for_user(request, pk: int) -> Introduction:
     """An introduction she is part of (as the mother or the volunteer), or 404."""
-    intro = get_object_or_404(Introduction.objects.select_related("request", "volunteer"), pk=pk)
-    if request.user.pk not in (intro.request.mother_id, intro.volunteer.user_id):
+    intro = get_object_or_404(Introduction.objects.select_related("peer_request", "volunteer"), pk=pk)
+    if request.user.pk not in (intro.peer_request.mother_id, intro.volunteer.user_id):
         raise Http404
     return intro
 
@@ -75,18 +76,16 @@ def get_volunteer_for_nurse(request, pk: int) -> VolunteerProfile:
     return get_object_or_404(VolunteerProfile.objects.select_related("user"), pk=pk)
 
 
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 # ---------------------------------------------------------------- public
 
 
+@require_GET
 def index(request):
     """Deliberately public: what peer support is, and the ways in."""
     return render(request, "peers/index.html")
 
 
+@require_GET
 def request_start(request):
     """Deliberately public start page for mothers; signed-in mothers also see their requests here."""
     own, roles = [], user_roles(request.user)
@@ -99,6 +98,7 @@ def request_start(request):
 # ---------------------------------------------------------------- mothers
 
 
+@require_http_methods(["GET", "POST"])
 @mother_or_no_role
 def request_new(request):
     user = request.user
@@ -110,7 +110,7 @@ def request_new(request):
             try:
                 peer_request = services.peer_request_create(by=user, data=data, **consents)
             except ValidationError as exc:
-                form.add_error(None, _error_text(exc))
+                add_service_error(form, exc)
             else:
                 messages.success(request, "Thank you. A nurse will read your request.")
                 return redirect("peers:request-detail", peer_request.pk)
@@ -121,6 +121,7 @@ def request_new(request):
     return render(request, "peers/request_form.html", {"form": form})
 
 
+@require_GET
 @role_required(Role.MOTHER)
 def request_detail(request, pk: int):
     peer_request = get_request_for_mother(request, pk)
@@ -146,7 +147,7 @@ def request_detail(request, pk: int):
 @role_required(Role.MOTHER)
 def request_withdraw(request, pk: int):
     peer_request = get_request_for_mother(request, pk)
-    services.peer_request_withdraw(by=request.user, request_id=peer_request.pk)
+    services.peer_request_withdraw(by=request.user, peer_request=peer_request)
     messages.success(request, "Your request is withdrawn. Nothing more will be sent about it.")
     return redirect("peers:request-detail", peer_request.pk)
 
@@ -158,19 +159,20 @@ def introduction_end(request, pk: int):
     form = EndForm(request.POST)
     feedback = form.cleaned_data["feedback"] if form.is_valid() else ""
     try:
-        services.introduction_end(by=request.user, introduction_id=intro.pk, feedback=feedback)
+        services.introduction_end(by=request.user, introduction=intro, feedback=feedback)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, "The introduction has ended. Thank you for telling us how it went.")
     if request.user.pk == intro.volunteer.user_id:
         return redirect("peers:volunteer-home")
-    return redirect("peers:request-detail", intro.request_id)
+    return redirect("peers:request-detail", intro.peer_request_id)
 
 
 # ---------------------------------------------------------------- volunteers
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def volunteer_apply(request):
     """Any signed-in woman may apply; the service insists on a verified email address."""
@@ -179,14 +181,9 @@ def volunteer_apply(request):
         return redirect("peers:volunteer-home")
     if request.method == "POST":
         form = VolunteerApplicationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.volunteer_apply(by=request.user, data=form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, _error_text(exc))
-            else:
-                messages.success(request, "Thank you for applying. A nurse will be in touch about the briefing.")
-                return redirect("peers:volunteer-home")
+        if form.is_valid() and attempt(form, services.volunteer_apply, by=request.user, data=form.cleaned_data):
+            messages.success(request, "Thank you for applying. A nurse will be in touch about the briefing.")
+            return redirect("peers:volunteer-home")
     else:
         form = VolunteerApplicationForm(
             initial={
@@ -198,14 +195,17 @@ def volunteer_apply(request):
     return render(request, "peers/volunteer_apply.html", {"form": form})
 
 
+@require_GET
 @login_required
 def volunteer_home(request):
     """Her own application and introductions (object access: only ever her own profile)."""
     profile = VolunteerProfile.objects.filter(user=request.user).first()
     if profile is None:
         return redirect("peers:volunteer-apply")
-    intros = list(profile.introductions.select_related("request").order_by("-proposed_at"))
-    proposed = [(i, services.anonymised_summary(i.request)) for i in intros if i.status == Introduction.Status.PROPOSED]
+    intros = list(profile.introductions.select_related("peer_request").order_by("-proposed_at"))
+    proposed = [
+        (i, services.anonymised_summary(i.peer_request)) for i in intros if i.status == Introduction.Status.PROPOSED
+    ]
     return render(
         request,
         "peers/volunteer_home.html",
@@ -229,7 +229,7 @@ def volunteer_pause(request):
         try:
             services.volunteer_pause(by=request.user, until=form.cleaned_data["until"])
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, "You are paused. Nurses will not ask you about anyone new.")
     else:
@@ -243,7 +243,7 @@ def volunteer_resume(request):
     try:
         services.volunteer_resume(by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, "Welcome back. Nurses can ask you about new introductions again.")
     return redirect("peers:volunteer-home")
@@ -257,25 +257,26 @@ def introduction_answer(request, pk: int, accept: bool):
         raise Http404
     try:
         if accept:
-            services.introduction_accept(by=request.user, introduction_id=intro.pk)
+            services.introduction_accept(by=request.user, introduction=intro)
             messages.success(request, "Thank you. You can now see her first name and contact details below.")
         else:
-            services.introduction_decline(by=request.user, introduction_id=intro.pk)
+            services.introduction_decline(by=request.user, introduction=intro)
             messages.success(request, "Thank you for letting us know. A nurse will ask someone else.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     return redirect("peers:volunteer-home")
 
 
 # ---------------------------------------------------------------- emailed links (deliberately public)
 
 
+@require_http_methods(["GET", "POST"])
 def respond(request, token: str):
     """Accept/decline from the volunteer's email. GET only shows the choice, so link scanners change nothing."""
     try:
         intro = services.introduction_from_link(token)
     except ValidationError as exc:
-        return render(request, "peers/link_refused.html", {"error": _error_text(exc)}, status=410)
+        return render(request, "peers/link_refused.html", {"error": error_text(exc)}, status=410)
     if request.method == "POST":
         form = RespondForm(request.POST)
         if form.is_valid():
@@ -283,27 +284,28 @@ def respond(request, token: str):
             try:
                 services.introduction_respond_by_link(signed_token=token, accept=accept)
             except ValidationError as exc:
-                return render(request, "peers/link_refused.html", {"error": _error_text(exc)}, status=410)
+                return render(request, "peers/link_refused.html", {"error": error_text(exc)}, status=410)
             return render(request, "peers/respond_done.html", {"accepted": accept})
     return render(
         request,
         "peers/respond.html",
-        {"intro": intro, "summary": services.anonymised_summary(intro.request), "token": token},
+        {"intro": intro, "summary": services.anonymised_summary(intro.peer_request), "token": token},
     )
 
 
+@require_http_methods(["GET", "POST"])
 def check_in(request, token: str):
     try:
         services.check_in_from_link(token)
     except ValidationError as exc:
-        return render(request, "peers/link_refused.html", {"error": _error_text(exc)}, status=410)
+        return render(request, "peers/link_refused.html", {"error": error_text(exc)}, status=410)
     if request.method == "POST":
         form = CheckInForm(request.POST)
         if form.is_valid():
             try:
                 answered = services.check_in_answer(signed_token=token, answer=form.cleaned_data["answer"])
             except ValidationError as exc:
-                return render(request, "peers/link_refused.html", {"error": _error_text(exc)}, status=410)
+                return render(request, "peers/link_refused.html", {"error": error_text(exc)}, status=410)
             return render(
                 request, "peers/check_in_done.html", {"contact_me": answered.answer == CheckIn.Answer.CONTACT_ME}
             )
@@ -313,6 +315,7 @@ def check_in(request, token: str):
 # ---------------------------------------------------------------- nurses
 
 
+@require_GET
 @role_required(Role.NURSE)
 def nurse_queue(request):
     return render(
@@ -359,6 +362,7 @@ def _render_nurse_request(request, peer_request, *, reveal=False, propose_error=
     )
 
 
+@require_GET
 @role_required(Role.NURSE)
 def nurse_request(request, pk: int):
     """A request's details; every view is written to the audit log."""
@@ -378,17 +382,17 @@ def nurse_request_contact(request, pk: int):
 def nurse_propose(request, pk: int):
     peer_request = get_request_for_nurse(request, pk)
     form = ProposeForm(request.POST)
-    if not form.is_valid():
+    volunteer = (
+        VolunteerProfile.objects.filter(pk=form.cleaned_data["volunteer_id"]).first() if form.is_valid() else None
+    )
+    if volunteer is None:
         return _render_nurse_request(request, peer_request, propose_error="Please choose a volunteer.", status=400)
     try:
         services.introduction_propose(
-            by=request.user,
-            request_id=peer_request.pk,
-            volunteer_id=form.cleaned_data["volunteer_id"],
-            note=form.cleaned_data["note"],
+            by=request.user, peer_request=peer_request, volunteer=volunteer, note=form.cleaned_data["note"]
         )
-    except (ValidationError, VolunteerProfile.DoesNotExist) as exc:
-        error = _error_text(exc) if isinstance(exc, ValidationError) else "Please choose a volunteer."
+    except ValidationError as exc:
+        error = error_text(exc)
         peer_request.refresh_from_db()
         return _render_nurse_request(request, peer_request, propose_error=error, status=400)
     messages.success(request, "The volunteer has been asked by email. She has 7 days to answer.")
@@ -402,23 +406,24 @@ def nurse_introduction_close(request, pk: int):
     form = EndForm(request.POST)
     feedback = form.cleaned_data["feedback"] if form.is_valid() else ""
     try:
-        services.introduction_end(by=request.user, introduction_id=intro.pk, feedback=feedback)
+        services.introduction_end(by=request.user, introduction=intro, feedback=feedback)
         messages.success(request, "The introduction is closed.")
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    return redirect("peers:nurse-request", intro.request_id)
+        messages.error(request, error_text(exc))
+    return redirect("peers:nurse-request", intro.peer_request_id)
 
 
 @require_POST
 @role_required(Role.NURSE)
 def nurse_task_done(request, pk: int):
     task = get_object_or_404(NurseTask, pk=pk)
-    services.nurse_task_done(by=request.user, task_id=task.pk)
+    services.nurse_task_done(by=request.user, task=task)
     if request.POST.get("back") == "request":
-        return redirect("peers:nurse-request", task.request_id)
+        return redirect("peers:nurse-request", task.peer_request_id)
     return redirect("peers:nurse-queue")
 
 
+@require_GET
 @role_required(Role.NURSE)
 def nurse_volunteers(request):
     page = Paginator(
@@ -456,6 +461,7 @@ def _render_nurse_volunteer(request, profile, *, reveal=False, briefing_form=Non
     )
 
 
+@require_GET
 @role_required(Role.NURSE)
 def nurse_volunteer(request, pk: int):
     return _render_nurse_volunteer(request, get_volunteer_for_nurse(request, pk))
@@ -479,17 +485,17 @@ def nurse_volunteer_briefing(request, pk: int):
         try:
             if profile.status == VolunteerProfile.Status.APPLIED:
                 services.volunteer_approve(
-                    by=request.user, volunteer_id=profile.pk, briefing_completed_on=done, briefing_expires_on=expires
+                    by=request.user, volunteer=profile, briefing_completed_on=done, briefing_expires_on=expires
                 )
                 messages.success(request, "Approved. She has been told by email.")
             else:
                 services.volunteer_record_briefing(
-                    by=request.user, volunteer_id=profile.pk, completed_on=done, expires_on=expires
+                    by=request.user, volunteer=profile, completed_on=done, expires_on=expires
                 )
                 messages.success(request, "Briefing recorded.")
             return redirect("peers:nurse-volunteer", profile.pk)
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            add_service_error(form, exc)
     return _render_nurse_volunteer(request, profile, briefing_form=form, status=400)
 
 
@@ -498,25 +504,25 @@ def nurse_volunteer_briefing(request, pk: int):
 def nurse_volunteer_decline(request, pk: int):
     profile = get_volunteer_for_nurse(request, pk)
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.volunteer_decline(by=request.user, volunteer_id=profile.pk, reason=form.cleaned_data["reason"])
-            messages.success(request, "Declined. She has been told by email, with your reason.")
-            return redirect("peers:nurse-volunteer", profile.pk)
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+    if form.is_valid() and attempt(
+        form, services.volunteer_decline, by=request.user, volunteer=profile, reason=form.cleaned_data["reason"]
+    ):
+        messages.success(request, "Declined. She has been told by email, with your reason.")
+        return redirect("peers:nurse-volunteer", profile.pk)
     return _render_nurse_volunteer(request, profile, decline_form=form, status=400)
 
 
 # ---------------------------------------------------------------- her own data
 
 
+@require_GET
 @login_required
 def my_data(request):
     """What peer support holds about her (object access: only ever her own rows)."""
     return render(request, "peers/my_data.html", {"data": peers_export(request.user)})
 
 
+@require_GET
 @recent_auth_required
 def my_data_download(request):
     """Her peer-support data as a JSON file; she confirms her password first (a recent sign-in)."""

@@ -1,9 +1,38 @@
 from allauth.account.forms import LoginForm
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .validators import validate_email_characters
 
 CONFIRM_DELETE_REQUIRED = "Tick the box to confirm that you want to delete your account."
+
+
+def add_service_error(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's refusal on the form: errors for one of its fields on that field, everything else on top.
+
+    Services raise ValidationError, plain or keyed by field (full_clean()); a key the form has no field
+    for (a model field the form does not show) goes on top rather than failing.
+    """
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def attempt(form: forms.Form, service, /, **kwargs) -> bool:
+    """Call a service; if it refuses, put its reasons on the form (add_service_error) and report failure."""
+    try:
+        service(**kwargs)
+    except ValidationError as exc:
+        add_service_error(form, exc)
+        return False
+    return True
+
+
+def error_text(exc: ValidationError) -> str:
+    """A service's refusal as one line, for a flash message or a page without a form."""
+    return " ".join(exc.messages)
 
 
 class DateInput(forms.DateInput):

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import health
 from .access import recent_auth_required
@@ -20,6 +21,7 @@ from .roles import user_roles
 ACCOUNT_DELETED_MESSAGE = "Your account has been deleted. Thank you for using the portal."
 
 
+@require_GET
 @never_cache
 def healthz(request):
     checks = {"database": health.check_database(), "broker": health.check_broker()}
@@ -31,6 +33,7 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+@require_GET
 def privacy(request):
     return render(request, "portal/privacy.html", {"retention": retention_periods()})
 
@@ -55,11 +58,13 @@ def period_text(days: int) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
+@require_GET
 @login_required
 def account(request):
     return render(request, "portal/account.html", {"roles": sorted(user_roles(request.user))})
 
 
+@require_GET
 @recent_auth_required(allow_get=False)
 def data_export_json(request):
     data = personal_data_export(user=request.user, request=request)
@@ -71,6 +76,7 @@ def data_export_json(request):
     return response
 
 
+@require_GET
 @recent_auth_required(allow_get=False)
 def data_export_html(request):
     data = personal_data_export(user=request.user, request=request)
@@ -95,6 +101,7 @@ def _as_tree(value) -> dict:
     return {"kind": "text", "text": str(value)}
 
 
+@require_http_methods(["GET", "POST"])
 @sensitive_post_parameters()
 @recent_auth_required(allow_get=True)
 def account_delete(request):

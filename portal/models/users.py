@@ -46,3 +46,8 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return f"user #{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        """How staff pages and timelines name a person: her full name, or her email address if she gave none."""
+        return self.get_full_name() or self.email

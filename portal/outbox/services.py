@@ -43,7 +43,7 @@ from django.utils.html import strip_tags
 
 from ..audit import audit_record
 from ..identity import charity_identity
-from ..models import OutboundEmail
+from ..models import OutboundEmail, User
 from .consent import is_suppressed, unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -334,7 +334,7 @@ def _recover_stale_sending(now: datetime) -> None:
         )
 
 
-def email_retry(*, message: OutboundEmail, by) -> OutboundEmail:
+def email_retry(*, message: OutboundEmail, by: User) -> OutboundEmail:
     """Put a FAILED message back to SCHEDULED with a fresh set of attempts (an admin's action)."""
     with transaction.atomic():
         message = OutboundEmail.objects.select_for_update().get(pk=message.pk)
@@ -352,7 +352,7 @@ def email_retry(*, message: OutboundEmail, by) -> OutboundEmail:
     return message
 
 
-def email_cancel(*, message: OutboundEmail, by=None, reason: str = "") -> bool:
+def email_cancel(*, message: OutboundEmail, by: User | None = None, reason: str = "") -> bool:
     """Cancel a message that has not been sent yet. Returns False if it was too late."""
     cancelled = OutboundEmail.objects.filter(pk=message.pk, status=Status.SCHEDULED).update(
         status=Status.CANCELLED, last_error=reason or (CANCELLED_BY_STAFF if by else CANCELLED_NO_LONGER_NEEDED)

@@ -50,7 +50,7 @@ def test_first_start_loads_a_labelled_demo_set_for_every_page(var_dir, django_ca
 
     assert PeerRequest.objects.filter(status=PeerRequest.Status.WAITING).count() >= 2
     intro = Introduction.objects.get(status=Introduction.Status.ACCEPTED)
-    assert intro.request.mother.email == "mother@example.org"
+    assert intro.peer_request.mother.email == "mother@example.org"
     assert intro.volunteer.user.email == "volunteer@example.org"
     assert Introduction.objects.filter(status=Introduction.Status.PROPOSED).exists()
 

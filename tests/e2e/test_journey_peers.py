@@ -114,7 +114,7 @@ def test_a_mother_is_introduced_to_the_volunteer_a_nurse_chose_and_only_then_the
     assert "Maya" not in vol.page.content() and MOTHER_EMAIL not in vol.page.content()
     vol.page.get_by_role("button", name="Yes, I will talk with her").click()
     vol.check(public=False)
-    assert Introduction.objects.get(request=peer_request).status == Introduction.Status.ACCEPTED
+    assert Introduction.objects.get(peer_request=peer_request).status == Introduction.Status.ACCEPTED
 
     # Now both see each other's details.
     vol.goto("/peers/volunteer/")

@@ -132,6 +132,17 @@ def test_a_new_email_becomes_an_enquiry_with_the_web_form_s_triage_and_acknowled
     assert enquiry.events.filter(kind="message_in").count() == 1
 
 
+def test_every_email_matched_to_an_enquiry_is_in_the_audit_log_new_or_reply(maildir, enquiry):
+    receive(maildir, make_email(sender="jo@example.net", subject="Help", text="A new question."))
+    receive(
+        maildir, make_email(subject="Re: Your question", text=REPLY_TEXT, in_reply_to=our_email(enquiry).message_id)
+    )
+
+    new = Enquiry.objects.get(email="jo@example.net")
+    audited = AuditEntry.objects.filter(action="enquiry.email_received").values_list("target_id", "actor", "detail")
+    assert sorted(audited) == sorted([(str(new.pk), None, {}), (str(enquiry.pk), None, {})])
+
+
 def test_a_flood_from_one_address_joins_her_latest_enquiry_instead_of_opening_more(maildir, settings):
     settings.HELPLINE_ASK_LIMIT_PER_ADDRESS = 2
     for n in range(5):
@@ -210,7 +221,7 @@ def test_her_files_are_in_her_export_and_gone_when_the_enquiry_is_anonymised(wit
 
     storage_name = with_files.file.name
     assert with_files.file.storage.exists(storage_name)
-    services._anonymise(enquiry, now=enquiry.created_at)
+    services.enquiry_erase(enquiry=enquiry)
     with_files.refresh_from_db()
     assert not with_files.file and with_files.filename == ""
     assert not with_files.file.storage.exists(storage_name)

@@ -131,7 +131,7 @@ def test_correcting_details_is_not_counted_as_a_first_response(nurse):
 
 def test_an_anonymised_enquiry_cannot_be_corrected(nurse, nurse_client, enquiry):
     services.enquiry_transition(enquiry=enquiry, by=nurse, action="close", outcome=Outcome.SIGNPOSTED)
-    services._anonymise(enquiry, now=timezone.now())
+    services.enquiry_erase(enquiry=enquiry)
 
     with pytest.raises(ValidationError, match="anonymised"):
         services.enquiry_update(enquiry=enquiry, by=nurse, email="new@example.net")

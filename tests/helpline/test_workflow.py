@@ -122,6 +122,13 @@ def test_claim_assign_and_unassign_are_on_the_timeline(nurse, enquiry):
     ]
 
 
+def test_a_nurse_who_gave_no_name_is_named_by_her_email_address(nurse, enquiry):
+    nameless = make_user("nameless@example.org", role="nurse", mfa=True)
+    services.enquiry_assign(enquiry=enquiry, by=nurse, to=nameless)
+
+    assert enquiry.events.get(kind=EnquiryEvent.Kind.ASSIGNED).text == "Assigned to nameless@example.org"
+
+
 def test_it_will_not_assign_an_enquiry_to_someone_who_is_not_a_nurse(nurse, enquiry, mother):
     with pytest.raises(ValidationError) as error:
         services.enquiry_assign(enquiry=enquiry, by=nurse, to=mother)

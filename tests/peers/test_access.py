@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def introduced(mother, volunteer, nurse):
     request = make_request(mother)
     profile = make_volunteer(volunteer)
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
     return request, profile, intro
 
 

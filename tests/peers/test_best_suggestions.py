@@ -89,7 +89,7 @@ def test_the_best_suggestions_are_exactly_the_top_of_ranking_everyone(seed):
     for request in random_requests(rng, 6):
         # She declined this request once, so she is never suggested for it again.
         Introduction.objects.create(
-            request=request,
+            peer_request=request,
             volunteer=rng.choice(volunteers),
             status=Introduction.Status.DECLINED,
             respond_by=timezone.now(),

@@ -45,7 +45,7 @@ def test_the_whole_flow_at_service_level(mother, volunteer, nurse):
     assert [s.volunteer.pk for s in ranked] == [close.pk, far.pk]
     assert "Same kind of fracture: Spinal (vertebral) fractures (+30)" in ranked[0].reasons
 
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=close.pk, note="Similar story")
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=close, note="Similar story")
     request.refresh_from_db()
     close.refresh_from_db()
     assert request.status == PeerRequest.Status.PROPOSED
@@ -55,7 +55,7 @@ def test_the_whole_flow_at_service_level(mother, volunteer, nurse):
     assert proposal.to == "vicky.peer@example.org"
     assert "Alice" not in proposal.body_text and "07700" not in proposal.body_text
 
-    services.introduction_accept(by=volunteer, introduction_id=intro.pk)
+    services.introduction_accept(by=volunteer, introduction=intro)
     intro.refresh_from_db()
     request.refresh_from_db()
     assert intro.status == Introduction.Status.ACCEPTED
@@ -164,9 +164,9 @@ def test_a_volunteer_declining_in_the_portal_frees_her_place_and_tells_the_nurse
         by=mother, data=REQUEST_DATA, consent_nurses_read=True, consent_share_details=True
     )
     profile = make_volunteer(volunteer)
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
 
-    services.introduction_decline(by=volunteer, introduction_id=intro.pk)
+    services.introduction_decline(by=volunteer, introduction=intro)
 
     profile.refresh_from_db()
     request.refresh_from_db()
@@ -184,10 +184,10 @@ def test_ending_an_introduction_rests_the_volunteer_and_cancels_check_ins(mother
         by=mother, data=REQUEST_DATA, consent_nurses_read=True, consent_share_details=True
     )
     profile = make_volunteer(volunteer, capacity=2)
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
-    services.introduction_accept(by=volunteer, introduction_id=intro.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
+    services.introduction_accept(by=volunteer, introduction=intro)
 
-    services.introduction_end(by=mother, introduction_id=intro.pk, feedback="It helped a lot")
+    services.introduction_end(by=mother, introduction=intro, feedback="It helped a lot")
 
     intro.refresh_from_db()
     profile.refresh_from_db()
@@ -203,8 +203,8 @@ def test_a_nurse_closes_an_introduction_from_the_request_page(client, mother, vo
         by=mother, data=REQUEST_DATA, consent_nurses_read=True, consent_share_details=True
     )
     profile = make_volunteer(volunteer)
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
-    services.introduction_accept(by=volunteer, introduction_id=intro.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
+    services.introduction_accept(by=volunteer, introduction=intro)
 
     client.force_login(nurse)
     response = client.post(reverse("peers:nurse-introduction-close", args=[intro.pk]), {"feedback": "Both happy"})

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_withdrawing_a_proposed_request_cancels_the_introduction_and_its_emails(client, mother, volunteer, nurse):
     request = make_request(mother)
     profile = make_volunteer(volunteer)
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
     # An email still waiting to go (e.g. the broker was down) must not go after she withdraws.
     assert emails_about(intro).get().status == OutboundEmail.Status.SCHEDULED
 
@@ -41,12 +41,12 @@ def test_withdrawing_a_proposed_request_cancels_the_introduction_and_its_emails(
 def test_withdrawing_after_introduction_cancels_the_scheduled_check_ins(mother, volunteer, nurse):
     request = make_request(mother)
     profile = make_volunteer(volunteer)
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
-    services.introduction_accept(by=volunteer, introduction_id=intro.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
+    services.introduction_accept(by=volunteer, introduction=intro)
     assert emails_about(intro).filter(template="peers/email/check_in", status="scheduled").count() == 4
 
-    services.peer_request_withdraw(by=mother, request_id=request.pk)
-    services.peer_request_withdraw(by=mother, request_id=request.pk)  # a second click changes nothing
+    services.peer_request_withdraw(by=mother, peer_request=request)
+    services.peer_request_withdraw(by=mother, peer_request=request)  # a second click changes nothing
 
     assert emails_about(intro).filter(template="peers/email/check_in", status="cancelled").count() == 4
     assert not emails_about(intro).filter(status="scheduled").exists()
@@ -66,8 +66,8 @@ def test_the_volunteer_is_told_when_the_mother_withdraws_after_their_introductio
 ):
     request = make_request(mother, **MOTHER_DETAILS)
     profile = make_volunteer(volunteer, contact_email="vicky.peer@example.org")
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
-    services.introduction_accept(by=volunteer, introduction_id=intro.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
+    services.introduction_accept(by=volunteer, introduction=intro)
     mailoutbox.clear()
 
     client.force_login(mother)
@@ -88,10 +88,10 @@ def test_the_volunteer_is_told_when_the_mother_withdraws_after_their_introductio
 def test_the_volunteer_is_told_when_the_mother_withdraws_before_she_answered(mother, volunteer, nurse):
     request = make_request(mother, **MOTHER_DETAILS)
     profile = make_volunteer(volunteer, contact_email="")
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
 
-    services.peer_request_withdraw(by=mother, request_id=request.pk)
-    services.peer_request_withdraw(by=mother, request_id=request.pk)  # a second click sends nothing more
+    services.peer_request_withdraw(by=mother, peer_request=request)
+    services.peer_request_withdraw(by=mother, peer_request=request)  # a second click sends nothing more
 
     [notice] = withdrawal_notices()
     assert notice.to == volunteer.email  # no contact address on her profile: her account's
@@ -104,13 +104,13 @@ def test_the_volunteer_is_told_when_the_mother_withdraws_before_she_answered(mot
 
 def test_no_volunteer_is_told_when_nothing_was_pending_or_live(mother, volunteer, nurse):
     waiting = make_request(mother)
-    services.peer_request_withdraw(by=mother, request_id=waiting.pk)
+    services.peer_request_withdraw(by=mother, peer_request=waiting)
     declined = make_request(mother)
     profile = make_volunteer(volunteer)
-    intro = services.introduction_propose(by=nurse, request_id=declined.pk, volunteer_id=profile.pk)
-    services.introduction_decline(by=volunteer, introduction_id=intro.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=declined, volunteer=profile)
+    services.introduction_decline(by=volunteer, introduction=intro)
 
-    services.peer_request_withdraw(by=mother, request_id=declined.pk)
+    services.peer_request_withdraw(by=mother, peer_request=declined)
 
     assert not withdrawal_notices().exists()
 
@@ -118,7 +118,7 @@ def test_no_volunteer_is_told_when_nothing_was_pending_or_live(mother, volunteer
 def test_no_answer_in_seven_days_frees_the_place_and_tells_the_nurse(mother, volunteer, nurse):
     request = make_request(mother)
     profile = make_volunteer(volunteer)
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
 
     with time_machine.travel(timezone.now() + timedelta(days=6, hours=23)):
         assert tasks.expire_proposals_task() == 0
@@ -172,8 +172,8 @@ def test_a_referred_mother_with_only_a_phone_is_told_by_a_nurse(nurse, volunteer
         consent_recorded=True,
     )  # fmt: skip
     profile = make_volunteer(volunteer)
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
-    services.introduction_accept(by=volunteer, introduction_id=intro.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
+    services.introduction_accept(by=volunteer, introduction=intro)
 
     assert request.tasks.get().kind == NurseTask.Kind.PHONE_MOTHER
     assert emails_about(intro).filter(template="peers/email/check_in").count() == 2  # the volunteer's only
@@ -189,9 +189,9 @@ def test_the_database_refuses_a_request_without_consents():
 def test_a_nurse_cannot_propose_for_a_request_already_proposed(mother, nurse):
     request = make_request(mother)
     first, second = make_volunteer(), make_volunteer()
-    services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=first.pk)
+    services.introduction_propose(by=nurse, peer_request=request, volunteer=first)
     with pytest.raises(ValidationError, match='request that is "A volunteer has been asked"'):
-        services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=second.pk)
+        services.introduction_propose(by=nurse, peer_request=request, volunteer=second)
 
 
 def test_the_propose_view_shows_why_a_volunteer_cannot_be_asked_and_keeps_the_page(client, mother, nurse):
@@ -207,8 +207,8 @@ def test_the_propose_view_shows_why_a_volunteer_cannot_be_asked_and_keeps_the_pa
 def test_an_introduced_mother_is_told_when_her_volunteer_leaves(mother, volunteer, nurse):
     request = make_request(mother, **MOTHER_DETAILS)
     profile = make_volunteer(volunteer, first_name="Vicky", contact_email="vicky.peer@example.org")
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
-    services.introduction_accept(by=volunteer, introduction_id=intro.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
+    services.introduction_accept(by=volunteer, introduction=intro)
 
     services.volunteer_leave(by=volunteer)
 
@@ -225,7 +225,7 @@ def test_an_introduced_mother_is_told_when_her_volunteer_leaves(mother, voluntee
 def test_a_mother_whose_volunteer_was_only_asked_is_not_emailed_when_she_leaves(mother, volunteer, nurse):
     request = make_request(mother, **MOTHER_DETAILS)
     profile = make_volunteer(volunteer)
-    services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
+    services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
 
     services.volunteer_leave(by=volunteer)
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def intro(mother, volunteer, nurse):
     return services.introduction_propose(
-        by=nurse, request_id=make_request(mother).pk, volunteer_id=make_volunteer(volunteer).pk
+        by=nurse, peer_request=make_request(mother), volunteer=make_volunteer(volunteer)
     )
 
 

@@ -48,8 +48,8 @@ def introduced(mother, volunteer, nurse):
         consent_share_details=True,
     )
     profile = make_volunteer(volunteer, contact_email="vicky.peer@example.org", recovery="Vicky's own story")
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
-    services.introduction_accept(by=volunteer, introduction_id=intro.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
+    services.introduction_accept(by=volunteer, introduction=intro)
     return request, profile, intro
 
 
@@ -80,7 +80,7 @@ def test_she_downloads_her_own_data_only(client, mother, introduced):
 
 def test_a_volunteer_downloads_her_application_introductions_and_her_own_feedback(client, volunteer, introduced):
     request, profile, intro = introduced
-    services.introduction_end(by=volunteer, introduction_id=intro.pk, feedback="We got on well")
+    services.introduction_end(by=volunteer, introduction=intro, feedback="We got on well")
     sign_in(client, volunteer)
 
     data = download(client)
@@ -99,7 +99,7 @@ def test_a_volunteer_downloads_her_application_introductions_and_her_own_feedbac
 
 def test_what_the_other_woman_wrote_when_ending_is_not_in_her_download(client, volunteer, mother, introduced):
     request, profile, intro = introduced
-    services.introduction_end(by=mother, introduction_id=intro.pk, feedback=f"{CANARY} was lovely")
+    services.introduction_end(by=mother, introduction=intro, feedback=f"{CANARY} was lovely")
     sign_in(client, volunteer)
 
     (introduction,) = download(client)["volunteer_profile"]["introductions"]
@@ -202,7 +202,7 @@ def test_a_volunteer_deletes_her_data_and_the_mother_goes_back_to_the_nurses(cli
 def test_a_volunteer_asked_but_not_yet_answering_frees_the_request_when_she_deletes(client, volunteer, mother, nurse):
     request = make_request(mother)
     profile = make_volunteer(volunteer)
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
     sign_in(client, volunteer)
 
     client.post(reverse("peers:my-data-erase"), {"confirm": "yes"})

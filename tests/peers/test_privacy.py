@@ -42,7 +42,7 @@ def proposed(mother, nurse):
         consent_nurses_read=True,
         consent_share_details=True,
     )
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk, note="Same story")
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile, note="Same story")
     return request, profile, intro
 
 
@@ -70,7 +70,7 @@ def test_nothing_leaks_before_acceptance(client, mother, proposed):
 
 def test_a_declined_proposal_leaks_nothing_either(client, mother, proposed):
     request, profile, intro = proposed
-    services.introduction_decline(by=profile.user, introduction_id=intro.pk)
+    services.introduction_decline(by=profile.user, introduction=intro)
 
     client.force_login(mother)
     assert_none_in(client.get(reverse("peers:request-detail", args=[request.pk])).text, VOLUNTEER_SECRETS)
@@ -84,7 +84,7 @@ def test_a_declined_proposal_leaks_nothing_either(client, mother, proposed):
 
 def test_after_acceptance_each_sees_the_others_chosen_details(client, mother, proposed):
     request, profile, intro = proposed
-    services.introduction_accept(by=profile.user, introduction_id=intro.pk)
+    services.introduction_accept(by=profile.user, introduction=intro)
 
     client.force_login(mother)
     page = client.get(reverse("peers:request-detail", args=[request.pk])).text

@@ -47,8 +47,8 @@ def test_two_nurses_proposing_the_last_place_at_once_only_one_succeeds(nurse):
     first, second = make_request(None), make_request(None, contact_email="other@example.org")
 
     results = run_together(
-        lambda: services.introduction_propose(by=nurse, request_id=first.pk, volunteer_id=volunteer.pk),
-        lambda: services.introduction_propose(by=other_nurse, request_id=second.pk, volunteer_id=volunteer.pk),
+        lambda: services.introduction_propose(by=nurse, peer_request=first, volunteer=volunteer),
+        lambda: services.introduction_propose(by=other_nurse, peer_request=second, volunteer=volunteer),
     )
 
     outcomes = sorted(kind for kind, _ in results)
@@ -66,10 +66,7 @@ def test_many_nurses_at_once_never_overfill_a_volunteer(nurse):
     requests = [make_request(None, contact_email=f"m{n}@example.org") for n in range(8)]
 
     results = run_together(
-        *[
-            (lambda r=r: services.introduction_propose(by=nurse, request_id=r.pk, volunteer_id=volunteer.pk))
-            for r in requests
-        ]
+        *[(lambda r=r: services.introduction_propose(by=nurse, peer_request=r, volunteer=volunteer)) for r in requests]
     )
 
     assert [kind for kind, _ in results].count("ok") == 3
@@ -87,7 +84,7 @@ def test_the_database_itself_refuses_a_place_beyond_capacity():
 
 def test_a_double_clicked_accept_link_accepts_once(mother, volunteer, nurse):
     intro = services.introduction_propose(
-        by=nurse, request_id=make_request(mother).pk, volunteer_id=make_volunteer(volunteer).pk
+        by=nurse, peer_request=make_request(mother), volunteer=make_volunteer(volunteer)
     )
     body = OutboundEmail.objects.get(template="peers/email/introduction_proposed").body_text
     signed = re.search(r"/peers/respond/([^\s/]+)/", body).group(1)
@@ -107,13 +104,13 @@ def test_a_double_clicked_accept_link_accepts_once(mother, volunteer, nurse):
 def test_accepting_while_the_mother_withdraws_neither_deadlocks_nor_leaks_a_place(mother, volunteer, nurse):
     request = make_request(mother)
     profile = make_volunteer(volunteer)
-    services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=profile.pk)
+    services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
     body = OutboundEmail.objects.get(template="peers/email/introduction_proposed").body_text
     signed = re.search(r"/peers/respond/([^\s/]+)/", body).group(1)
 
     results = run_together(
         lambda: services.introduction_respond_by_link(signed_token=signed, accept=True),
-        lambda: services.peer_request_withdraw(by=mother, request_id=request.pk),
+        lambda: services.peer_request_withdraw(by=mother, peer_request=request),
     )
 
     # Whichever came first, the other either followed it or was refused in plain words.

@@ -33,8 +33,8 @@ def page(client, mother, peer_request) -> str:
 
 def introduce(peer_request, nurse):
     volunteer = make_volunteer(first_name="Vera")
-    intro = services.introduction_propose(by=nurse, request_id=peer_request.pk, volunteer_id=volunteer.pk)
-    return services.introduction_accept(by=volunteer.user, introduction_id=intro.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=peer_request, volunteer=volunteer)
+    return services.introduction_accept(by=volunteer.user, introduction=intro)
 
 
 def test_while_she_waits_she_can_withdraw_and_nothing_is_shared_yet(client, mother, peer_request):
@@ -57,7 +57,7 @@ def test_once_introduced_she_can_end_the_introduction_but_not_withdraw(client, m
 
 
 def test_after_withdrawing_it_says_so_and_offers_a_new_request(client, mother, peer_request):
-    services.peer_request_withdraw(by=mother, request_id=peer_request.pk)
+    services.peer_request_withdraw(by=mother, peer_request=peer_request)
     text = page(client, mother, peer_request)
     assert "You withdrew this request on" in text
     assert "make a new request" in text
@@ -68,7 +68,7 @@ def test_after_withdrawing_it_says_so_and_offers_a_new_request(client, mother, p
 
 def test_after_the_introduction_ends_it_says_so(client, mother, nurse, peer_request):
     intro = introduce(peer_request, nurse)
-    services.introduction_end(by=mother, introduction_id=intro.pk)
+    services.introduction_end(by=mother, introduction=intro)
     text = page(client, mother, peer_request)
     assert "Your introduction ended on" in text
     assert WITHDRAW not in text and END not in text

@@ -111,7 +111,7 @@ def test_a_declined_application_cannot_be_approved(outsider, nurse):
     with pytest.raises(ValidationError, match='whose application is "Declined"'):
         services.volunteer_approve(
             by=nurse,
-            volunteer_id=profile.pk,
+            volunteer=profile,
             briefing_completed_on=today(),
             briefing_expires_on=today() + timedelta(days=30),
         )
@@ -124,12 +124,12 @@ def test_approving_a_volunteer_who_suits_a_waiting_request_tells_the_nurses(nurs
 
     services.volunteer_approve(
         by=nurse,
-        volunteer_id=profile.pk,
+        volunteer=profile,
         briefing_completed_on=today(),
         briefing_expires_on=today() + timedelta(days=9),
     )
 
-    assert [(t.request_id, t.kind) for t in NurseTask.objects.all()] == [(suited.pk, NurseTask.Kind.SUITABLE_VOLUNTEER)]
+    assert [(t.peer_request_id, t.kind) for t in NurseTask.objects.all()] == [(suited.pk, NurseTask.Kind.SUITABLE_VOLUNTEER)]
     notice = OutboundEmail.objects.get(to=nurse.email)
     assert suited.reference in notice.body_text and unsuited.reference not in notice.body_text
 
@@ -204,7 +204,7 @@ def test_briefing_reminders_go_once_to_her_and_the_nurses(nurse, settings):
 
     # A refresher moves the expiry date, so the next lapse is reminded about again.
     services.volunteer_record_briefing(
-        by=nurse, volunteer_id=soon.pk, completed_on=today(), expires_on=today() + timedelta(days=25)
+        by=nurse, volunteer=soon, completed_on=today(), expires_on=today() + timedelta(days=25)
     )
     assert tasks.briefing_reminders_task() == 1
 

@@ -30,7 +30,7 @@ def _broker_not_paused():
 def test_an_unanswered_proposal_is_expired_by_the_worker_and_the_nurse_is_emailed(tmp_path, mother, volunteer, nurse):
     with publishing_to_broker(), running_worker(tmp_path) as worker:
         intro = services.introduction_propose(
-            by=nurse, request_id=make_request(mother).pk, volunteer_id=make_volunteer(volunteer).pk
+            by=nurse, peer_request=make_request(mother), volunteer=make_volunteer(volunteer)
         )
         worker.wait_for_mail(1)  # the proposal to the volunteer, delivered after commit
         Introduction.objects.filter(pk=intro.pk).update(respond_by=timezone.now() - timedelta(minutes=1))

@@ -374,9 +374,9 @@ def _accepted_intro(p):
 
     def build():
         intro = services.introduction_propose(
-            by=p[NURSE], request_id=_request(p).pk, volunteer_id=_volunteer_profile(p).pk
+            by=p[NURSE], peer_request=_request(p), volunteer=_volunteer_profile(p)
         )
-        return services.introduction_accept(by=p[VOLUNTEER], introduction_id=intro.pk)
+        return services.introduction_accept(by=p[VOLUNTEER], introduction=intro)
 
     return _once(p, "accepted", build)
 
@@ -390,7 +390,7 @@ def _proposed_intro(p):
     def build():
         stranger = make_user("stranger-mother@example.org", role="mother", first_name="Stella")
         request = make_request(stranger)
-        return services.introduction_propose(by=p[NURSE], request_id=request.pk, volunteer_id=_volunteer_profile(p).pk)
+        return services.introduction_propose(by=p[NURSE], peer_request=request, volunteer=_volunteer_profile(p))
 
     return _once(p, "proposed", build)
 
@@ -398,7 +398,7 @@ def _proposed_intro(p):
 def _nurse_task(p):
     from peers.models import NurseTask
 
-    return _once(p, "task", lambda: NurseTask.objects.create(kind=NurseTask.Kind.choices[0][0], request=_request(p)))
+    return _once(p, "task", lambda: NurseTask.objects.create(kind=NurseTask.Kind.choices[0][0], peer_request=_request(p)))
 
 
 def _scheduled_email(personas):

@@ -80,8 +80,8 @@ def peers_flows(client: RecordingClient) -> None:
         },
     )
     request = PeerRequest.objects.get(mother=mother)
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=volunteer.pk, note=CANARY)
-    services.introduction_accept(by=volunteer.user, introduction_id=intro.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=volunteer, note=CANARY)
+    services.introduction_accept(by=volunteer.user, introduction=intro)
     client.get("/peers/my-data/")
     assert client.get("/peers/my-data/download/").status_code == 200
     assert client.post("/peers/my-data/delete/", {"confirm": "yes"}).status_code == 302

@@ -63,8 +63,8 @@ def test_a_mother_s_words_are_escaped_for_the_nurse_and_in_the_volunteer_s_email
     assert "&lt;script&gt;" in page
 
     volunteer = make_volunteer()
-    intro = peers_services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=volunteer.pk)
-    peers_services.introduction_accept(by=volunteer.user, introduction_id=intro.pk)
+    intro = peers_services.introduction_propose(by=nurse, peer_request=request, volunteer=volunteer)
+    peers_services.introduction_accept(by=volunteer.user, introduction=intro)
     emails = OutboundEmail.objects.exclude(body_html="")
     assert emails.exists()
     for message in emails:

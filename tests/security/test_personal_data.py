@@ -92,9 +92,9 @@ def plant_peers(user, marker):
     )
     volunteer = make_volunteer()
     intro = services.introduction_propose(
-        by=nurse, request_id=request.pk, volunteer_id=volunteer.pk, note=f"good match for {marker}"
+        by=nurse, peer_request=request, volunteer=volunteer, note=f"good match for {marker}"
     )
-    services.introduction_accept(by=volunteer.user, introduction_id=intro.pk)
+    services.introduction_accept(by=volunteer.user, introduction=intro)
 
 
 def plant_inbound_mail(user, marker):
@@ -152,12 +152,12 @@ def plant_peers_both_ways(user, marker):
         by=nurse, enquiry_id=1, first_name=f"Ann{marker}", email=user.email, phone=f"0770{marker}",
         summary=f"Referred {marker}", topics=[], consent_recorded=True,
     )  # fmt: skip
-    services.introduction_propose(by=nurse, request_id=referred.pk, volunteer_id=make_volunteer().pk)
+    services.introduction_propose(by=nurse, peer_request=referred, volunteer=make_volunteer())
     profile = make_volunteer(
         user, first_name=f"Ann{marker}", contact_phone=f"0770{marker}", recovery=f"my story {marker}", capacity=2
     )
-    intro = services.introduction_propose(by=nurse, request_id=make_request().pk, volunteer_id=profile.pk)
-    services.introduction_accept(by=user, introduction_id=intro.pk)
+    intro = services.introduction_propose(by=nurse, peer_request=make_request(), volunteer=profile)
+    services.introduction_accept(by=user, introduction=intro)
 
 
 def erase_from_the_peers_page(client):
@@ -189,7 +189,7 @@ def test_peer_support_keeps_nothing_of_hers_whichever_way_she_erases(client, era
     assert (PeerRequest.objects.count(), Introduction.objects.count(), VolunteerProfile.objects.count()) == counts
     assert not PeerRequest.objects.filter(mother=user).exists()
     assert not VolunteerProfile.objects.filter(user=user).exists()
-    assert not Introduction.objects.filter(status__in=Introduction.HOLDS_PLACE, request__first_name="").exists()
+    assert not Introduction.objects.filter(status__in=Introduction.HOLDS_PLACE, peer_request__first_name="").exists()
 
 
 def test_the_marker_search_finds_what_was_planted():
@@ -341,9 +341,9 @@ def test_a_volunteer_s_erasure_ends_her_introductions_and_leaves_no_trace(client
     nurse = make_user("pn@example.org", role=Role.NURSE, mfa=True)
     mother = make_user("m@example.org", role=Role.MOTHER, first_name="Mo")
     intro = services.introduction_propose(
-        by=nurse, request_id=make_request(mother).pk, volunteer_id=volunteer.pk, note=f"for {marker}"
+        by=nurse, peer_request=make_request(mother), volunteer=volunteer, note=f"for {marker}"
     )
-    services.introduction_accept(by=user, introduction_id=intro.pk)
+    services.introduction_accept(by=user, introduction=intro)
     assert tables_containing(marker)
 
     sign_in(client, user)

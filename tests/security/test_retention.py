@@ -25,9 +25,9 @@ def ended_introduction(mother, nurse) -> Introduction:
         mother, first_name=f"Ann{MARKER}", contact_phone=f"0770{MARKER}", about=f"About {MARKER}", recovery=MARKER
     )
     volunteer = make_volunteer()
-    intro = services.introduction_propose(by=nurse, request_id=request.pk, volunteer_id=volunteer.pk, note=MARKER)
-    services.introduction_accept(by=volunteer.user, introduction_id=intro.pk)
-    return services.introduction_end(by=mother, introduction_id=intro.pk, feedback=f"lovely {MARKER}")
+    intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=volunteer, note=MARKER)
+    services.introduction_accept(by=volunteer.user, introduction=intro)
+    return services.introduction_end(by=mother, introduction=intro, feedback=f"lovely {MARKER}")
 
 
 def test_every_retention_job_is_on_the_beat_schedule():
@@ -77,7 +77,7 @@ def test_open_requests_are_never_anonymised(mother, settings):
 def test_a_withdrawn_request_is_anonymised_too(mother, settings):
     settings.PEERS_RETENTION_DAYS = 1
     request = make_request(mother, about=f"About {MARKER}")
-    services.peer_request_withdraw(by=mother, request_id=request.pk)
+    services.peer_request_withdraw(by=mother, peer_request=request)
     with time_machine.travel(timezone.now() + timedelta(days=2)):
         assert anonymise_ended_task() == 1
     assert tables_containing(MARKER) == {}

@@ -319,7 +319,7 @@ class Command(BaseCommand):
             proposed = request.created_at + timedelta(days=rng.randint(0, 2))
             introductions.append(
                 Introduction(
-                    request=request,
+                    peer_request=request,
                     volunteer=volunteer,
                     status=live.get(request.status, Introduction.Status.ENDED),
                     proposed_at=proposed,
