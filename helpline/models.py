@@ -396,6 +396,8 @@ class ReplyDraft(models.Model):
 
     def __str__(self) -> str:
         return f"reply draft for {self.enquiry_id}"
+
+
 class SafetyAlert(models.Model):
     """An emergency or crisis enquiry the nurses have been told about, open until someone takes it.
 

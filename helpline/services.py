@@ -420,7 +420,9 @@ def duty_shift_remove(*, by: User, shift: DutyShift) -> None:
         shift.delete()
 
 
-def _topic_links_write(enquiry: Enquiry, *, topics: list[str] | None = None, had: set[str] | frozenset[str] = frozenset()) -> None:
+def _topic_links_write(
+    enquiry: Enquiry, *, topics: list[str] | None = None, had: set[str] | frozenset[str] = frozenset()
+) -> None:
     """The one writer of an enquiry's topic links and of their copy of its open state.
 
     Call it when an enquiry is created or its topics change (`topics`, and the topics it `had`),

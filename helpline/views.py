@@ -590,6 +590,8 @@ def my_enquiry(request, pk: int):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
 # ---------------------------------------------------------------- duty rota
 
 

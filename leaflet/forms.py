@@ -133,6 +133,8 @@ class OrganisationDetailsForm(forms.Form):
     @classmethod
     def for_organisation(cls, organisation, data=None):
         return cls(data, initial={field: getattr(organisation, field) for field in organisation.DETAIL_FIELDS})
+
+
 class SynonymForm(forms.Form):
     term = forms.CharField(
         max_length=100,

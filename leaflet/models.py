@@ -445,6 +445,8 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
 class Synonym(models.Model):
     """Words people search with, and the guidance's words they mean.
 

@@ -89,6 +89,8 @@ def clinical_texts_for_review(today=None) -> dict:
         "awaiting": [t for t in texts if t.status == ClinicalText.Status.AWAITING_REVIEW],
         "due": [t for t in texts if t.last_reviewed is None or (t.next_review_due and t.next_review_due <= today)],
     }
+
+
 @dataclass(frozen=True)
 class FailedSearch:
     query: str

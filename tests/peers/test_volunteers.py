@@ -129,7 +129,9 @@ def test_approving_a_volunteer_who_suits_a_waiting_request_tells_the_nurses(nurs
         briefing_expires_on=today() + timedelta(days=9),
     )
 
-    assert [(t.peer_request_id, t.kind) for t in NurseTask.objects.all()] == [(suited.pk, NurseTask.Kind.SUITABLE_VOLUNTEER)]
+    assert [(t.peer_request_id, t.kind) for t in NurseTask.objects.all()] == [
+        (suited.pk, NurseTask.Kind.SUITABLE_VOLUNTEER)
+    ]
     notice = OutboundEmail.objects.get(to=nurse.email)
     assert suited.reference in notice.body_text and unsuited.reference not in notice.body_text
 

@@ -275,6 +275,8 @@ def _duty_shift(p):
         "duty_shift",
         lambda: DutyShift.objects.create(nurse=p[NURSE], starts_at=now, ends_at=now + timedelta(hours=8)),
     )
+
+
 def _synonym(p):
     from leaflet.models import Synonym
 
@@ -373,9 +375,7 @@ def _accepted_intro(p):
     from peers import services
 
     def build():
-        intro = services.introduction_propose(
-            by=p[NURSE], peer_request=_request(p), volunteer=_volunteer_profile(p)
-        )
+        intro = services.introduction_propose(by=p[NURSE], peer_request=_request(p), volunteer=_volunteer_profile(p))
         return services.introduction_accept(by=p[VOLUNTEER], introduction=intro)
 
     return _once(p, "accepted", build)
@@ -398,7 +398,9 @@ def _proposed_intro(p):
 def _nurse_task(p):
     from peers.models import NurseTask
 
-    return _once(p, "task", lambda: NurseTask.objects.create(kind=NurseTask.Kind.choices[0][0], peer_request=_request(p)))
+    return _once(
+        p, "task", lambda: NurseTask.objects.create(kind=NurseTask.Kind.choices[0][0], peer_request=_request(p))
+    )
 
 
 def _scheduled_email(personas):

@@ -409,7 +409,9 @@ class Command(BaseCommand):
         )
         if status != Status.NEW:
             enquiry.assigned_to = rng.choice(nurses)
-            enquiry.first_response_at = created + timedelta(hours=rng.uniform(0.2, 48 if urgency != Urgency.URGENT else 4))
+            enquiry.first_response_at = created + timedelta(
+                hours=rng.uniform(0.2, 48 if urgency != Urgency.URGENT else 4)
+            )
         if status == Status.AWAITING_CALLBACK:
             enquiry.next_callback_at = self.now + timedelta(hours=rng.uniform(-24, 72))
         if status == Status.CLOSED:
