@@ -33,7 +33,7 @@ from portal.audit import audit_record
 from portal.inbound import inbound_erase_about
 from portal.models import InboundEmail, OutboundEmail, User
 from portal.outbox import email_cancel_about, email_queue, email_record, emails_about
-from portal.roles import Role, has_role, is_admin
+from portal.roles import Role, acts_as
 
 from . import replies
 from .models import (
@@ -89,10 +89,6 @@ URGENCY_REASON_REQUIRED = "Say why the urgency is changing: the next nurse will 
 URGENCY_UNCHANGED = "The enquiry already has that urgency."
 SHIFT_ENDS_BEFORE_START = "The shift must end after it starts."
 SHIFT_IN_PAST = "Choose a shift that has not ended yet."
-
-
-def _is_nurse(user) -> bool:
-    return has_role(user, Role.NURSE) or is_admin(user)
 
 
 def _lock(enquiry: Enquiry) -> Enquiry:
@@ -402,7 +398,7 @@ def enquiry_urgency_change(*, enquiry: Enquiry, by: User, urgency: int, reason: 
 
 def duty_shift_add(*, by: User, nurse: User, starts_at: datetime, ends_at: datetime) -> DutyShift:
     """Put a nurse (or admin) on duty: she is alerted at once to emergencies and crises in that time."""
-    if not _is_nurse(nurse):
+    if not acts_as(nurse, Role.NURSE):
         raise ValidationError({"nurse": ASSIGNEE_NOT_NURSE})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": SHIFT_ENDS_BEFORE_START})
@@ -604,7 +600,7 @@ def enquiry_transition(*, enquiry: Enquiry, by: User, action: str, outcome: str 
 
 def enquiry_assign(*, enquiry: Enquiry, by: User, to: User | None) -> Enquiry:
     """Give the enquiry to a nurse (claiming is assigning to yourself), or unassign it with `to=None`."""
-    if to is not None and not _is_nurse(to):
+    if to is not None and not acts_as(to, Role.NURSE):
         raise ValidationError({"assignee": ASSIGNEE_NOT_NURSE})
     with transaction.atomic():
         enquiry = _lock(enquiry)
@@ -637,7 +633,7 @@ def callback_schedule(*, enquiry: Enquiry, by: User, due_at: datetime, assigned_
     """
     if due_at <= timezone.now():
         raise ValidationError({"due_at": CALLBACK_IN_PAST})
-    if not _is_nurse(assigned_to):
+    if not acts_as(assigned_to, Role.NURSE):
         raise ValidationError({"assigned_to": ASSIGNEE_NOT_NURSE})
     with transaction.atomic():
         enquiry = _lock(enquiry)

@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from .middleware import SESSION_LOGIN_AT
-from .roles import has_role, is_admin
+from .roles import acts_as
 
 
 def role_required(*roles: str):
@@ -27,7 +27,7 @@ def role_required(*roles: str):
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if has_role(user, *roles) or is_admin(user):
+            if acts_as(user, *roles):
                 return view(request, *args, **kwargs)
             raise PermissionDenied
 

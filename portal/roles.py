@@ -32,6 +32,14 @@ def is_admin(user) -> bool:
     return user.is_authenticated and user.is_active and user.is_superuser
 
 
+def acts_as(user, *roles: str) -> bool:
+    """Holds one of `roles`, or is a site administrator, who may act in every role.
+
+    The one exception, clinical sign-off, is leaflet.access's to decide.
+    """
+    return has_role(user, *roles) or is_admin(user)
+
+
 def needs_second_factor(user) -> bool:
     """Staff (nurses, editors, anyone who can reach the Django admin) must use MFA."""
     return user.is_authenticated and (user.is_staff or user.is_superuser or has_role(user, *STAFF_ROLES))
