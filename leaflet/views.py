@@ -239,6 +239,7 @@ def section_review(request, pk):
         {
             "section": section,
             "actions": actions,
+            "urls": SECTION_URLS,
             "own_change_waiting": access.own_change_waiting(request.user, section),
             "preview_html": rendering.render(section.draft_body),
             "diff": _diff(section.body, section.draft_body) if section.is_live else None,
@@ -320,8 +321,7 @@ def _with_return_note(request, back_to: str, pk, send_back):
 @editor_view
 def section_history(request, pk):
     section, actions = access.get_item_for_user(request, Section, pk)
-    urls = {"review": "leaflet:section-review", "revert": "leaflet:section-revert"}
-    return _history_page(request, section, actions, urls)
+    return _history_page(request, section, actions, SECTION_URLS)
 
 
 def _revision_text(item, revision) -> str:
@@ -391,6 +391,9 @@ def _as_text(value: str | list[str]) -> str:
 
 def _url_names(kind: str) -> dict[str, str]:
     return {"review": f"leaflet:{kind}", **{step: f"leaflet:{kind}-{step}" for step in STEPS}}
+
+
+SECTION_URLS = {**_url_names("section"), "review": "leaflet:section-review"}
 
 
 @require_GET
