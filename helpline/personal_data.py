@@ -43,6 +43,9 @@ def helpline_export(user) -> dict:
                 "agreed_to_phone": e.consent_phone,
                 "status": e.get_status_display(),
                 "outcome": e.get_outcome_display(),
+                # What the safety triage made of her words is about her health too: she may see it.
+                "urgency": e.get_urgency_display(),
+                "why_that_urgency": e.triage_reasons,
                 "conversation": [
                     {
                         "at": event.at.isoformat(),

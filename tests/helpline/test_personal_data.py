@@ -26,6 +26,15 @@ def test_her_export_holds_her_enquiries_found_by_address_and_no_one_elses(mother
     assert data["enquiries"][0]["topics"] == ["Heparin"]
 
 
+def test_her_export_says_how_urgent_the_helpline_judged_her_question_and_why(mother):
+    services.enquiry_ask(question="I have chest pain since this morning", topics=[], email=mother.email)
+
+    [enquiry] = personal_data_export(user=mother)["helpline"]["enquiries"]
+
+    assert enquiry["urgency"] == "Emergency"
+    assert any("chest pain" in reason for reason in enquiry["why_that_urgency"])
+
+
 def test_erasing_her_account_anonymises_her_enquiries_and_keeps_the_counts(mother, nurse):
     open_one = make_enquiry(nurse, email="alice@example.org", name="Alice")
     closed = make_enquiry(nurse, email="alice@example.org")
