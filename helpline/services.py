@@ -56,7 +56,7 @@ from .models import (
     find_reference,
 )
 from .selectors import helpline_nurses, nurses_on_duty
-from .triage import Triage, advice_for, triage
+from .triage import ALARM_LEVELS, Triage, advice_for, triage
 
 logger = logging.getLogger(__name__)
 
@@ -368,7 +368,10 @@ def safety_alerts_escalate_due(*, now: datetime | None = None) -> int:
 
 
 def enquiry_urgency_change(*, enquiry: Enquiry, by: User, urgency: int, reason: str) -> Enquiry:
-    """A nurse raises or lowers the urgency with a reason; the timeline and the audit log record it."""
+    """A nurse raises or lowers the urgency with a reason; the timeline and the audit log record it.
+
+    Raised to emergency or crisis, it alerts the nurses as her own words would have (until claimed).
+    """
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": URGENCY_REASON_REQUIRED})
@@ -379,7 +382,7 @@ def enquiry_urgency_change(*, enquiry: Enquiry, by: User, urgency: int, reason: 
         _guard_changeable(enquiry)
         if enquiry.urgency == urgency:
             raise ValidationError({"urgency": URGENCY_UNCHANGED})
-        old = enquiry.get_urgency_display()
+        old, was_alarm = enquiry.get_urgency_display(), enquiry.urgency in ALARM_LEVELS
         enquiry.urgency = urgency
         enquiry.save(update_fields=["urgency"])
         _record_and_audit(
@@ -390,6 +393,8 @@ def enquiry_urgency_change(*, enquiry: Enquiry, by: User, urgency: int, reason: 
             action="enquiry.urgency_changed",
             audit={"from_urgency": old, "to_urgency": enquiry.get_urgency_display()},
         )
+        if urgency in ALARM_LEVELS and not was_alarm:
+            _alert_raise(enquiry, level=urgency)
     return enquiry
 
 
@@ -599,13 +604,20 @@ def enquiry_transition(*, enquiry: Enquiry, by: User, action: str, outcome: str 
 
 
 def enquiry_assign(*, enquiry: Enquiry, by: User, to: User | None) -> Enquiry:
-    """Give the enquiry to a nurse (claiming is assigning to yourself), or unassign it with `to=None`."""
+    """Give the enquiry to a nurse (claiming is assigning to yourself), or unassign it with `to=None`.
+
+    Giving it to someone answers its safety alerts, even when it was already hers: an emergency
+    in a later message alerts the nurses whoever has the enquiry, and its owner claims it again
+    to say she is dealing with it.
+    """
     if to is not None and not acts_as(to, Role.NURSE):
         raise ValidationError({"assignee": ASSIGNEE_NOT_NURSE})
     with transaction.atomic():
         enquiry = _lock(enquiry)
         _guard_changeable(enquiry)
         if enquiry.assigned_to_id == (to.pk if to else None):
+            if to is not None:
+                _alerts_handled(enquiry, by=by)
             return enquiry
         enquiry.assigned_to = to
         enquiry.save(update_fields=["assigned_to"])

@@ -39,6 +39,9 @@ NHS_SUICIDAL_THOUGHTS = (
 )
 NHS_FALLS = "https://www.nhs.uk/conditions/falls/"
 
+# The levels that alert the nurses at once, however they are reached (her words, or a nurse's judgement).
+ALARM_LEVELS = frozenset({Urgency.EMERGENCY, Urgency.CRISIS})
+
 
 @dataclass(frozen=True)
 class Advice:
@@ -346,7 +349,7 @@ class Triage:
     @property
     def is_alarm(self) -> bool:
         """Emergency or crisis: the nurses on duty are alerted at once."""
-        return self.level in (Urgency.EMERGENCY, Urgency.CRISIS)
+        return self.level in ALARM_LEVELS
 
 
 def _normalise(text: str) -> str:

@@ -245,6 +245,48 @@ def test_a_nurse_changes_the_urgency_with_a_reason_recorded_in_the_timeline_and_
     assert audit.detail == {"from_urgency": Urgency(start).label, "to_urgency": Urgency(to).label}
 
 
+def test_a_nurse_raising_the_urgency_to_emergency_alerts_the_nurses_on_duty_until_claimed(
+    client, nurse_client, nurse, on_duty, off_duty_nurse, django_capture_on_commit_callbacks
+):
+    enquiry, _ = ask(client, Urgency.ROUTINE, django_capture_on_commit_callbacks)
+    assert not SafetyAlert.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        nurse_client.post(
+            f"/helpline/enquiries/{enquiry.pk}/urgency/",
+            {"urgency": Urgency.EMERGENCY, "reason": "On the phone she said she cannot feel her legs."},
+        )
+
+    (alert,) = emails_to(on_duty.email)
+    assert Urgency.EMERGENCY.label in alert.subject and "cannot feel" not in alert.body
+    assert emails_to(off_duty_nurse.email) == []
+    assert "1 emergency or crisis enquiry waiting for a nurse" in html(nurse_client.get("/helpline/"))
+
+    # Lowering and raising again between the two alarm levels does not alert twice.
+    services.enquiry_urgency_change(enquiry=enquiry, by=nurse, urgency=Urgency.CRISIS, reason="Crisis, not spinal.")
+    assert SafetyAlert.objects.count() == 1
+
+
+def test_the_nurse_who_has_the_enquiry_claims_a_new_alert_on_it_from_its_page(
+    client, nurse_client, nurse, on_duty, django_capture_on_commit_callbacks
+):
+    enquiry, _ = ask(client, Urgency.ROUTINE, django_capture_on_commit_callbacks)
+    nurse_client.post(f"/helpline/enquiries/{enquiry.pk}/claim/")
+    page = html(nurse_client.get(f"/helpline/enquiries/{enquiry.pk}/"))
+    assert "Claim this enquiry" not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enquiry_message_receive(enquiry=enquiry, text=BY_LEVEL[Urgency.CRISIS][0], by=None)
+
+    page = html(nurse_client.get(f"/helpline/enquiries/{enquiry.pk}/"))
+    assert "Crisis alert waiting since" in page and "Claim this enquiry" in page
+    nurse_client.post(f"/helpline/enquiries/{enquiry.pk}/claim/")
+
+    assert SafetyAlert.objects.get().handled_by == nurse
+    assert "waiting for a nurse" not in html(nurse_client.get("/helpline/"))
+    assert "alert waiting" not in html(nurse_client.get(f"/helpline/enquiries/{enquiry.pk}/"))
+
+
 def test_changing_the_urgency_needs_a_reason(client, nurse_client, django_capture_on_commit_callbacks):
     enquiry, _ = ask(client, Urgency.ROUTINE, django_capture_on_commit_callbacks)
 
