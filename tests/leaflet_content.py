@@ -12,6 +12,7 @@ tests/leaflet/test_loader.py, always with real loads.
 """
 
 import copy
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +20,9 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
+from leaflet.cache import content_changed
 from leaflet.loader import LoadReport, content_load
+from leaflet.models import ContentVersion
 
 
 @dataclass
@@ -68,10 +71,15 @@ def _load_and_keep(counts: dict) -> LoadReport:
     report = content_load()
     added = []
     for model in every_model:
+        if model is ContentVersion:
+            continue  # a load names a new content version; so does every copy (_copy_in)
         if model in before:
             old, after = before[model], _rows(model)
             if any(after.get(pk) != row for pk, row in old.items()):
                 _copyable = False  # it changed what was there: only a real load can do that again
+                warnings.warn(
+                    f"content_load() changed {model.__name__} rows: every test loads the leaflet for real", stacklevel=3
+                )
             new = [row for pk, row in after.items() if pk not in old]
         else:
             # Outside the leaflet (its audit entry) a copied row takes the next id: the test may
@@ -93,3 +101,4 @@ def _copy_in(first: _FirstLoad) -> None:
             values = {k: v + shift if isinstance(v, datetime) else copy.deepcopy(v) for k, v in row.items()}
             objects.append(model(**values))
         model._base_manager.bulk_create(objects)
+    content_changed()
