@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import role_required
 from portal.audit import audit_record
@@ -132,7 +132,7 @@ def ask(request):
     return _ask_page(request, form)
 
 
-@require_GET
+@require_safe
 @never_cache
 def ask_thanks(request):
     sent = request.session.get(ASK_SESSION_KEY)
@@ -231,13 +231,13 @@ def _detail_page(request, enquiry: Enquiry, *, status: int = 200, **bound_forms)
     )
 
 
-@require_GET
+@require_safe
 @nurse_view
 def enquiry_detail(request, pk: int):
     return _detail_page(request, get_enquiry_for_user(request, pk))
 
 
-@require_GET
+@require_safe
 @nurse_view
 def attachment_download(request, pk: int, attachment_pk: int):
     """A file she emailed us, to nurses only, always as a download (never shown in the browser), audited."""
@@ -460,7 +460,7 @@ def _draft_email(enquiry: Enquiry, draft: ReplyDraft, nurse) -> dict:
     return replies.render_email(enquiry=enquiry, nurse=nurse, subject=draft.subject, body=draft.body, links=links)
 
 
-@require_GET
+@require_safe
 @nurse_view
 def reply_preview(request, pk: int):
     """The saved draft exactly as she will get it: the email's subject, plain text and HTML, or her account's view."""
@@ -486,7 +486,7 @@ def reply_preview(request, pk: int):
 
 # The email's own HTML, shown in a sandboxed frame of the preview page: it carries inline styles,
 # which the site's policy forbids, so this one response allows them and nothing else.
-@require_GET
+@require_safe
 @nurse_view
 @xframe_options_sameorigin
 @csp(
@@ -555,7 +555,7 @@ def get_own_enquiry(request, pk: int) -> Enquiry:
     return get_object_or_404(Enquiry, pk=pk, user=request.user, anonymised_at__isnull=True)
 
 
-@require_GET
+@require_safe
 @login_required
 @never_cache
 def my_enquiries(request):
@@ -634,7 +634,7 @@ def rota_remove(request, pk: int):
 # ---------------------------------------------------------------- follow-up templates
 
 
-@require_GET
+@require_safe
 @nurse_view
 def template_list(request):
     return render(request, "helpline/template_list.html", {"templates": FollowUpTemplate.objects.all()})
@@ -661,7 +661,7 @@ def _report(request):
     return form, selectors.helpline_report(weeks=weeks)
 
 
-@require_GET
+@require_safe
 @nurse_view
 def reports(request):
     form, report = _report(request)
@@ -701,7 +701,7 @@ def duration_text(delta) -> str:
     return " ".join(words) or "under a minute"
 
 
-@require_GET
+@require_safe
 @nurse_view
 def reports_csv(request):
     """Counts only: no reference, name, date of any single enquiry, or free text."""
@@ -736,7 +736,7 @@ def _hours(delta) -> str:
 GAPS_DAYS = 365
 
 
-@require_GET
+@require_safe
 @role_required(Role.NURSE, Role.EDITOR)
 @never_cache
 def gaps(request):

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import role_required
 from portal.audit import audit_record
@@ -54,7 +54,7 @@ def _programme():
     return programme, groups
 
 
-@require_GET
+@require_safe
 @public_page
 def home(request):
     sections = selectors.published_sections()
@@ -66,7 +66,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 @public_page
 def contents(request):
     sections = selectors.published_sections().prefetch_related(
@@ -75,7 +75,7 @@ def contents(request):
     return render(request, "leaflet/contents.html", {"sections": sections, "review": selectors.review_dates_summary()})
 
 
-@require_GET
+@require_safe
 @public_page
 def section_detail(request, slug):
     section = get_object_or_404(selectors.published_sections().select_related("approved_by"), slug=slug)
@@ -95,7 +95,7 @@ def section_detail(request, slug):
     return render(request, "leaflet/section.html", context)
 
 
-@require_GET
+@require_safe
 @public_page
 def exercise_programme(request):
     section = get_object_or_404(selectors.published_sections().select_related("approved_by"), slug=EXERCISES_SLUG)
@@ -105,7 +105,7 @@ def exercise_programme(request):
     )
 
 
-@require_GET
+@require_safe
 @public_page
 def case_studies(request):
     stories = CaseStudy.objects.filter(published_at__isnull=False).prefetch_related(
@@ -121,12 +121,12 @@ def case_studies(request):
     )
 
 
-@require_GET
+@require_safe
 def contacts(request):
     return redirect("leaflet:section", slug=CONTACTS_SLUG, permanent=True)
 
 
-@require_GET
+@require_safe
 @public_page
 def print_leaflet(request):
     programme, groups = _programme()
@@ -146,7 +146,7 @@ def print_leaflet(request):
 
 # Never cached by browsers, nginx or the shared page cache: each search is counted, and a
 # query may hold what someone typed about herself. `exact=1` searches the words as typed.
-@require_GET
+@require_safe
 @never_cache
 def search_view(request):
     query = search.normalise(request.GET.get("q", ""))
@@ -171,7 +171,7 @@ def search_view(request):
     return response
 
 
-@require_GET
+@require_safe
 @never_cache
 def search_go(request, search_id):
     """A followed search result: count the click (no one's details, only the search's counts), then go there."""
@@ -188,7 +188,7 @@ def search_go(request, search_id):
 editor_view = role_required(Role.EDITOR, Role.NURSE)
 
 
-@require_GET
+@require_safe
 @editor_view
 def editor_dashboard(request):
     sections = Section.objects.select_related("draft_author", "approved_by").order_by("order")
@@ -228,7 +228,7 @@ def editor_dashboard(request):
     )
 
 
-@require_GET
+@require_safe
 @editor_view
 def section_review(request, pk):
     """The working copy beside the live page: preview, changes, and the actions allowed now."""
@@ -317,7 +317,7 @@ def _with_return_note(request, back_to: str, pk, send_back):
     return send_back(form.cleaned_data["note"])
 
 
-@require_GET
+@require_safe
 @editor_view
 def section_history(request, pk):
     section, actions = access.get_item_for_user(request, Section, pk)
@@ -396,7 +396,7 @@ def _url_names(kind: str) -> dict[str, str]:
 SECTION_URLS = {**_url_names("section"), "review": "leaflet:section-review"}
 
 
-@require_GET
+@require_safe
 @editor_view
 def clinical_item_review(request, kind, pk):
     item, actions, _ = _clinical_item(request, kind, pk)
@@ -481,7 +481,7 @@ def clinical_item_return(request, kind, pk):
     )
 
 
-@require_GET
+@require_safe
 @editor_view
 def clinical_item_history(request, kind, pk):
     item, actions, _ = _clinical_item(request, kind, pk)
@@ -512,7 +512,7 @@ def _diff(old: str, new: str) -> list[tuple[str, str]]:
     return lines
 
 
-@require_GET
+@require_safe
 @editor_view
 def out_of_date(request):
     """Passages mentioning phone numbers, web addresses, benefits or medicines, worst review state first."""
@@ -531,7 +531,7 @@ def out_of_date(request):
 
 
 # ---------------------------------------------------------------- contact details
-@require_GET
+@require_safe
 @editor_view
 def contacts_check(request):
     organisations = list(selectors.organisations().select_related("details_checked_by", "proposed_by"))
@@ -604,7 +604,7 @@ def organisation_propose(request, pk):
 SEARCH_REPORT_DAYS = 90
 
 
-@require_GET
+@require_safe
 @editor_view
 def search_report(request):
     """What people searched for and could not find: counts only, for editors and nurses."""

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import recent_auth_required, role_required
 from portal.audit import audit_record
@@ -79,13 +79,13 @@ def get_volunteer_for_nurse(request, pk: int) -> VolunteerProfile:
 # ---------------------------------------------------------------- public
 
 
-@require_GET
+@require_safe
 def index(request):
     """Deliberately public: what peer support is, and the ways in."""
     return render(request, "peers/index.html")
 
 
-@require_GET
+@require_safe
 def request_start(request):
     """Deliberately public start page for mothers; signed-in mothers also see their requests here."""
     own, roles = [], user_roles(request.user)
@@ -121,7 +121,7 @@ def request_new(request):
     return render(request, "peers/request_form.html", {"form": form})
 
 
-@require_GET
+@require_safe
 @role_required(Role.MOTHER)
 def request_detail(request, pk: int):
     peer_request = get_request_for_mother(request, pk)
@@ -195,7 +195,7 @@ def volunteer_apply(request):
     return render(request, "peers/volunteer_apply.html", {"form": form})
 
 
-@require_GET
+@require_safe
 @login_required
 def volunteer_home(request):
     """Her own application and introductions (object access: only ever her own profile)."""
@@ -315,7 +315,7 @@ def check_in(request, token: str):
 # ---------------------------------------------------------------- nurses
 
 
-@require_GET
+@require_safe
 @role_required(Role.NURSE)
 def nurse_queue(request):
     return render(
@@ -362,7 +362,7 @@ def _render_nurse_request(request, peer_request, *, reveal=False, propose_error=
     )
 
 
-@require_GET
+@require_safe
 @role_required(Role.NURSE)
 def nurse_request(request, pk: int):
     """A request's details; every view is written to the audit log."""
@@ -423,7 +423,7 @@ def nurse_task_done(request, pk: int):
     return redirect("peers:nurse-queue")
 
 
-@require_GET
+@require_safe
 @role_required(Role.NURSE)
 def nurse_volunteers(request):
     page = Paginator(
@@ -461,7 +461,7 @@ def _render_nurse_volunteer(request, profile, *, reveal=False, briefing_form=Non
     )
 
 
-@require_GET
+@require_safe
 @role_required(Role.NURSE)
 def nurse_volunteer(request, pk: int):
     return _render_nurse_volunteer(request, get_volunteer_for_nurse(request, pk))
@@ -515,14 +515,14 @@ def nurse_volunteer_decline(request, pk: int):
 # ---------------------------------------------------------------- her own data
 
 
-@require_GET
+@require_safe
 @login_required
 def my_data(request):
     """What peer support holds about her (object access: only ever her own rows)."""
     return render(request, "peers/my_data.html", {"data": peers_export(request.user)})
 
 
-@require_GET
+@require_safe
 @recent_auth_required
 def my_data_download(request):
     """Her peer-support data as a JSON file; she confirms her password first (a recent sign-in)."""

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import health
 from .access import recent_auth_required
@@ -21,7 +21,7 @@ from .roles import user_roles
 ACCOUNT_DELETED_MESSAGE = "Your account has been deleted. Thank you for using the portal."
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request):
     checks = {"database": health.check_database(), "broker": health.check_broker()}
@@ -33,7 +33,7 @@ def healthz(request):
     return JsonResponse(body, status=200 if healthy else 503)
 
 
-@require_GET
+@require_safe
 def privacy(request):
     return render(request, "portal/privacy.html", {"retention": retention_periods()})
 
@@ -58,13 +58,13 @@ def period_text(days: int) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
-@require_GET
+@require_safe
 @login_required
 def account(request):
     return render(request, "portal/account.html", {"roles": sorted(user_roles(request.user))})
 
 
-@require_GET
+@require_safe
 @recent_auth_required(allow_get=False)
 def data_export_json(request):
     data = personal_data_export(user=request.user, request=request)
@@ -76,7 +76,7 @@ def data_export_json(request):
     return response
 
 
-@require_GET
+@require_safe
 @recent_auth_required(allow_get=False)
 def data_export_html(request):
     data = personal_data_export(user=request.user, request=request)

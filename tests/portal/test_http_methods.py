@@ -12,7 +12,7 @@ OUR_APPS = ("portal", "leaflet", "peers", "helpline")
 
 
 def _method_check_codes() -> set:
-    """The code objects of the wrapper require_GET/require_POST/require_http_methods put round a view."""
+    """The code objects of the wrapper require_safe/require_POST/require_http_methods put round a view."""
 
     def sync_view(request):
         pass
@@ -63,6 +63,11 @@ def test_every_view_of_ours_declares_its_http_methods():
 )
 def test_a_wrong_method_is_refused_with_405(client, method, name, args):
     assert getattr(client, method)(reverse(name, args=args)).status_code == 405
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/", "/guidance/", "/privacy/"])
+def test_pages_that_read_answer_head_as_monitors_and_link_checkers_send_it(client, path):
+    assert client.head(path).status_code == 200
 
 
 def test_a_wrong_method_is_refused_even_for_someone_with_access(client):
