@@ -69,14 +69,21 @@ def duty_rota(now: datetime | None = None) -> QuerySet[DutyShift]:
     return DutyShift.objects.filter(ends_at__gt=now).select_related("nurse").order_by("starts_at", "id")
 
 
+def _unclaimed_alerts() -> QuerySet[SafetyAlert]:
+    """Alerts nobody has claimed yet, most urgent and oldest first."""
+    return SafetyAlert.objects.filter(handled_at__isnull=True).order_by("level", "raised_at", "id")
+
+
 def open_safety_alerts() -> list[SafetyAlert]:
-    """Emergency and crisis enquiries nobody has claimed yet: the queue's banner, most urgent and oldest first."""
+    """Emergency and crisis enquiries nobody has claimed yet: the queue's banner."""
     return list(
-        SafetyAlert.objects.filter(handled_at__isnull=True)
-        .select_related("enquiry")
-        .only("level", "raised_at", "escalated_at", "enquiry__reference")
-        .order_by("level", "raised_at", "id")
+        _unclaimed_alerts().select_related("enquiry").only("level", "raised_at", "escalated_at", "enquiry__reference")
     )
+
+
+def enquiry_open_alert(enquiry: Enquiry) -> SafetyAlert | None:
+    """The enquiry's most urgent unclaimed alert, which its page asks a nurse to claim."""
+    return _unclaimed_alerts().filter(enquiry=enquiry).first()
 
 
 def enquiry_queue(

@@ -221,7 +221,7 @@ def _detail_page(request, enquiry: Enquiry, *, status: int = 200, **bound_forms)
             "now": timezone.now(),
             "callbacks": list(selectors.enquiry_callbacks(enquiry)),
             "transitions": enquiry.allowed_transitions(),
-            "open_alert": enquiry.alerts.filter(handled_at__isnull=True).order_by("level", "raised_at").first(),
+            "open_alert": selectors.enquiry_open_alert(enquiry),
             "callback_done_form": CallbackDoneForm(),
             "has_templates": FollowUpTemplate.objects.filter(is_active=True).exists(),
             "draft": draft,
