@@ -12,7 +12,6 @@ from .selectors import ASSIGNEE_ME, ASSIGNEE_NONE, OPEN, helpline_nurses
 ASK_CONTACT_REQUIRED = "Enter an email address or a phone number so a nurse can reply to you."
 ASK_EMAIL_INVALID = "Enter an email address in the right format, like name@example.com."
 ASK_PHONE_INVALID = "Enter a phone number using digits, like 07700 900123."
-ASK_TOPICS_REQUIRED = "Choose at least one topic. Choose \u201cOther\u201d if none fits."
 ASK_QUESTION_REQUIRED = "Write your question so a nurse can help you."
 ASK_QUESTION_TOO_LONG = "Your question must be 4,000 characters or fewer. Please shorten it."
 ASK_CONSENT_REQUIRED = "Tick the box to agree, so that a nurse can store your question and reply to you."
@@ -69,10 +68,11 @@ class AskForm(forms.Form):
         required=False,
     )
     topics = forms.MultipleChoiceField(
-        label="What is your question about?",
+        label="What is your question about? (optional)",
+        help_text="Leave these empty if you are not sure: a nurse will choose.",
         choices=Topic.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": ASK_TOPICS_REQUIRED},
+        required=False,
     )
     question = forms.CharField(
         label="Your question",
@@ -92,6 +92,10 @@ class AskForm(forms.Form):
 
     def clean_phone(self):
         return _clean_phone(self.cleaned_data["phone"])
+
+    def clean_topics(self):
+        # A question is never refused for want of a topic: the nurse who reads it can change this.
+        return self.cleaned_data["topics"] or [Topic.OTHER]
 
     def clean_question(self):
         question = self.cleaned_data["question"].strip()

@@ -234,6 +234,7 @@ def enquiry_ask(
     preferred_times: str = "",
     user: User | None = None,
     channel: str = Channel.WEB,
+    note: str = "",
 ) -> Enquiry:
     """A member of the public asks a nurse: through the web form, or (`channel`) by email.
 
@@ -242,7 +243,8 @@ def enquiry_ask(
     promises a reply, or writing from it, is consent to be contacted that way. The safety triage (helpline.triage) sets the urgency from her words
     and topics; an emergency or crisis alerts the nurses on duty at once. The
     acknowledgement email carries the reference and the advice for her level,
-    never her question.
+    never her question. `note` is for the nurses: what was wrong with a form
+    saved because its words reached an alarm level (helpline.alarm_intake).
     """
     found = triage(question, topics)
     with transaction.atomic():
@@ -263,7 +265,8 @@ def enquiry_ask(
             **_triage_fields(found),
             user=user,
         )
-        _record(enquiry, by=None, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW, text=_triage_text(found))
+        text = "\n\n".join(t for t in (_triage_text(found), note) if t)
+        _record(enquiry, by=None, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW, text=text)
         if found.is_alarm:
             _alert_raise(enquiry, level=found.level)
         if email:

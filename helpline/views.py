@@ -25,6 +25,7 @@ from portal.forms import add_service_error, attempt, error_text
 from portal.roles import Role, acts_as, has_role
 
 from . import queue_search, ratelimit, replies, selectors, services
+from .alarm_intake import alarm_intake
 from .charts import horizontal_bars, vertical_bars
 from .forms import (
     AskForm,
@@ -93,43 +94,60 @@ def ask(request):
     form = AskForm(request.POST or None)
     if request.method == "POST":
         # Every attempt counts against the IP, so a bot cannot probe the form endlessly.
-        if not ratelimit.hit(
+        within_limit = ratelimit.hit(
             "ask-ip", client_ip(request) or "unknown", limit=settings.HELPLINE_ASK_LIMIT_PER_IP, window=3600
-        ):
-            logger.warning("helpline ask form rate-limited")
-            return _ask_page(request, form, rate_limited=True)
-        if form.is_bot:
+        )
+        if within_limit and form.is_bot:
             logger.warning("helpline ask form: honeypot filled, submission dropped")
             return render(request, "helpline/ask_rejected.html", status=400)
-        if form.is_valid():
-            data = form.cleaned_data
-            addresses = ratelimit.normalise_address(email=data["email"], phone=data["phone"])
-            allowed = [
-                ratelimit.hit("ask-address", a, limit=settings.HELPLINE_ASK_LIMIT_PER_ADDRESS, window=86400)
-                for a in addresses
-            ]
-            if not all(allowed):
+        valid = form.is_valid()
+        alarm = None if form.is_bot else alarm_intake(form)
+        if alarm:
+            # Saved and alerted whatever else is wrong, rate limits included (helpline.alarm_intake).
+            _count_addresses(alarm.fields)
+            if not (valid and within_limit):
+                logger.warning("helpline ask form: alarm-level question saved despite errors or rate limit")
+            return _asked(request, alarm.fields, note=alarm.note, unusable=list(alarm.unusable))
+        if not within_limit:
+            logger.warning("helpline ask form rate-limited")
+            return _ask_page(request, form, rate_limited=True)
+        if valid:
+            if not all(_count_addresses(form.cleaned_data)):
                 logger.warning("helpline ask form rate-limited")
                 return _ask_page(request, form, rate_limited=True)
-            enquiry = services.enquiry_ask(
-                question=data["question"],
-                topics=data["topics"],
-                name=data["name"],
-                email=data["email"],
-                phone=data["phone"],
-                safe_to_leave_message=data["safe_to_leave_message"],
-                preferred_times=data["preferred_times"],
-                user=request.user if request.user.is_authenticated else None,
-            )
-            # The reference travels in the session, not the URL.
-            request.session[ASK_SESSION_KEY] = {
-                "reference": enquiry.reference,
-                "level": enquiry.urgency,
-                "emailed": bool(data["email"]),
-                "account": enquiry.user_id is not None,
-            }
-            return redirect("helpline:ask-thanks")
+            return _asked(request, form.cleaned_data)
     return _ask_page(request, form)
+
+
+def _count_addresses(data: dict) -> list[bool]:
+    return [
+        ratelimit.hit("ask-address", a, limit=settings.HELPLINE_ASK_LIMIT_PER_ADDRESS, window=86400)
+        for a in ratelimit.normalise_address(email=data["email"], phone=data["phone"])
+    ]
+
+
+def _asked(request, data: dict, *, note: str = "", unusable: tuple | list = ()):
+    enquiry = services.enquiry_ask(
+        question=data["question"],
+        topics=data["topics"],
+        name=data["name"],
+        email=data["email"],
+        phone=data["phone"],
+        safe_to_leave_message=data["safe_to_leave_message"],
+        preferred_times=data["preferred_times"],
+        user=request.user if request.user.is_authenticated else None,
+        note=note,
+    )
+    # The reference travels in the session, not the URL; her details never do.
+    request.session[ASK_SESSION_KEY] = {
+        "reference": enquiry.reference,
+        "level": enquiry.urgency,
+        "emailed": bool(data["email"]),
+        "reachable": bool(data["email"] or data["phone"] or enquiry.user_id),
+        "unusable": [label.lower() for label in unusable],
+        "account": enquiry.user_id is not None,
+    }
+    return redirect("helpline:ask-thanks")
 
 
 @require_safe

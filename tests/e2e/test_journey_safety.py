@@ -15,14 +15,26 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 CRISIS_MESSAGE = "I feel so low since the fractures. Honestly everyone would be better off without me."
 
 
-def test_a_crisis_message_shows_samaritans_first_and_the_nurse_on_duty_claims_it(browse, open_tab, nurse, mailbox):
+@pytest.fixture
+def on_duty(nurse):
     now = timezone.now()
     DutyShift.objects.create(nurse=nurse, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=8))
+    return nurse
 
-    # She writes on her phone.
+
+@pytest.fixture
+def her_phone(open_tab):
+    """The public form, open on her phone."""
     member = open_tab(viewport=PHONE)
-    page = member.page
     member.goto("/helpline/ask/")
+    return member
+
+
+def test_a_crisis_message_shows_samaritans_first_and_the_nurse_on_duty_claims_it(browse, her_phone, on_duty, mailbox):
+    nurse = on_duty
+    # She writes on her phone.
+    member = her_phone
+    page = member.page
     page.get_by_label("Email address").fill("mina@example.net")
     page.get_by_label("Emotional support", exact=True).check()
     page.get_by_label("Your question").fill(CRISIS_MESSAGE)
@@ -64,3 +76,39 @@ def test_a_crisis_message_shows_samaritans_first_and_the_nurse_on_duty_claims_it
     assert queue.get_by_text("waiting for a nurse").count() == 0
     assert Enquiry.objects.get(reference=reference).assigned_to == nurse
     assert SafetyAlert.objects.get().handled_by == nurse
+
+
+EMERGENCY_MESSAGE = "my back is agony and theres a numb patch around my bottom, is that normal??"
+
+
+def test_an_emergency_sent_without_a_topic_or_consent_reaches_the_nurse_on_duty(browse, her_phone, on_duty, mailbox):
+    nurse = on_duty
+    # Frightened, on her phone: no topic, no consent, and a slip in her email address.
+    member = her_phone
+    page = member.page
+    page.get_by_label("Email address").fill("mina@example,net")
+    page.get_by_label("Phone number").fill("07700 900321")
+    page.get_by_label("Your question").fill(EMERGENCY_MESSAGE)
+    page.get_by_role("button", name="Send your question").click()
+    page.get_by_role("heading", level=1, name="Your question has been sent").wait_for()
+    member.check()
+    assert page.locator(".safety-advice").count() == 1
+    assert "We could not use the email address you typed" in page.locator("main").inner_text()
+    screenshot(page, "journey-safety-emergency-without-topic")
+    reference = page.locator(".reference-panel__number").inner_text().strip()
+
+    alert = mailbox.wait_for(to=nurse.email, subject="Emergency enquiry")
+    assert reference not in alert.text
+    enquiry = Enquiry.objects.get(reference=reference)
+    assert (enquiry.summary, enquiry.phone, enquiry.email) == (EMERGENCY_MESSAGE, "07700 900321", "")
+    assert list(enquiry.topic_links.values_list("topic", flat=True)) == ["other"]
+
+    # The nurse finds it from the queue's banner and reads what she typed.
+    sign_in(browse, nurse.email, TEST_PASSWORD, totp_secret=totp_secret(nurse))
+    queue = browse.page
+    browse.goto("/helpline/")
+    banner = queue.get_by_role("alert").filter(has_text="waiting for a nurse")
+    banner.get_by_role("link", name=reference).click()
+    queue.get_by_role("heading", level=1, name=f"Enquiry {reference}").wait_for()
+    browse.check(public=False)
+    assert "mina@example,net" in queue.locator("main").inner_text()

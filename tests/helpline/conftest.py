@@ -27,6 +27,22 @@ def make_enquiry(nurse, **overrides):
     return services.enquiry_log(by=nurse, **fields)
 
 
+def ask_data(**overrides):
+    """What she types into "Ask a nurse", as POST data; an override of None leaves that field out."""
+    data = {
+        "name": "Priya",
+        "email": "priya@example.net",
+        "phone": "",
+        "preferred_times": "Evenings",
+        "topics": ["breastfeeding", "drug_treatments"],
+        "question": "Can I take alendronate while breastfeeding?",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
 @pytest.fixture
 def enquiry(nurse):
     return make_enquiry(nurse)

@@ -9,25 +9,14 @@ from helpline.models import Channel, Enquiry, EnquiryEvent, Status, Urgency
 from helpline.triage import ADVICE
 from helpline.views import RATE_LIMITED_MESSAGE
 from portal.models import OutboundEmail
+from tests.helpline.conftest import ask_data
 
 pytestmark = pytest.mark.django_db
 
 URL = "/helpline/ask/"
 
 
-def valid(**overrides):
-    data = {
-        "name": "Priya",
-        "email": "priya@example.net",
-        "phone": "",
-        "preferred_times": "Evenings",
-        "topics": ["breastfeeding", "drug_treatments"],
-        "question": "Can I take alendronate while breastfeeding?",
-        "consent": "on",
-        "website": "",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
+valid = ask_data
 
 
 def html(response) -> str:
@@ -93,7 +82,6 @@ def test_a_phone_only_question_gets_no_email(client, django_capture_on_commit_ca
         ({"email": "", "phone": ""}, "email", forms.ASK_CONTACT_REQUIRED),
         ({"email": "not-an-address"}, "email", forms.ASK_EMAIL_INVALID),
         ({"phone": "call me maybe"}, "phone", forms.ASK_PHONE_INVALID),
-        ({"topics": None}, "topics", forms.ASK_TOPICS_REQUIRED),
         ({"question": "   "}, "question", forms.ASK_QUESTION_REQUIRED),
         ({"question": "x" * 4001}, "question", forms.ASK_QUESTION_TOO_LONG),
         ({"consent": None}, "consent", forms.ASK_CONSENT_REQUIRED),
@@ -111,6 +99,20 @@ def test_each_invalid_field_gets_a_clear_message_next_to_it_and_in_the_summary(c
     )
     assert "<title>Error: Ask a nurse" in page
     assert not Enquiry.objects.exists()
+
+
+def test_a_question_without_a_topic_is_saved_as_other_for_a_nurse_to_sort(client):
+    response = client.post(URL, valid(topics=None))
+
+    assert response.status_code == 302
+    enquiry = Enquiry.objects.get()
+    assert list(enquiry.topic_links.values_list("topic", flat=True)) == ["other"]
+
+
+def test_the_topics_say_they_are_optional(client):
+    page = html(client.get(URL))
+    assert "What is your question about? (optional)" in page
+    assert "a nurse will choose" in page
 
 
 def test_nothing_typed_is_lost_on_a_validation_error(client):

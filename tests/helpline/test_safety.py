@@ -314,18 +314,18 @@ def test_a_rate_limited_form_keeps_what_she_typed_and_shows_the_advice_for_it(cl
     settings.HELPLINE_ASK_LIMIT_PER_IP = 0
     settings.HELPLINE_PHONE = "0300 123 4567"
 
-    response = client.post(URL, form(Urgency.CRISIS, phone="07700 900123", preferred_times="After 6pm"))
+    response = client.post(URL, form(Urgency.URGENT, phone="07700 900123", preferred_times="After 6pm"))
 
     assert response.status_code == 429
     page = html(response)
     assert "sent several questions in a short time" in page
     assert "0300 123 4567" in page
-    assert escape(ADVICE[Urgency.CRISIS].title) in page
+    assert escape(ADVICE[Urgency.URGENT].title) in page
     assert escape(ADVICE[Urgency.EMERGENCY].title) not in page
-    assert escape(BY_LEVEL[Urgency.CRISIS][0]) in page
+    assert escape(BY_LEVEL[Urgency.URGENT][0]) in page
     for typed in ('value="Priya"', 'value="priya@example.net"', 'value="07700 900123"', 'value="After 6pm"'):
         assert typed in page
-    assert 'value="other" id="id_topics_13" checked' in page
+    assert 'value="heparin" id="id_topics_5" checked' in page
     assert not Enquiry.objects.exists()
 
 

@@ -1,0 +1,74 @@
+"""A message whose words reach an alarm level is never refused.
+
+Someone frightened is the least likely to fill a form in properly. When her
+words reach a level that alerts the nurses (helpline.triage's `is_alarm`), the
+question is saved and the nurses alerted whatever else is wrong with the form:
+no consent ticked, no contact details, a mistyped email address or phone
+number, a field too long, too many questions sent. What is valid is saved as
+usual; what is not (a mistyped address) is kept on the timeline for the nurses
+to read, and never used to contact her.
+"""
+
+from dataclasses import dataclass
+
+from .forms import AskForm
+from .models import Topic
+from .triage import triage
+
+# A valid value goes to enquiry_ask; the raw text of an invalid one is noted under this name instead.
+_CONTACT_FIELDS = {
+    "name": "Name",
+    "email": "Email address",
+    "phone": "Phone number",
+    "preferred_times": "Times that suit her",
+}
+
+
+@dataclass(frozen=True)
+class AlarmIntake:
+    fields: dict  # keyword arguments for services.enquiry_ask
+    unusable: dict[str, str]  # field label -> what she typed, that could not be used
+    consented: bool
+    level_label: str
+
+    @property
+    def note(self) -> str:
+        """For the nurses, on the enquiry's timeline (anonymised with it)."""
+        lines = []
+        if not self.consented:
+            lines.append(
+                f"She did not tick the box agreeing to us storing her question. It was saved because "
+                f"her words reached {self.level_label.lower()} level."
+            )
+        if not (self.fields["email"] or self.fields["phone"]):
+            lines.append("She gave no email address or phone number that could be used.")
+        for label, typed in self.unusable.items():
+            lines.append(f"{label} as she typed it, not used to contact her: \u201c{typed}\u201d")
+        return "\n".join(lines)
+
+
+def alarm_intake(form: AskForm) -> AlarmIntake | None:
+    """What can be saved of a form whose words reach an alarm level; None when they do not.
+
+    Call after `form.is_valid()`, valid or not.
+    """
+    question = form.data.get("question", "").strip()
+    topics = [t for t in form.data.getlist("topics") if t in Topic.values] or [Topic.OTHER]
+    found = triage(question, topics)
+    if not question or not found.is_alarm:
+        return None
+    cleaned = form.cleaned_data
+    fields = {"question": question, "topics": topics}
+    unusable = {}
+    for name, label in _CONTACT_FIELDS.items():
+        if name in cleaned:
+            fields[name] = cleaned[name]
+        else:
+            fields[name] = ""
+            typed = form.data.get(name, "").strip()
+            if typed:
+                unusable[label] = typed
+    fields["safe_to_leave_message"] = bool(cleaned.get("safe_to_leave_message")) and bool(fields["phone"])
+    return AlarmIntake(
+        fields=fields, unusable=unusable, consented=bool(cleaned.get("consent")), level_label=found.label
+    )
