@@ -62,6 +62,8 @@ class Status(models.TextChoices):
     TRIAGED = "triaged", "Triaged"
     AWAITING_CALLBACK = "awaiting_callback", "Awaiting callback"
     IN_PROGRESS = "in_progress", "In progress"
+    # A nurse has replied and the next move is hers: a reply moves it here, her answer moves it on.
+    ANSWERED = "answered", "Answered, waiting for her"
     CLOSED = "closed", "Closed"
 
 
@@ -84,7 +86,9 @@ class Transition:
     target: str
 
 
-OPEN_STATUSES = frozenset({Status.NEW, Status.TRIAGED, Status.AWAITING_CALLBACK, Status.IN_PROGRESS})
+OPEN_STATUSES = frozenset({Status.NEW, Status.TRIAGED, Status.AWAITING_CALLBACK, Status.IN_PROGRESS, Status.ANSWERED})
+# Where a nurse's reply moves an enquiry from (to ANSWERED). Awaiting a callback stays so: a call is still owed.
+REPLY_ANSWERS = frozenset({Status.NEW, Status.TRIAGED, Status.IN_PROGRESS})
 
 # The whole workflow, as data: the service refuses anything not listed here.
 TRANSITIONS: tuple[Transition, ...] = (
@@ -93,14 +97,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         "await_callback",
         "Mark as awaiting callback",
         "marked as awaiting callback",
-        frozenset({Status.TRIAGED, Status.IN_PROGRESS}),
+        frozenset({Status.TRIAGED, Status.IN_PROGRESS, Status.ANSWERED}),
         Status.AWAITING_CALLBACK,
     ),
     Transition(
         "start",
         "Mark as in progress",
         "marked as in progress",
-        frozenset({Status.TRIAGED, Status.AWAITING_CALLBACK}),
+        frozenset({Status.TRIAGED, Status.AWAITING_CALLBACK, Status.ANSWERED}),
         Status.IN_PROGRESS,
     ),
     Transition("close", "Close", "closed", OPEN_STATUSES, Status.CLOSED),

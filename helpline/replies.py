@@ -133,7 +133,7 @@ def render_email(*, enquiry: Enquiry, nurse, subject: str, body: str, links: lis
     return email_render(
         to=enquiry.email,
         template=REPLY_TEMPLATE,
-        kind=OutboundEmail.Kind.FOLLOW_UP,
+        kind=OutboundEmail.Kind.REPLY,
         context={
             "subject": full_subject(subject, enquiry.reference),
             "body": body.strip(),

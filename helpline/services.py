@@ -38,6 +38,7 @@ from portal.roles import Role, acts_as
 from . import replies
 from .models import (
     OPEN_STATUSES,
+    REPLY_ANSWERS,
     TRANSITIONS_BY_ACTION,
     Callback,
     CallerType,
@@ -754,9 +755,11 @@ def enquiry_reply_send(
     """Send her a nurse's reply, now or at `send_after`, by the route she allows (see `Enquiry.reply_route`).
 
     By email only where she agreed to email and said it is safe: the outbox sends
-    it (after any unsubscribe check) and its row is the reply's delivery state. A
-    woman with an account reads every reply there too; where email is not safe,
-    that is the only place, and no email mentions it. The draft is discarded.
+    it as a reply (she asked for it, so no unsubscribe stops it) and its row is the
+    reply's delivery state. A woman with an account reads every reply there too;
+    where email is not safe, that is the only place, and no email mentions it. The
+    draft is discarded, and an enquiry that was waiting for a nurse is now
+    "answered, waiting for her" (an owed callback keeps it waiting for the call).
     """
     body = body.strip()
     if not body:
@@ -779,7 +782,7 @@ def enquiry_reply_send(
                 **replies.render_email(enquiry=enquiry, nurse=by, subject=subject, body=body, links=links_shown),
                 about=enquiry,
                 send_after=send_after,
-                kind=OutboundEmail.Kind.FOLLOW_UP,
+                kind=OutboundEmail.Kind.REPLY,
             )
         event = _record(
             enquiry,
@@ -789,6 +792,10 @@ def enquiry_reply_send(
             email=message,
             shown_from=send_after or timezone.now(),
         )
+        if enquiry.status in REPLY_ANSWERS:
+            old, enquiry.status = enquiry.status, Status.ANSWERED
+            enquiry.save(update_fields=["status"])
+            _record(enquiry, by=by, kind=EnquiryEvent.Kind.STATUS, from_status=old, to_status=enquiry.status)
         ReplyDraft.objects.filter(enquiry=enquiry).delete()
     return event
 
@@ -810,18 +817,20 @@ def enquiry_message_receive(
         enquiry = _lock(enquiry)
         if enquiry.anonymised_at:
             raise ValidationError(ENQUIRY_ANONYMISED)
-        if enquiry.status == Status.CLOSED:
-            reopen = TRANSITIONS_BY_ACTION["reopen"]
-            enquiry.status, enquiry.outcome, enquiry.closed_at = reopen.target, "", None
+        if enquiry.status in (Status.CLOSED, Status.ANSWERED):
+            # Back to the nurses: a closed enquiry reopens, an answered one is in progress again.
+            old = enquiry.status
+            enquiry.status, enquiry.outcome, enquiry.closed_at = TRANSITIONS_BY_ACTION["reopen"].target, "", None
             enquiry.save(update_fields=["status", "outcome", "closed_at"])
-            _topic_links_write(enquiry)
+            if old == Status.CLOSED:
+                _topic_links_write(enquiry)
             _record(
                 enquiry,
                 by=None,
                 kind=EnquiryEvent.Kind.STATUS,
-                from_status=Status.CLOSED,
-                to_status=reopen.target,
-                text="Reopened: a message from her arrived.",
+                from_status=old,
+                to_status=enquiry.status,
+                text="Reopened: a message from her arrived." if old == Status.CLOSED else "She has answered.",
             )
         # Her new words go through the same safety triage as a new question; they can only raise the level.
         found = triage(text, list(enquiry.topic_links.values_list("topic", flat=True)))

@@ -33,6 +33,9 @@ class OutboundEmail(models.Model):
     class Kind(models.TextChoices):
         TRANSACTIONAL = "transactional", "Transactional"
         FOLLOW_UP = "follow_up", "Follow-up (needs consent)"
+        # An answer to something the person asked us (a nurse's reply to her question): never
+        # stopped by an unsubscribe, and with no unsubscribe text, since she asked for it.
+        REPLY = "reply", "Reply to their question"
 
     status = models.CharField(max_length=16, choices=Status, default=Status.SCHEDULED)
     kind = models.CharField(max_length=16, choices=Kind, default=Kind.TRANSACTIONAL)

@@ -90,6 +90,13 @@ def test_a_member_of_the_public_asks_and_a_nurse_sees_it_through_to_closed(
     assert page.get_by_label("Your reply").input_value().startswith("Dear Rosa,")
     page.get_by_role("button", name="Send reply").click()
     browse.check(public=False)
+    # Answered: the queue shows the next move is hers.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Helpline queue").click()
+    row = page.locator("table.queue tbody tr", has_text=reference)
+    assert "Answered, waiting for her" in row.inner_text()
+    browse.check(public=False)
+    row.get_by_role("link", name=reference).click()
+    page.get_by_role("heading", level=1, name=f"Enquiry {reference}").wait_for()
     page.get_by_label("Call her back at").fill((timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT10:00"))
     page.get_by_role("button", name="Schedule callback").click()
     browse.check(public=False)
@@ -104,9 +111,10 @@ def test_a_member_of_the_public_asks_and_a_nurse_sees_it_through_to_closed(
     timeline = page.locator(".timeline").inner_text()
     assert "Rang her GP surgery" in timeline
 
-    # The follow-up arrives; she opens the link in it as anyone would.
+    # The nurse's answer arrives, as a reply she asked for, not mailing-list mail; she opens the link in it.
     follow_up = mailbox.wait_for(to="rosa@example.net", subject="The information you asked for")
     assert reference in follow_up.text
+    assert "unsubscribe" not in follow_up.text.lower()
     member.network.reset()
     member.page.goto(follow_up.link(browse.site_url))
     member.page.get_by_role("heading", level=1).wait_for()

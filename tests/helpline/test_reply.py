@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from helpline import services
-from helpline.models import EnquiryEvent, FollowUpTemplate, ReplyDraft
+from helpline.models import Enquiry, EnquiryEvent, FollowUpTemplate, ReplyDraft, Status
 from portal.models import OutboundEmail
 from portal.outbox import email_deliver
 from tests.leaflet_content import leaflet_load
@@ -51,7 +51,7 @@ def test_a_nurse_sends_her_own_words_and_the_timeline_shows_the_text_who_and_del
     assert "Nora, Helpline nurse" in sent.body
     assert f"Your helpline reference is {enquiry.reference}. You can reply to this email to answer Nora" in sent.body
     message = OutboundEmail.objects.get()
-    assert (message.kind, message.status) == (OutboundEmail.Kind.FOLLOW_UP, OutboundEmail.Status.SENT)
+    assert (message.kind, message.status) == (OutboundEmail.Kind.REPLY, OutboundEmail.Status.SENT)
     assert sent.extra_headers["Message-ID"] == message.message_id
     event = enquiry.events.get(kind=EnquiryEvent.Kind.MESSAGE_OUT)
     assert (event.actor, event.email, event.text) == (nurse, message, BODY)
@@ -262,26 +262,87 @@ def test_the_reply_text_keeps_apostrophes_plain(nurse, enquiry, django_capture_o
     assert "We&#x27;ll" in mail.outbox[0].alternatives[0].content
 
 
-def test_an_unsubscribed_address_gets_no_email_and_the_timeline_says_why(
-    nurse_client, nurse, enquiry, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("when", ["before the reply", "after it was scheduled"])
+def test_an_unsubscribe_never_stops_a_nurses_answer_to_her_question(
+    nurse_client, nurse, enquiry, when, django_capture_on_commit_callbacks
 ):
     from portal.outbox import suppression_add
     from portal.outbox.consent import address_hash
-    from portal.outbox.services import NOT_SENT_UNSUBSCRIBED
 
-    suppression_add(address_hash=address_hash("harriet@example.net"))
+    if when == "before the reply":
+        suppression_add(address_hash=address_hash("harriet@example.net"))
+    later = timezone.now() + timedelta(hours=1)
+    event = services.enquiry_reply_send(enquiry=enquiry, by=nurse, subject="S", body=BODY, links=[], send_after=later)
+    if when == "after it was scheduled":
+        suppression_add(address_hash=address_hash("harriet@example.net"))
+
+    with time_machine.travel(later + timedelta(minutes=1)):
+        assert email_deliver(message_id=event.email_id) is True
+
+    (sent,) = mail.outbox
+    assert sent.to == ["harriet@example.net"] and "Gentle walking" in sent.body
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
+
+
+def test_a_reply_carries_no_unsubscribe_text_or_header(nurse, enquiry, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.enquiry_reply_send(enquiry=enquiry, by=nurse, subject="S", body=BODY, links=[])
+    (sent,) = mail.outbox
+    assert "List-Unsubscribe" not in sent.extra_headers
+    assert "unsubscribe" not in sent.body.lower()
+    assert "follow-up emails" not in sent.body + sent.alternatives[0].content
 
-    assert mail.outbox == []
-    assert OutboundEmail.objects.get().status == OutboundEmail.Status.CANCELLED
-    assert NOT_SENT_UNSUBSCRIBED in page(nurse_client, enquiry)
+
+def test_a_reply_is_labelled_a_reply_in_the_enquirys_emails(nurse_client, nurse, enquiry):
+    services.enquiry_reply_send(enquiry=enquiry, by=nurse, subject="S", body=BODY, links=[])
+
+    timeline = page(nurse_client, enquiry)
+    assert "(reply)" in timeline
+    assert "(follow-up)" not in timeline
 
 
-def test_a_reply_carries_an_unsubscribe_link(nurse, enquiry, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.enquiry_reply_send(enquiry=enquiry, by=nurse, subject="S", body=BODY, links=[])
-    assert "List-Unsubscribe" in mail.outbox[0].extra_headers
+@pytest.mark.parametrize("status", [Status.NEW, Status.TRIAGED, Status.IN_PROGRESS])
+def test_a_reply_moves_the_enquiry_to_answered_waiting_for_her(nurse_client, nurse, status):
+    enquiry = make_enquiry(nurse)
+    Enquiry.objects.filter(pk=enquiry.pk).update(status=status)
+
+    services.enquiry_reply_send(enquiry=enquiry, by=nurse, subject="S", body=BODY, links=[])
+
+    enquiry.refresh_from_db()
+    assert enquiry.status == Status.ANSWERED
+    change = enquiry.events.get(kind=EnquiryEvent.Kind.STATUS)
+    assert (change.from_status, change.to_status, change.actor) == (status, Status.ANSWERED, nurse)
+    queue = nurse_client.get("/helpline/").content.decode()
+    assert "<td>Answered, waiting for her</td>" in queue
+
+
+def test_a_reply_leaves_an_owed_callback_waiting(nurse, enquiry):
+    Enquiry.objects.filter(pk=enquiry.pk).update(status=Status.TRIAGED)
+    services.callback_schedule(enquiry=enquiry, by=nurse, due_at=timezone.now() + timedelta(days=1), assigned_to=nurse)
+
+    services.enquiry_reply_send(enquiry=enquiry, by=nurse, subject="S", body=BODY, links=[])
+
+    enquiry.refresh_from_db()
+    assert enquiry.status == Status.AWAITING_CALLBACK
+
+
+def test_her_answer_moves_an_answered_enquiry_back_to_the_nurses(nurse, enquiry):
+    services.enquiry_reply_send(enquiry=enquiry, by=nurse, subject="S", body=BODY, links=[])
+
+    services.enquiry_message_receive(enquiry=enquiry, text="Thank you, and is swimming fine too?")
+
+    enquiry.refresh_from_db()
+    assert (enquiry.status, enquiry.reply_received_at is not None) == (Status.IN_PROGRESS, True)
+    assert enquiry.events.filter(kind=EnquiryEvent.Kind.STATUS, to_status=Status.IN_PROGRESS).exists()
+
+
+def test_an_answered_enquiry_can_be_closed(nurse_client, nurse, enquiry):
+    services.enquiry_reply_send(enquiry=enquiry, by=nurse, subject="S", body=BODY, links=[])
+
+    services.enquiry_transition(enquiry=enquiry, by=nurse, action="close", outcome="information_given")
+
+    enquiry.refresh_from_db()
+    assert enquiry.status == Status.CLOSED
 
 
 def test_nurses_edit_follow_up_templates(nurse_client):

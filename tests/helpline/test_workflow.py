@@ -20,6 +20,9 @@ ALLOWED = {
     (Status.AWAITING_CALLBACK, "close"): Status.CLOSED,
     (Status.IN_PROGRESS, "await_callback"): Status.AWAITING_CALLBACK,
     (Status.IN_PROGRESS, "close"): Status.CLOSED,
+    (Status.ANSWERED, "await_callback"): Status.AWAITING_CALLBACK,
+    (Status.ANSWERED, "start"): Status.IN_PROGRESS,
+    (Status.ANSWERED, "close"): Status.CLOSED,
     (Status.CLOSED, "reopen"): Status.IN_PROGRESS,
 }
 ACTIONS = [t.action for t in TRANSITIONS]
