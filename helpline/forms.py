@@ -229,7 +229,7 @@ class AssignForm(forms.Form):
 class TransitionForm(forms.Form):
     action = forms.CharField()
     outcome = forms.ChoiceField(
-        choices=[("", "Choose an outcome"), *Outcome.choices],
+        choices=[("", "Choose an outcome"), *[c for c in Outcome.choices if c[0] != Outcome.ERASED_AT_HER_REQUEST]],
         required=False,
         error_messages={"required": OUTCOME_CHOICE_REQUIRED},
     )

@@ -73,6 +73,13 @@ class Outcome(models.TextChoices):
     REFERRED_PEER_SUPPORT = "referred_peer_support", "Referred to peer support"
     REFERRED_GP = "referred_gp", "Referred to GP"
     NO_FURTHER_ACTION = "no_further_action", "No further action"
+    # Set only by her erasure request, never chosen by a nurse (the close form leaves it out).
+    ERASED_AT_HER_REQUEST = "erased_at_her_request", "Closed when she asked for her data to be deleted"
+
+
+class AnonymisedReason(models.TextChoices):
+    RETENTION = "retention", "after the retention period"
+    HER_REQUEST = "her_request", "at her request, when she asked for her data to be deleted"
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,7 @@ class Enquiry(models.Model):
     next_callback_at = models.DateTimeField(null=True, blank=True)
     peer_request_id = models.BigIntegerField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    anonymised_reason = models.CharField(max_length=16, choices=AnonymisedReason, blank=True)
     # When her email reply arrived, until a nurse next acts on the enquiry: "reply received".
     reply_received_at = models.DateTimeField(null=True, blank=True)
 

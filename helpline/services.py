@@ -40,6 +40,7 @@ from .models import (
     OPEN_STATUSES,
     REPLY_ANSWERS,
     TRANSITIONS_BY_ACTION,
+    AnonymisedReason,
     Callback,
     CallerType,
     Channel,
@@ -943,7 +944,7 @@ def enquiries_anonymise_due(*, now: datetime | None = None) -> int:
             # Re-check under the lock: it may have been reopened since the list was read.
             if enquiry.anonymised_at or enquiry.status != Status.CLOSED or enquiry.closed_at > cutoff:
                 continue
-            _anonymise(enquiry, now=now)
+            _anonymise(enquiry, now=now, reason=AnonymisedReason.RETENTION)
             done += 1
     if done:
         logger.info("anonymised %s closed enquiries past retention", done)
@@ -953,7 +954,8 @@ def enquiries_anonymise_due(*, now: datetime | None = None) -> int:
 def enquiry_erase(*, enquiry: Enquiry, now: datetime | None = None) -> None:
     """Her erasure request, for one of her enquiries: anonymised now, as retention would later.
 
-    An open enquiry is closed first ("no further action") and its callbacks ended, so the
+    An open enquiry is closed first, with the outcome saying why (never "no further
+    action": she may have been waiting for an answer), and its callbacks ended, so the
     counts stay. Called for each of her enquiries by the account erasure (helpline.personal_data),
     inside its transaction; that erasure's own audit entry names who asked.
     """
@@ -964,22 +966,31 @@ def enquiry_erase(*, enquiry: Enquiry, now: datetime | None = None) -> None:
             return
         closing = enquiry.status != Status.CLOSED
         if closing:
-            enquiry.status, enquiry.outcome, enquiry.closed_at = Status.CLOSED, Outcome.NO_FURTHER_ACTION, now
+            enquiry.status, enquiry.outcome, enquiry.closed_at = Status.CLOSED, Outcome.ERASED_AT_HER_REQUEST, now
         enquiry.next_callback_at = None
         enquiry.save(update_fields=["status", "outcome", "closed_at", "next_callback_at"])
         if closing:
             _topic_links_write(enquiry)
         enquiry.callbacks.filter(done_at__isnull=True).update(done_at=now)
-        _anonymise(enquiry, now=now)
+        _anonymise(enquiry, now=now, reason=AnonymisedReason.HER_REQUEST)
 
 
-def _anonymise(enquiry: Enquiry, *, now: datetime) -> None:
+def _anonymise(enquiry: Enquiry, *, now: datetime, reason: str) -> None:
     enquiry.name = enquiry.email = enquiry.phone = enquiry.preferred_times = ""
     enquiry.summary = "[anonymised]"
     enquiry.triage_reasons = []
-    enquiry.anonymised_at = now
+    enquiry.anonymised_at, enquiry.anonymised_reason = now, reason
     enquiry.save(
-        update_fields=["name", "email", "phone", "preferred_times", "summary", "triage_reasons", "anonymised_at"]
+        update_fields=[
+            "name",
+            "email",
+            "phone",
+            "preferred_times",
+            "summary",
+            "triage_reasons",
+            "anonymised_at",
+            "anonymised_reason",
+        ]
     )
     enquiry.events.exclude(text="").update(text="")
     enquiry.callbacks.exclude(note="").update(note="")
@@ -990,7 +1001,15 @@ def _anonymise(enquiry: Enquiry, *, now: datetime) -> None:
     emails_about(enquiry).update(to="", body_text="", body_html="")
     ReplyDraft.objects.filter(enquiry=enquiry).delete()
     inbound_erase_about(about=enquiry)
-    _record_and_audit(enquiry, by=None, kind=EnquiryEvent.Kind.ANONYMISED, at=now, action="enquiry.anonymised")
+    _record_and_audit(
+        enquiry,
+        by=None,
+        kind=EnquiryEvent.Kind.ANONYMISED,
+        at=now,
+        text=f"Anonymised {AnonymisedReason(reason).label}.",
+        action="enquiry.anonymised",
+        audit={"reason": reason},
+    )
 
 
 def follow_up_template_save(*, form, by: User) -> FollowUpTemplate:

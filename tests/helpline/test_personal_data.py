@@ -52,6 +52,29 @@ def test_erasing_her_account_anonymises_her_enquiries_and_keeps_the_counts(mothe
         assert not enquiry.topic_links.filter(enquiry_open=True).exists()  # out of the open queue's topic index
     open_one.refresh_from_db()
     closed.refresh_from_db()
-    assert (open_one.outcome, closed.outcome) == (Outcome.NO_FURTHER_ACTION, Outcome.SIGNPOSTED)
+    assert (open_one.outcome, closed.outcome) == (Outcome.ERASED_AT_HER_REQUEST, Outcome.SIGNPOSTED)
     other.refresh_from_db()
     assert other.email == "someone.else@example.net"
+
+
+def test_the_nurses_read_that_she_asked_for_the_erasure_and_when(mother, nurse, client):
+    enquiry = make_enquiry(nurse, email="alice@example.org")
+    services.enquiry_message_receive(enquiry=enquiry, text="Any news?")
+
+    account_erase(user=mother, by=mother)
+
+    client.force_login(nurse)
+    page = client.get(f"/helpline/enquiries/{enquiry.pk}/").content.decode()
+    enquiry.refresh_from_db()
+    day = f"{enquiry.anonymised_at:%-d %b %Y}"
+    assert f"anonymised on {day} at her request, when she asked for her data to be deleted" in page
+    assert "after the retention period" not in page
+    assert "Closed when she asked for her data to be deleted" in page
+    assert "No further action" not in page
+
+
+def test_the_outcome_a_nurse_can_choose_never_claims_an_erasure(nurse, client):
+    enquiry = make_enquiry(nurse)
+    client.force_login(nurse)
+    page = client.get(f"/helpline/enquiries/{enquiry.pk}/").content.decode()
+    assert "Closed when she asked for her data to be deleted" not in page
