@@ -90,8 +90,10 @@ def _ask_page(request, form, *, rate_limited: bool = False):
 
 @require_http_methods(["GET", "POST"])
 def ask(request):
-    """Anyone may ask a nurse a question; no account needed."""
-    form = AskForm(request.POST or None)
+    """Anyone may ask a nurse a question; no account needed. Signed in, her name and email are filled in."""
+    user = request.user
+    initial = {"email": user.email, "name": user.first_name} if user.is_authenticated else {}
+    form = AskForm(request.POST or None, initial=initial)
     if request.method == "POST":
         # Every attempt counts against the IP, so a bot cannot probe the form endlessly.
         within_limit = ratelimit.hit(

@@ -78,9 +78,8 @@ def test_a_mother_creates_an_account_confirms_her_email_and_signs_in(open_tab, m
     page.goto(mail.link("/accounts/confirm-email/"))
     tab.check()
     page.get_by_role("button", name="Confirm").click()
-    tab.check()
 
-    sign_in(tab, "new.mum@example.org", TEST_PASSWORD)
+    # Confirming in the browser she signed up in signs her in.
     page.get_by_role("heading", name="Your account").wait_for()
     tab.check(public=False)
     assert User.objects.get(email="new.mum@example.org").emailaddress_set.get().verified

@@ -43,14 +43,8 @@ def test_sign_up_confirm_and_sign_in_lead_back_to_the_peer_request(client, djang
     confirmed = client.post(confirm_path, {"next": NEW_REQUEST})
     assert confirmed.url == NEW_REQUEST
 
-    to_sign_in = client.get(confirmed.url)
-    assert to_sign_in.status_code == 302
-    assert to_sign_in.url == f"{reverse('account_login')}?next={NEW_REQUEST}"
-    signed_in = client.post(
-        reverse("account_login"), {"login": "dana@example.org", "password": "a-long-password-41", "next": NEW_REQUEST}
-    )
-    assert signed_in.url == NEW_REQUEST
-    assert client.get(NEW_REQUEST).status_code == 200
+    # Confirming signed her in: no second trip through the sign-in page.
+    assert client.get(confirmed.url).status_code == 200
 
 
 def test_account_email_subjects_are_in_sentence_case(client, mother, django_capture_on_commit_callbacks):
@@ -71,3 +65,25 @@ def test_a_next_pointing_to_another_site_is_not_carried_into_the_email(client, d
             },
         )
     assert "next=" not in mail.outbox[0].body
+
+
+def test_confirming_from_another_browser_still_asks_her_to_sign_in(client, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {"email": "fay@example.org", "password1": "a-long-password-41", "password2": "a-long-password-41"},
+        )
+    path = re.search(r"http://testserver(/accounts/confirm-email/[^?\s]+)", mail.outbox[0].body).group(1)
+    other = Client()
+    other.post(path)
+
+    assert other.get(NEW_REQUEST).status_code == 302
+
+
+def test_the_ask_form_fills_in_a_signed_in_mothers_email_and_name(client, mother):
+    client.force_login(mother)
+    page = client.get(reverse("helpline:ask")).text
+    assert f'value="{mother.email}"' in page
+    assert f'value="{mother.first_name}"' in page
