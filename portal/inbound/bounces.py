@@ -23,7 +23,9 @@ TEMPORARY = "temporary"
 DELIVERED = "delivered"  # delivered, relayed or expanded: nothing failed
 UNKNOWN = "unknown"  # a report we recognise, with no failure we can place
 
-_MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
+# Printable ASCII only, with an @: a report's binary attachments are full of other things in angle brackets.
+_ID_PART = r"[\x21-\x3b\x3d\x3f\x41-\x7e]"
+_MESSAGE_ID = re.compile(rf"<{_ID_PART}{{1,200}}@{_ID_PART}{{1,100}}>")
 _STATUS = re.compile(r"\b([245])\.\d{1,3}\.\d{1,3}\b")
 _MAX_IDS = 200
 _MAX_TEXT = 2_000_000  # characters of a report searched for Message-IDs

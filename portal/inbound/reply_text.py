@@ -31,12 +31,34 @@ def new_words(text: str) -> str:
     """The new words of a reply; the whole text when nothing can be told apart."""
     if not text:
         return ""
+    text = cut_quoted_tail(cut_quoted_head(text))
     try:
         replies = EmailReplyParser(languages=REPLY_LANGUAGES).read(text).replies
     except Exception:  # never let a heuristic stop the reader; the full text is kept anyway
         return text
-    new = replies[0].body.strip() if replies else ""
+    if not replies:
+        return text
+    new = replies[0].body.strip()
+    # Her sign-off is the signature's first paragraph ("Thanks," and her name, maybe a paragraph apart);
+    # what follows may be a signature block or history.
+    blocks = [b.strip() for b in (replies[0].signatures or "").strip().split("\n\n")]
+    sign_off = blocks[0]
+    if "\n" not in sign_off and sign_off.endswith(",") and len(blocks) > 1 and "\n" not in blocks[1]:
+        sign_off += "\n\n" + blocks[1]
+    if new and _is_sign_off(sign_off):
+        new += "\n\n" + sign_off
     return new or text
+
+
+def _is_sign_off(signature: str) -> bool:
+    """ "Thanks,\nAlex" is her own words; a block with a phone number, an address or a link is a signature."""
+    lines = [line for line in signature.splitlines() if line.strip()]
+    return (
+        0 < len(lines) <= 2
+        and all(len(line) <= 40 for line in lines)
+        and not signature.startswith(("--", "__"))
+        and not re.search(r"\d|@|https?:|www\.|^sent from", signature, re.IGNORECASE | re.MULTILINE)
+    )
 
 
 class _QuoteCutter(HTMLParser):
@@ -104,3 +126,48 @@ def cut_outlook_header(text: str) -> str:
     if re.search(r"^\s*(?:Sent|Date|Gesendet|Envoy[ée]|Enviado|Inviato|Verzonden|Wys[lł]ano|Datum):", following, re.M):
         return text[: found.start()].rstrip()
     return text
+
+
+def cut_quoted_tail(text: str) -> str:
+    """Take off a ">"-quoted block that runs to the end, and the "... wrote:" line above it, in any language.
+
+    This is what lets a reply headed "Ar ... ysgrifennodd:" (Welsh), "Em ... escreveu:"
+    (Portuguese) or "În ... a scris:" (Romanian) be read, though the parser knows none of them.
+    """
+    lines = text.split("\n")
+    end = len(lines)
+    start = end
+    while start > 0 and (lines[start - 1].lstrip().startswith(">") or not lines[start - 1].strip()):
+        start -= 1
+    if start == end or not any(line.lstrip().startswith(">") for line in lines[start:]) or start == 0:
+        return text
+    head = start
+    # The attribution: up to three lines just above the quote, the last ending with a colon.
+    while head > 0 and not lines[head - 1].strip():
+        head -= 1
+    if head > 0 and lines[head - 1].rstrip().endswith(":"):
+        top = head - 1
+        # A header broken over two lines: the line above carries its date or address.
+        if top > 0 and re.search(r"\d|@", lines[top - 1]) and not _ends_sentence(lines[top - 1]):
+            top -= 1
+        head = top
+    kept = "\n".join(lines[:head]).rstrip()
+    return kept or text
+
+
+def cut_quoted_head(text: str) -> str:
+    """A reply written below the quote ("On ... wrote:", "> ...", then her words): her words only."""
+    lines = text.strip("\n").split("\n")
+    if not lines or not lines[0].rstrip().endswith(":") or len(lines) < 3:
+        return text
+    n = 1
+    while n < len(lines) and (lines[n].lstrip().startswith(">") or not lines[n].strip()):
+        n += 1
+    rest = lines[n:]
+    if n == 1 or not rest or any(line.lstrip().startswith(">") for line in rest):
+        return text
+    return "\n".join(rest).strip()
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip().endswith((".", "!", "?"))
