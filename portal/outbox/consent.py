@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from ..audit import audit_record
-from ..models import EmailSuppression
+from ..models import EmailBounce, EmailSuppression
 from ..models.outbox import mask_address
 
 _HASH_SALT = "portal.outbox.suppression"
@@ -124,5 +124,6 @@ def suppression_lift(*, suppression: EmailSuppression, by) -> None:
 
 def suppression_erase(*, address: str) -> int:
     """Forget that an address unsubscribed (erasure request, or the person opts in again)."""
+    EmailBounce.objects.filter(address_hash=address_hash(address)).delete()
     deleted, _ = EmailSuppression.objects.filter(address_hash=address_hash(address)).delete()
     return deleted
