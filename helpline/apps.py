@@ -21,7 +21,7 @@ class HelplineConfig(AppConfig):
     def ready(self):
         from portal import inbound
 
-        from . import personal_data, services
+        from . import mail_notices, personal_data, services
 
         personal_data.register_provider()
         inbound.register(
@@ -29,5 +29,7 @@ class HelplineConfig(AppConfig):
             replies_about="helpline.enquiry",
             on_reply=services.enquiry_reply_receive,
             on_new=services.enquiry_email_receive,
+            on_bounce=mail_notices.enquiry_email_bounced,
+            on_auto_reply=mail_notices.enquiry_auto_reply_received,
         )
         checks.register(check_helpline_hours)

@@ -305,6 +305,8 @@ class EnquiryEvent(models.Model):
         # wrote back (in her account, or by replying to an email).
         MESSAGE_OUT = "message_out", "Reply to her"
         MESSAGE_IN = "message_in", "Message from her"
+        EMAIL_BOUNCED = "email_bounced", "Email to her bounced"
+        AUTO_REPLY = "auto_reply", "Automatic reply"
         REFERRED = "referred", "Referred to peer support"
         ANONYMISED = "anonymised", "Anonymised"
 

@@ -36,6 +36,7 @@ from portal.outbox import email_cancel_about, email_queue, email_record, emails_
 from portal.roles import Role, acts_as
 
 from . import replies
+from .acknowledgements import ACKNOWLEDGEMENT, NOT_ACKNOWLEDGED, acknowledgement_due
 from .models import (
     OPEN_STATUSES,
     REPLY_ANSWERS,
@@ -271,10 +272,12 @@ def enquiry_ask(
         _record(enquiry, by=None, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW, text=text)
         if found.is_alarm:
             _alert_raise(enquiry, level=found.level)
-        if email:
+        if email and not acknowledgement_due(email):
+            _record(enquiry, by=None, kind=EnquiryEvent.Kind.NOTE, text=NOT_ACKNOWLEDGED)
+        elif email:
             email_queue(
                 to=email,
-                template="helpline/email/ask_acknowledgement",
+                template=ACKNOWLEDGEMENT,
                 context={"reference": enquiry.reference, "name": name, **ask_reply_context(found.level)},
                 about=enquiry,
                 kind=OutboundEmail.Kind.TRANSACTIONAL,

@@ -1,8 +1,11 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import AuditEntry, EmailSuppression, InboundEmail, OutboundEmail, User
 from .outbox import email_retry
+from .outbox.consent import suppression_lift
 
 
 @admin.register(User)
@@ -91,18 +94,54 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
 @admin.register(EmailSuppression)
 class EmailSuppressionAdmin(admin.ModelAdmin):
-    """Addresses that unsubscribed, as keyed hashes only; deleting one lets follow-ups go to it again."""
+    """Addresses we no longer email (masked; only a keyed hash is kept), why, since when, and the email that said so.
 
-    list_display = ["address_hash", "created_at"]
-    readonly_fields = ["address_hash", "created_at"]
+    Deleting an entry lifts it, with an audit row: email may go to that address again.
+    """
+
+    list_display = ["address_masked", "reason", "created_at", "detail", "source_email"]
+    list_filter = ["reason", ("created_at", admin.DateFieldListFilter)]
+    readonly_fields = ["address_masked", "reason", "created_at", "detail", "source_email", "address_hash"]
+    fields = readonly_fields
+    actions = ["lift"]
 
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # lifting goes through the audited action below
+        return actions
+
+    @admin.display(description="source message")
+    def source_email(self, obj):
+        if obj.source_id is None:
+            return "-"
+        url = reverse("admin:portal_inboundemail_change", args=[obj.source_id])
+        return format_html('<a href="{}">{} #{}</a>', url, obj.source.get_kind_display(), obj.source_id)
+
+    def delete_model(self, request, obj):
+        suppression_lift(suppression=obj, by=request.user)
+
+    @admin.action(description="Lift the selected suppressions (email may go to these addresses again)")
+    def lift(self, request, queryset):
+        lifted = 0
+        for suppression in queryset:
+            suppression_lift(suppression=suppression, by=request.user)
+            lifted += 1
+        self.message_user(request, f"{lifted} suppression(s) lifted.", messages.SUCCESS)
+
 
 @admin.register(InboundEmail)
 class InboundEmailAdmin(admin.ModelAdmin):
-    """Read-only record of what came into the mailbox; filter by "Rejected" to read what nothing handled."""
+    """Read-only record of what came into the mailbox.
+
+    Filter by "Rejected" to read what nothing handled, and by "Spam complaint"
+    for the complaints (they never reach an enquiry).
+    """
 
     list_display = ["id", "kind", "received_at", "about_type", "about_id", "note"]
     list_filter = ["kind"]

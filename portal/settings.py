@@ -331,6 +331,13 @@ OUTBOX_SWEEP_BATCH = env_int("OUTBOX_SWEEP_BATCH", 1000)
 # After a failed publish a process leaves the broker alone this long (the sweeper catches up),
 # so an outage slows one action per process per window, not every action.
 OUTBOX_BROKER_PAUSE_SECONDS = env_int("OUTBOX_BROKER_PAUSE_SECONDS", 30)
+# A temporary delivery failure (4.x.x) reported after our server handed the email on: the outbox sends
+# it again after this many hours, up to this many times; an address failing on this many different days
+# within the window is suppressed as if it had bounced for good.
+OUTBOX_SOFT_BOUNCE_RETRY_HOURS = env_int("OUTBOX_SOFT_BOUNCE_RETRY_HOURS", 24)
+OUTBOX_SOFT_BOUNCE_RETRIES = env_int("OUTBOX_SOFT_BOUNCE_RETRIES", 2)
+OUTBOX_SOFT_BOUNCE_DAYS = env_int("OUTBOX_SOFT_BOUNCE_DAYS", 3)
+OUTBOX_SOFT_BOUNCE_WINDOW_DAYS = env_int("OUTBOX_SOFT_BOUNCE_WINDOW_DAYS", 14)
 
 # The inbound mailbox (portal/inbound/): replies, new emails and bounces, read every minute.
 # imaps://user:password@host[:port]/INBOX in production (imap:// only for tests on loopback).
@@ -507,5 +514,6 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # flufl.bounce logs every detector it tries at INFO.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "flufl.bounce": {"level": "WARNING"}},
 }

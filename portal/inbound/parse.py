@@ -20,7 +20,11 @@ from email.utils import getaddresses, parsedate_to_datetime
 import nh3
 from django.conf import settings
 from django.utils import timezone
-from mailparser_reply import EmailReplyParser
+
+from . import classify as classify_mod
+from . import reply_text
+from .bounces import Bounce
+from .classify import Complaint
 
 logger = logging.getLogger(__name__)
 
@@ -50,15 +54,6 @@ class Attachment:
 
 
 @dataclass
-class Bounce:
-    """An RFC 3464 delivery status notification: which of our messages, and whether it is final."""
-
-    original_ids: list[str]
-    permanent: bool
-    status: str  # the DSN status code, "5.1.1"
-
-
-@dataclass
 class ParsedEmail:
     key: str
     message_id: str = ""
@@ -70,10 +65,16 @@ class ParsedEmail:
     text: str = ""
     new_text: str = ""
     attachments: list[Attachment] = field(default_factory=list)
-    automatic: bool = False
+    category: str = classify_mod.HUMAN  # see portal.inbound.classify
+    reason: str = ""  # why it was taken for automatic mail
     bounce: Bounce | None = None
+    complaint: Complaint | None = None
     notes: list[str] = field(default_factory=list)
     rejection: str = ""
+
+    @property
+    def automatic(self) -> bool:
+        return self.category != classify_mod.HUMAN
 
 
 def parse(raw: bytes, *, headers_only: bool = False) -> ParsedEmail:
@@ -129,14 +130,16 @@ def _parse(msg: EmailMessage, raw: bytes) -> ParsedEmail:
     )
     if msg.defects:
         notes.append("The message is not well-formed MIME; it was read as far as possible.")
-    parsed.bounce = _bounce(msg)
-    parsed.automatic = parsed.bounce is not None or _is_automatic(msg, notes)
-    if parsed.bounce is None:
+    found = classify_mod.classify(message_from_bytes(raw), from_address=from_address, subject=parsed.subject)
+    parsed.category, parsed.reason = found.kind, found.reason
+    parsed.bounce, parsed.complaint = found.bounce, found.complaint
+    if found.kind not in (classify_mod.BOUNCE, classify_mod.COMPLAINT):
         body = _body_part(msg)
         parsed.text = _text_of(body, notes)[:MAX_TEXT_CHARS] if body is not None else ""
-        parsed.new_text = _new_words(parsed.text)
+        parsed.new_text = _reply_words(body, parsed.text)
         parsed.attachments = _attachments(msg, body)
-    if not from_address:
+    if not from_address and not parsed.automatic:
+        # A delivery report may come from no one (a null sender): it is still read for what it reports.
         parsed.rejection = "It has no sender address we can read."
     return parsed
 
@@ -155,46 +158,6 @@ def _date(value: str) -> datetime | None:
     except (TypeError, ValueError, IndexError):
         return None
     return moment if timezone.is_aware(moment) else None
-
-
-def _is_automatic(msg: EmailMessage, notes: list[str]) -> bool:
-    """An out-of-office or other robot: recorded, never answered, so two robots cannot loop (RFC 3834)."""
-    auto_submitted = _header(msg, "Auto-Submitted", notes).lower()
-    if auto_submitted and auto_submitted != "no":
-        return True
-    if _header(msg, "Precedence", notes).lower() in ("bulk", "auto_reply", "junk", "list"):
-        return True
-    if msg.get("X-Autoreply") is not None or msg.get("X-Autorespond") is not None:
-        return True
-    # A null return path is what bounces and other automatic notices are sent with.
-    return msg.get("Return-Path") is not None and _header(msg, "Return-Path", notes) in ("<>", "")
-
-
-def _bounce(msg: EmailMessage) -> Bounce | None:
-    if msg.get_content_type() != "multipart/report" or str(msg.get_param("report-type", "")).lower() != (
-        "delivery-status"
-    ):
-        return None
-    original_ids: list[str] = []
-    actions: list[tuple[str, str]] = []
-    for part in msg.walk():
-        kind = part.get_content_type()
-        if kind == "message/delivery-status":
-            for block in part.get_payload():
-                if block.get("Action") or block.get("Status"):
-                    actions.append((str(block.get("Action", "")).strip().lower(), str(block.get("Status", "")).strip()))
-        elif kind == "message/rfc822":
-            inner = part.get_payload()[0] if part.is_multipart() else None
-            if inner is not None:
-                original_ids += _MESSAGE_ID.findall(str(inner.get("Message-ID", "")))
-        elif kind == "text/rfc822-headers":
-            headers = message_from_bytes(part.get_payload(decode=True) or b"", policy=policy.default)
-            original_ids += _MESSAGE_ID.findall(str(headers.get("Message-ID", "")))
-    if not actions:
-        return None
-    # Final only when every recipient failed for good: a 5.x.x status with action "failed".
-    permanent = all(action == "failed" and status.startswith("5") for action, status in actions)
-    return Bounce(original_ids=original_ids, permanent=permanent, status=actions[0][1][:20])
 
 
 def _body_part(msg: EmailMessage):
@@ -223,24 +186,24 @@ def _text_of(part, notes: list[str]) -> str:
     return text.replace("\r\n", "\n").strip()
 
 
+def _reply_words(body, text: str) -> str:
+    """Her new words; from HTML mail, with the marked quoted history cut before it becomes text."""
+    if body is not None and body.get_content_type() == "text/html" and text:
+        try:
+            markup = body.get_content()
+        except Exception:
+            markup = ""
+        if isinstance(markup, str) and markup:
+            text = html_to_text(reply_text.html_without_quotes(markup)) or text
+    return reply_text.new_words(reply_text.cut_outlook_header(text))
+
+
 def html_to_text(markup: str) -> str:
     """Safe plain text from an HTML body: every tag removed (scripts and styles with their content)."""
     marked = _BLOCK_END.sub("\n", markup)
     text = html.unescape(nh3.clean(marked, tags=set(), clean_content_tags={"script", "style", "title", "head"}))
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _new_words(text: str) -> str:
-    """The new words of a reply: the quoted email she answered and her signature taken off."""
-    if not text:
-        return ""
-    try:
-        replies = EmailReplyParser(languages=["en"]).read(text).replies
-    except Exception:  # never let a heuristic stop the reader; the full text is kept anyway
-        return text
-    new = replies[0].body.strip() if replies else ""
-    return new or text
 
 
 def _attachments(msg: EmailMessage, body) -> list[Attachment]:

@@ -31,9 +31,10 @@ from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import InboundAttachment, InboundEmail, OutboundEmail
-from ..outbox.consent import address_hash, suppression_add
-from . import registry
+from ..models import InboundAttachment, InboundEmail
+from . import automatic, classify, registry
+from .automatic import note_add as _note
+from .automatic import record_save as _save
 from .mailbox import Waiting, open_mailbox
 from .parse import ParsedEmail, parse
 
@@ -42,12 +43,6 @@ Kind = InboundEmail.Kind
 
 NOT_CONFIGURED = "no inbound mailbox configured (INBOUND_MAIL_URL); nothing read"
 NOBODY_TAKES_NEW_MAIL = "No part of the portal takes new email, so it was not handled."
-AUTO_REPLY_NOTE = "An automatic reply: recorded, never answered."
-BOUNCE_UNMATCHED = "A delivery failure report about none of our emails: nothing changed."
-BOUNCE_PERMANENT = (
-    "Bounced: her mail server refused it for good (status {status}). No more follow-up emails will go to this address."
-)
-BOUNCE_TEMPORARY = "Bounced: her mail server could not deliver it (status {status})."
 # Messages are fetched in batches of at most this many, or this many bytes, whichever comes first.
 FETCH_CHUNK = 50
 FETCH_CHUNK_BYTES = 64 * 1024 * 1024
@@ -176,23 +171,16 @@ def _reject(parsed: ParsedEmail, size: int | None, reason: str) -> tuple[Inbound
         return InboundEmail(key=parsed.key, kind=Kind.REJECTED, note=reason), True
 
 
-def _save(record: InboundEmail, **fields) -> None:
-    for name, value in fields.items():
-        setattr(record, name, value)
-    record.save(update_fields=list(fields))
-
-
-def _note(record: InboundEmail, line: str) -> str:
-    return "\n".join(filter(None, [record.note, line]))
-
-
 def _dispatch(record: InboundEmail, parsed: ParsedEmail, stored: list[str]) -> None:
-    if parsed.rejection:
-        _save(record, kind=Kind.REJECTED, note=_note(record, parsed.rejection))
-    elif parsed.bounce is not None:
-        _bounced(record, parsed)
+    # Machines first, whatever else is wrong with their mail: none of it is answered or becomes new mail.
+    if parsed.category == classify.COMPLAINT:
+        automatic.complaint_receive(record, parsed)
+    elif parsed.category == classify.BOUNCE:
+        automatic.bounce_receive(record, parsed)
     elif parsed.automatic:
-        _save(record, kind=Kind.AUTO_REPLY, note=_note(record, AUTO_REPLY_NOTE))
+        automatic.auto_reply_receive(record, parsed)
+    elif parsed.rejection:
+        _save(record, kind=Kind.REJECTED, note=_note(record, parsed.rejection))
     else:
         _store_attachments(record, parsed, stored)
         _deliver(record, parsed)
@@ -200,7 +188,7 @@ def _dispatch(record: InboundEmail, parsed: ParsedEmail, stored: list[str]) -> N
 
 def _deliver(record: InboundEmail, parsed: ParsedEmail) -> None:
     """A reply to one of our emails goes to the app that sent it; anything else is offered as new mail."""
-    original = _our_message(parsed.references)
+    original = automatic.our_message(parsed.references)
     taken = None
     if original is not None:
         record.in_reply_to = original
@@ -229,13 +217,6 @@ def _deliver(record: InboundEmail, parsed: ParsedEmail) -> None:
     )
 
 
-def _our_message(references: list[str]) -> OutboundEmail | None:
-    if not references:
-        return None
-    found = {m.message_id: m for m in OutboundEmail.objects.filter(message_id__in=references[:50])}
-    return next((found[r] for r in references if r in found), None)
-
-
 def _store_attachments(record: InboundEmail, parsed: ParsedEmail, stored: list[str]) -> None:
     """Keep the files we keep; a file we refuse still gets a row, saying why, for the timeline."""
     for attachment in parsed.attachments:
@@ -253,35 +234,6 @@ def _forget_files(names: list[str]) -> None:
     storage = storages["private"]
     for name in names:
         storage.delete(name)
-
-
-def _bounced(record: InboundEmail, parsed: ParsedEmail) -> None:
-    """Mark our message bounced; a permanent failure also stops follow-up email to that address.
-
-    Only a report that names one of our (unguessable) Message-IDs changes anything,
-    so a forged bounce cannot suppress someone's address.
-    """
-    bounce = parsed.bounce
-    message = (
-        OutboundEmail.objects.select_for_update().filter(message_id__in=bounce.original_ids[:10]).first()
-        if bounce.original_ids
-        else None
-    )
-    if message is None:
-        _save(record, kind=Kind.BOUNCE, note=_note(record, BOUNCE_UNMATCHED))
-        return
-    reason = (BOUNCE_PERMANENT if bounce.permanent else BOUNCE_TEMPORARY).format(status=bounce.status or "unknown")
-    OutboundEmail.objects.filter(pk=message.pk).update(status=OutboundEmail.Status.BOUNCED, last_error=reason)
-    if bounce.permanent and message.to:
-        suppression_add(address_hash=address_hash(message.to))
-    _save(
-        record,
-        kind=Kind.BOUNCE,
-        in_reply_to=message,
-        about_type=message.about_type,
-        about_id=message.about_id,
-        note=_note(record, reason),
-    )
 
 
 # ---------------------------------------------------------------- retention and erasure

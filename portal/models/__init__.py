@@ -1,6 +1,14 @@
 from .audit import AuditEntry
 from .inbound import InboundAttachment, InboundEmail
-from .outbox import EmailSuppression, OutboundEmail
+from .outbox import EmailBounce, EmailSuppression, OutboundEmail
 from .users import User
 
-__all__ = ["AuditEntry", "EmailSuppression", "InboundAttachment", "InboundEmail", "OutboundEmail", "User"]
+__all__ = [
+    "AuditEntry",
+    "EmailBounce",
+    "EmailSuppression",
+    "InboundAttachment",
+    "InboundEmail",
+    "OutboundEmail",
+    "User",
+]

@@ -29,6 +29,7 @@ class InboundEmail(models.Model):
         NEW = "new", "New email"
         AUTO_REPLY = "auto_reply", "Automatic reply"
         BOUNCE = "bounce", "Delivery failure report"
+        COMPLAINT = "complaint", "Spam complaint"
         REJECTED = "rejected", "Rejected"
 
     key = models.CharField(max_length=64, unique=True)

@@ -76,20 +76,58 @@ class OutboundEmail(models.Model):
     @property
     def to_masked(self) -> str:
         """The recipient with most of the local part hidden: enough to tell two apart on a page."""
-        local, _, domain = self.to.partition("@")
-        return f"{local[:1]}\u2026@{domain}"
+        return mask_address(self.to)
 
 
 class EmailSuppression(models.Model):
-    """An address that asked for no more follow-up (non-essential) emails.
+    """An address we no longer email: it unsubscribed, complained of spam, or bounced.
 
     Only a keyed hash of the normalised address is kept (see
-    `portal.outbox.consent`), so the list itself holds no readable addresses and a
-    person's entry can be found and erased from their address alone.
+    `portal.outbox.consent`), with the address masked for the administrators'
+    list, so the list itself holds no readable addresses and a person's entry can
+    be found and erased from their address alone. An unsubscribe or a complaint
+    stops follow-up (non-essential) email; a bounce stops every email, since
+    none can arrive.
     """
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        COMPLAINED = "complained", "Spam complaint"
+        BOUNCED = "bounced", "Bounced (permanent failure)"
+        BOUNCING = "bouncing", "Bounced again and again (temporary failures over several days)"
 
     address_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=16, choices=Reason, default=Reason.UNSUBSCRIBED)
+    address_masked = models.CharField(max_length=260, blank=True)
+    detail = models.CharField(max_length=300, blank=True)  # the status code, or the complaint's type
+    source = models.ForeignKey(
+        "portal.InboundEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"suppression #{self.pk}"
+
+
+class EmailBounce(models.Model):
+    """One delivery failure reported for an address: the record the temporary-failure rule counts."""
+
+    address_hash = models.CharField(max_length=64)
+    permanent = models.BooleanField()
+    status = models.CharField(max_length=20, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    message = models.ForeignKey(OutboundEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="bounces")
+    source = models.ForeignKey(
+        "portal.InboundEmail", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["address_hash", "at"], name="bounce_address_idx")]
+
+    def __str__(self) -> str:
+        return f"bounce #{self.pk}"
+
+
+def mask_address(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}\u2026@{domain}"[:260]

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from ..audit import audit_record
-from ..models import EmailSuppression
+from ..models import EmailBounce, EmailSuppression
+from ..models.outbox import mask_address
 
 _HASH_SALT = "portal.outbox.suppression"
 _TOKEN_SALT = "portal.outbox.unsubscribe"
@@ -48,25 +49,81 @@ def hash_from_token(token: str) -> str | None:
     return value if len(value) == 64 else None
 
 
+Reason = EmailSuppression.Reason
+# A bounce stops every email (none can arrive); the others stop what needs consent only.
+STOPS_ALL_MAIL = (Reason.BOUNCED, Reason.BOUNCING)
+NOT_SENT = {
+    Reason.UNSUBSCRIBED: "Not sent: the recipient has unsubscribed from follow-up emails.",
+    Reason.COMPLAINED: "Not sent: the recipient reported our email as spam, so only essential email goes to her.",
+    Reason.BOUNCED: "Not sent: this address bounced (her mail server refused it for good).",
+    Reason.BOUNCING: "Not sent: this address has bounced again and again over several days.",
+}
+_AUDIT_ACTION = {
+    Reason.UNSUBSCRIBED: "email.unsubscribed",
+    Reason.COMPLAINED: "email.complained",
+    Reason.BOUNCED: "email.suppressed_bounced",
+    Reason.BOUNCING: "email.suppressed_bounced",
+}
+
+
 def is_suppressed(address: str) -> bool:
     return EmailSuppression.objects.filter(address_hash=address_hash(address)).exists()
 
 
-def suppression_add(*, address_hash: str, request=None) -> bool:
-    """Stop follow-up email to the address behind this hash. Returns False if it was already stopped.
+def not_sent_reason(address: str, *, essential: bool) -> str:
+    """Why an email to this address must not go ("" when it may): the outbox's one check, at queue and send time."""
+    reason = (
+        EmailSuppression.objects.filter(address_hash=address_hash(address)).values_list("reason", flat=True).first()
+    )
+    if reason is None or (essential and reason not in STOPS_ALL_MAIL):
+        return ""
+    return NOT_SENT[reason]
 
-    Withdrawing consent leaves an audit row (the suppression's id, never the
-    address). Follow-ups already queued for the address are left to the
-    send-time check, which cancels them with a reason the nurse can see.
+
+def suppression_add(
+    *,
+    address_hash: str,
+    request=None,
+    reason: str = Reason.UNSUBSCRIBED,
+    address: str = "",
+    detail: str = "",
+    source=None,
+) -> bool:
+    """Stop email to the address behind this hash. Returns False if it was already stopped.
+
+    Each new entry leaves an audit row (the suppression's id, never the
+    address). A bounce made after an unsubscribe widens the entry to every
+    email. Messages already queued for the address are left to the send-time
+    check, which cancels them with a reason the nurse can see.
     """
     with transaction.atomic():
-        suppression, created = EmailSuppression.objects.get_or_create(address_hash=address_hash)
+        suppression, created = EmailSuppression.objects.select_for_update().get_or_create(
+            address_hash=address_hash,
+            defaults={
+                "reason": reason,
+                "address_masked": mask_address(address) if address else "",
+                "detail": detail[:300],
+                "source": source,
+            },
+        )
         if created:
-            audit_record(action="email.unsubscribed", target=suppression, request=request)
+            audit_record(action=_AUDIT_ACTION[reason], target=suppression, request=request)
+        elif reason in STOPS_ALL_MAIL and suppression.reason not in STOPS_ALL_MAIL:
+            suppression.reason, suppression.detail, suppression.source = reason, detail[:300], source
+            suppression.save(update_fields=["reason", "detail", "source"])
+            audit_record(action=_AUDIT_ACTION[reason], target=suppression, request=request)
     return created
+
+
+def suppression_lift(*, suppression: EmailSuppression, by) -> None:
+    """An administrator lets email go to this address again (she asked, or the bounce was a mistake)."""
+    with transaction.atomic():
+        audit_record(action="email.suppression_lifted", actor=by, target=suppression, reason=suppression.reason)
+        EmailSuppression.objects.filter(pk=suppression.pk).delete()
 
 
 def suppression_erase(*, address: str) -> int:
     """Forget that an address unsubscribed (erasure request, or the person opts in again)."""
+    EmailBounce.objects.filter(address_hash=address_hash(address)).delete()
     deleted, _ = EmailSuppression.objects.filter(address_hash=address_hash(address)).delete()
     return deleted

@@ -43,13 +43,13 @@ from django.utils.html import strip_tags
 
 from ..audit import audit_record
 from ..identity import charity_identity
-from ..models import OutboundEmail, User
-from .consent import is_suppressed, unsubscribe_url
+from ..models import EmailSuppression, OutboundEmail, User
+from .consent import NOT_SENT, not_sent_reason, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 Status = OutboundEmail.Status
 
-NOT_SENT_UNSUBSCRIBED = "Not sent: the recipient has unsubscribed from follow-up emails."
+NOT_SENT_UNSUBSCRIBED = NOT_SENT[EmailSuppression.Reason.UNSUBSCRIBED]
 CANCELLED_BY_STAFF = "Cancelled by staff before it was sent."
 CANCELLED_NO_LONGER_NEEDED = "Cancelled: no longer needed."
 STALE_SENDING = "The worker stopped while sending; trying again (the recipient may get it twice)."
@@ -121,9 +121,9 @@ def email_record(
     """Record an already-rendered email (account mail rendered by allauth uses this)."""
     now = timezone.now()
     send_after = send_after or now
-    status, reason = Status.SCHEDULED, ""
-    if kind == OutboundEmail.Kind.FOLLOW_UP and is_suppressed(to):
-        status, reason = Status.CANCELLED, NOT_SENT_UNSUBSCRIBED
+    status, reason = Status.SCHEDULED, _not_sent_reason(to, kind)
+    if reason:
+        status = Status.CANCELLED
     publish = status == Status.SCHEDULED and send_after <= now and not _broker_paused()
     message = OutboundEmail.objects.create(
         to=to,
@@ -144,6 +144,10 @@ def email_record(
         # robust: the action has committed by then; nothing here may turn it into an error page.
         transaction.on_commit(lambda: _publish([message.pk]), robust=True)
     return message
+
+
+def _not_sent_reason(to: str, kind: str) -> str:
+    return not_sent_reason(to, essential=kind != OutboundEmail.Kind.FOLLOW_UP)
 
 
 def _broker_paused() -> bool:
@@ -184,10 +188,11 @@ def email_deliver(*, message_id: int) -> bool:
     if not claimed:
         return False
     message = OutboundEmail.objects.get(pk=message_id)
-    # Checked again at send time: the person may have unsubscribed since it was queued.
-    if message.kind == OutboundEmail.Kind.FOLLOW_UP and is_suppressed(message.to):
-        _finish(message, status=Status.CANCELLED, last_error=NOT_SENT_UNSUBSCRIBED)
-        logger.info("email #%s not sent: recipient unsubscribed", message.pk)
+    # Checked again at send time: the person may have unsubscribed, or the address bounced, since.
+    reason = _not_sent_reason(message.to, message.kind)
+    if reason:
+        _finish(message, status=Status.CANCELLED, last_error=reason)
+        logger.info("email #%s not sent: address suppressed", message.pk)
         return False
     try:
         _build(message).send()

@@ -121,6 +121,8 @@ def dsn(original_id: str, *, action: str = "failed", status: str = "5.1.1") -> b
 
 def test_a_delivery_status_report_names_our_message_and_whether_it_failed_for_good():
     bounce = parse(dsn("<abc123@portal.example.org>")).bounce
-    assert bounce.original_ids == ["<abc123@portal.example.org>"]
-    assert bounce.permanent and bounce.status == "5.1.1"
-    assert not parse(dsn("<abc123@portal.example.org>", action="delayed", status="4.4.1")).bounce.permanent
+    assert "<abc123@portal.example.org>" in bounce.mentioned_ids
+    assert (bounce.outcome, bounce.status, bounce.permanent) == ("permanent", "5.1.1", ["harriet@example.net"])
+    delayed = parse(dsn("<abc123@portal.example.org>", action="delayed", status="4.4.1")).bounce
+    assert (delayed.outcome, delayed.action, delayed.temporary) == ("temporary", "delayed", ["harriet@example.net"])
+    assert parse(dsn("<abc123@portal.example.org>", action="delivered", status="2.0.0")).bounce.outcome == "delivered"
