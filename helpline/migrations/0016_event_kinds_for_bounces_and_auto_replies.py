@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpline', '0012_safety_advice_first_revision'),
+        ('helpline', '0015_enquiry_anonymised_reason'),
     ]
 
     operations = [

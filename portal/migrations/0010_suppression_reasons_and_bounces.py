@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0008_user_email_refuses_control_characters'),
+        ('portal', '0009_outbox_kind_reply'),
     ]
 
     operations = [
