@@ -31,3 +31,9 @@ class HelplineConfig(AppConfig):
             on_new=services.enquiry_email_receive,
         )
         checks.register(check_helpline_hours)
+        # Each Celery worker process loads the language detector before its first task (inbound email).
+        from celery.signals import worker_process_init
+
+        from .language import warm
+
+        worker_process_init.connect(warm, weak=False)

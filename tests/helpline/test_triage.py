@@ -46,7 +46,6 @@ def test_the_evaluation_set_gives_every_emergency_and_crisis_the_right_advice(ca
     [
         "No numbness around my bottom, just a dull back ache",
         "I'm not short of breath and I have no chest pain",
-        "I'm not suicidal, just very tired",
         "Never coughed up blood, the midwife asked me that",
     ],
 )
@@ -64,6 +63,18 @@ def test_a_physical_sign_that_has_settled_moves_down_one_level():
     # "but" ends the clause, yet the sentence says it settled: urgent, not ignored.
     assert found.level == Urgency.URGENT
     assert "settled" in found.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suicidal, just very tired",
+        "I wouldn't say I want to die but everyone would be better off without me",
+        "I never told anyone I was saving my tablets",
+    ],
+)
+def test_thoughts_of_suicide_are_never_let_off_for_a_negation(text):
+    assert triage(text).level == Urgency.CRISIS
 
 
 def test_thoughts_of_suicide_in_the_past_are_still_a_crisis():
