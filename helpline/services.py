@@ -190,8 +190,8 @@ def enquiry_log(
 ) -> Enquiry:
     """A nurse logs a call, email or letter. A phone call is answered as it is logged, so it counts as responded.
 
-    Her words go through the safety triage as on the web form: it can only raise the
-    urgency the nurse chose, its findings go on the timeline, and words saying someone
+    Her words go through the safety triage as on the web form: an urgency the nurse
+    judged (anything but routine) stands, the findings go on the timeline, and words saying someone
     else reads her email mean she is not emailed. An alarm on a letter or an email
     the nurse types in alerts the nurses on duty; a phone call is being answered already.
     """
@@ -199,6 +199,8 @@ def enquiry_log(
     found = triage(summary, topics)
     if found.email_unsafe:
         safe_to_email = False
+    if urgency == Urgency.ROUTINE:
+        urgency = found.level
     with transaction.atomic():
         enquiry = _create_enquiry(
             topics=topics,
@@ -207,7 +209,7 @@ def enquiry_log(
             name=name,
             email=email,
             phone=phone,
-            urgency=min(urgency, found.level),
+            urgency=urgency,
             summary=summary,
             consent_email=consent_email,
             consent_phone=consent_phone,

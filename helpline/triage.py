@@ -377,7 +377,10 @@ RULES: tuple[Rule, ...] = (
         r"\bclots?\b[\w\s,']{0,20}\b(?:size of|as big as|bigger than)\b",
         r"\b(?:heavy|heavier|gushing|pouring|lots of|so much|sudden|loads of|a lot of)\b[\w\s,']{0,15}"
         r"\b(?:bleed\w*|blood)\b",
-        r"\bbleed\w*[\w\s,']{0,20}\b(?:heav\w*|a lot|loads|won't stop|not stopping|isn't stopping|through|everywhere)",
+        r"\bbleed\w*[\w\s,']{0,20}\b(?:heav\w*|a lot|loads|won't stop|not stopping|isn't stopping|through|everywhere|"
+        r"gushing|pouring|flooding|hasn't slowed|not slowing)",
+        r"\bsoaked (?:through )?(?:after|in|within) (?:about |only |less than )?(?:\d+|an?|half an?) (?:mins?|minutes|hours?)",
+        r"\b(?:going|gone|getting|got) through (?:\w+ )?(?:maternity )?pads\b",
         r"\bblood\b[\w\s,']{0,20}\b(?:gushing|pouring|running down|everywhere|won't stop)",
         r"\b(?:faint|dizzy|light ?headed|woozy)\b[\w\s,']{0,40}\bbleed\w*",
         r"\bbleed\w*[\w\s,']{0,40}\b(?:faint|dizzy|light ?headed|woozy)\b",
@@ -405,6 +408,7 @@ RULES: tuple[Rule, ...] = (
         NHS_STROKE,
         r"\bface\b[\w\s,']{0,25}\b(?:droop\w*|dropp\w*|dropped|fallen|sagg\w*|lopsided|gone numb)",
         r"\b(?:droop\w*|dropp\w*|sagg\w*)\b[\w\s,']{0,20}\b(?:face|mouth|eyelid|lip)\b",
+        r"\b(?:mouth|eye|eyelid|lip|smile)\b[\w\s,']{0,15}\b(?:droop\w*|dropp\w*|sagg\w*|lopsided)",
         r"\b(?:slurr\w*|garbled)\b",
         r"(?:can't|cannot|couldn't|unable to) (?:get (?:my|the|her) words out|speak properly|talk properly|"
         r"find (?:my|the|her) words|smile properly)",
@@ -423,8 +427,12 @@ RULES: tuple[Rule, ...] = (
         r"\bconvuls\w*",
         r"\b(?:had|having|has had|have had|was having|took) (?:a |another |her first |my first )?(?:fit|fits)\b",
         r"\bfitting\b(?! (?:in|into|a|the|my|her|it|back|me|them))",
+        r"\bcalled a (?:fit|seizure)\b",
+        r"\b(?:a|first|another) fit (?:at|this|last|in|today|yesterday|tonight)\b",
         r"\b(?:shaking|jerking|twitching) (?:all over|uncontrollably|and (?:went|was) (?:stiff|unconscious))",
         r"\bwent (?:all )?stiff and (?:shook|shaking|jerk\w*|twitch\w*)",
+        r"\b(?:started|start|began|was) (?:jerking|twitching|convulsing|fitting)\b",
+        r"\b(?:jerking|twitching) (?:movements|all over|uncontrollably|of (?:her|my) (?:arms|legs|body))",
         advice=MATERNAL_EMERGENCY,
     ),
     # ---- emergency: a baby hurt, shaken or dropped
@@ -437,6 +445,7 @@ RULES: tuple[Rule, ...] = (
         r"head|isn't breathing|not breathing|stopped breathing|floppy|unresponsive|won't wake|can't wake)",
         rf"{_BABY}\b[\w\s,']{{0,15}}\b(?:was|got|has been|been) (?:shaken|hurt|hit|dropped|injured)",
         advice=MATERNAL_EMERGENCY,
+        let_off=False,
     ),
     # ---- emergency: a suspected broken hip (the broken hip page says call 999)
     _rule(
@@ -462,13 +471,16 @@ RULES: tuple[Rule, ...] = (
         r"\btak(?:e|ing) my (?:own )?life",
         r"\b(?:want|wanted|wanting|wanna) to die\b",
         r"\bwish (?:i|i'd) (?:was|were|could be) dead",
-        r"\bbetter off (?:dead|without (?:me|her mum|a mum like me)|if i (?:was|were)n't here|if i wasn't here|"
+        r"\bbetter off (?:dead|without (?:me|her|her mum|a mum like me)\b|if i (?:was|were)n't here|if i wasn't here|"
         r"if i (?:was|were) gone|with(?:out)? me gone)",
         r"\bbetter off with (?:someone|another mum|a different mum|a better mum)",
+        r"\b(?:better off|happier|easier|better)\b[\w\s']{0,15}\bif i (?:was|were|wasn't|weren't) (?:gone|dead|not here|"
+        r"here|around|alive)",
         r"\bdeserves? (?:a )?better (?:mum|mother|than me)",
         r"(?:don't|do not|dont|didn't) want to (?:be here|wake up|live|go on|carry on|be alive|exist)",
         r"\b(?:hop\w*|wish\w*|pray\w*) (?:that )?i (?:don't|do not|won't|wouldn't|never|didn't) wake up",
         r"\b(?:go|went|going) to sleep and (?:not|never) wak\w* up",
+        r"\bnever want(?:ed)? to wake up",
         r"\b(?:not|never) (?:to )?wak(?:e|ing) up (?:again|in the morning|tomorrow)",
         r"\b(?:wish|wishing) i (?:just )?(?:wasn't|was not|weren't|could disappear|could just disappear|"
         r"could vanish) ?(?:here|alive|around|anymore|any more)?",
@@ -559,6 +571,9 @@ RULES: tuple[Rule, ...] = (
         r"(?:will|'ll|might|would) do|to go home|of going home)",
         rf"\b{_ABUSER}\b[\w\s']{{0,25}}\bthreat\w*",
         r"\bthreaten\w* (?:to )?(?:kill|hurt|take the baby|take my baby|take the kids|leave me with nothing)",
+        r"\b(?:said|says|told me|tells me|swore)\b[\w\s']{0,20}\b(?:he'd|he would|he will|he'll|he's going to|he is going "
+        r"to|he's gonna) (?:kill|hurt|hit|harm|take) (?:me|her|the baby|my baby|the kids|us)",
+        r"\b(?:pushed|pushes|shoved|knocked|throws|threw) (?:me|her) (?:around|about|over)",
         rf"\b{_ABUSER}\b[\w\s']{{0,25}}\b(?:controls?|takes?|took|keeps?|hides?|hid|withholds?|won't give me) "
         r"(?:all |away )?(?:my |the |our )?(?:money|bank card|cards|wages|benefits|medication|meds|tablets|pills|"
         r"injections|passport|keys|car keys)",
@@ -579,7 +594,7 @@ RULES: tuple[Rule, ...] = (
         NHS_DOMESTIC_VIOLENCE,
         rf"\b(?:{_ABUSER}|someone|they|people)\b[\w\s']{{0,25}}\b(?:checks?|checking|reads?|reading|goes through|"
         r"going through|looks through|looking through|monitors?|tracks?|watches|has access to|has the password to|"
-        r"knows? (?:all )?my passwords?)\b[\w\s']{0,15}\b(?:phone|emails?|e-mails?|messages|texts|inbox|account|"
+        r"knows? (?:all )?my passwords?)\b[\w\s']{0,25}\b(?:phone|emails?|e-mails?|messages|texts|inbox|account|"
         r"laptop|computer)",
         safeguarding=True,
         email_unsafe=True,
@@ -609,6 +624,8 @@ RULES: tuple[Rule, ...] = (
         r"\bhead ?aches?\b[\w\s,']{0,30}\b(?:won't go|wont go|not going away|that won't|severe|awful|paracetamol "
         r"(?:isn't|not|doesn't)|for days)",
         r"\bmigraine",
+        r"\bhead ?aches?\b[\w\s,']{0,15}\b(?:is|has been|getting|got|are) (?:really |so |very )?(?:bad|awful|terrible|"
+        r"severe|worse|unbearable)",
         r"\b(?:blurr\w*|flash\w*|sparkl\w*|spots|zigzag\w*|stars|fuzzy)\b[\w\s,']{0,20}\b(?:vision|eyes?|sight|lights?|"
         r"in front of)",
         r"\b(?:vision|eyesight|sight)\b[\w\s,']{0,20}\b(?:blurr\w*|fuzzy|funny|gone|strange|weird|problems?|odd|"
@@ -620,7 +637,8 @@ RULES: tuple[Rule, ...] = (
         r"\brings? (?:don't|won't|no longer|doesn't|do not) (?:fit|go on)",
         r"\bpain\b[\w\s,']{0,20}\b(?:under|below|beneath) (?:my |the )?(?:right )?(?:ribs?|rib cage)",
         r"\b(?:under|below|beneath) (?:my |the )?(?:ribs?|rib cage)\b[\w\s,']{0,20}\b(?:pain|hurts?|ache|aching|sore)",
-        r"\bpre-?eclampsia\b(?! (?:in|before|last|with my|when))",
+        r"\b(?:i have|i've got|i've been diagnosed with|diagnosed with|think i (?:have|might have|'ve got)|signs of|"
+        r"symptoms of|she has|she's got) pre-?eclampsia",
         advice=MIDWIFE_NOW,
     ),
     _rule(
@@ -643,7 +661,7 @@ RULES: tuple[Rule, ...] = (
         "an infected wound or stitches",
         NHS_SEPSIS,
         r"\b(?:wound|scar|stitches|incision|cut|tear|section)\b[\w\s,']{0,30}\b(?:infect\w*|pus|oozing|smell\w*|"
-        r"weeping|opened up|come open|gaping|red and hot|hot and red)",
+        r"weeping|leak\w*|opened up|come open|gaping|red and hot|hot and red)",
         r"\b(?:infect\w*|pus|oozing)\b[\w\s,']{0,30}\b(?:wound|scar|stitches|incision|section)\b",
     ),
     # ---- urgent: GP today or NHS 111
@@ -710,8 +728,8 @@ _NEGATION = re.compile(
 )
 _NEGATION_WINDOW = 3  # words before the symptom
 _SETTLED = re.compile(
-    r"\b(?:settled|passed|cleared(?: up)?|gone away|went away|resolved|disappeared|"
-    r"(?:fine|better|ok|okay|normal) now|no longer|not any ?more)\b"
+    r"\b(?:settled|(?:has|have|had|it) passed|passed off|cleared(?: up)?|gone away|went away|resolved|disappeared|"
+    r"(?:fine|better|ok|okay|normal) now|now (?:fine|better|ok|okay|normal)|no longer|not any ?more)\b"
 )
 _CONTRACTIONS = {
     "cant": "can't",
@@ -730,11 +748,13 @@ _CONTRACTIONS = {
     "id": "i'd",
     "its": "it's",
     "theres": "there's",
+    "hes": "he's",
+    "shes": "she's",
 }
 _WORD = re.compile(r"[a-z']+")
 _SOMEONE_ELSE = re.compile(
     r"\bmy (?:mum|mother|mom|nan|nana|gran|granny|grandma|grandmother|grandad|grandfather|dad|father|aunt|auntie|"
-    r"aunty|uncle|great[- ]\w+|friend's|neighbour)\b(?!\s+(?:says|said|thinks|thought|noticed|told|reckons|is worried|"
+    r"aunty|uncle|great[- ]\w+|friend's|neighbour)\b(?![- ]in[- ]law)(?!\s+(?:says|said|thinks|thought|noticed|told|reckons|is worried|"
     r"was worried|found|saw|rang|called|is here|came))"
 )
 _FAMILY_HISTORY = re.compile(r"\b(?:runs in (?:the|my|our) family|family history)\b")
@@ -745,7 +765,9 @@ _LONG_AGO = re.compile(
     r"healed (?:now|well|up)|in my (?:last|first|previous) pregnancy|with my (?:first|last|older|eldest|previous) "
     r"(?:baby|pregnancy|son|daughter|child))\b"
 )
-_PRESENT = re.compile(r"\b(?:now|today|tonight|this morning|this evening|again|since|still|currently|at the moment)\b")
+_PRESENT = re.compile(
+    r"(?<!nothing )(?<!none )(?<!not )\b(?:now|today|tonight|this morning|this evening|again|since|still|currently|at the moment)\b"
+)
 _GENERAL_QUESTION = re.compile(
     r"\s*(?:can|could|does|do|is|are|will|would|what|how|why|which|should|may|might)\b(?! i\b| i'm\b| my\b)"
 )
