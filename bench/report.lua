@@ -8,6 +8,13 @@ for path in string.gmatch(os.getenv("BENCH_PATHS") or "", "%S+") do
 end
 local counter = 0
 
+-- BENCH_BODY makes every request a POST of it (an urlencoded form; -H gives its Content-Type).
+local body = os.getenv("BENCH_BODY") or ""
+if body ~= "" then
+  wrk.method = "POST"
+  wrk.body = body
+end
+
 if #paths > 0 then
   request = function()
     counter = counter % #paths + 1

@@ -33,3 +33,9 @@ class HelplineConfig(AppConfig):
             on_auto_reply=mail_notices.enquiry_auto_reply_received,
         )
         checks.register(check_helpline_hours)
+        # Each Celery worker process loads the language detector before its first task (inbound email).
+        from celery.signals import worker_process_init
+
+        from .language import warm
+
+        worker_process_init.connect(warm, weak=False)

@@ -156,6 +156,11 @@ class Enquiry(models.Model):
     # What the safety triage found in her words ("chest pain: “my chest hurts”"), for nurses.
     # Her words are health details: retention blanks this with the summary.
     triage_reasons = models.JSONField(default=list, blank=True)
+    # The language she wrote in when it is not English ("Polish", "Welsh"): the nurses are alerted at once.
+    language = models.CharField("language, if not English", max_length=40, blank=True)
+    # Why she may not be emailed although she gave an address ("she wrote that someone else reads her
+    # email or phone"), for the nurse; set by the safety triage, never her own words.
+    not_emailed_because = models.CharField("why she is not emailed", max_length=200, blank=True)
 
     status = models.CharField(max_length=20, choices=Status, default=Status.NEW)
     outcome = models.CharField(max_length=32, choices=Outcome, blank=True)

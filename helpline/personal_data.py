@@ -46,6 +46,8 @@ def helpline_export(user) -> dict:
                 # What the safety triage made of her words is about her health too: she may see it.
                 "urgency": e.get_urgency_display(),
                 "why_that_urgency": e.triage_reasons,
+                "language_if_not_english": e.language,
+                "why_not_emailed": e.not_emailed_because,
                 "conversation": [
                     {
                         "at": event.at.isoformat(),

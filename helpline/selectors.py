@@ -159,6 +159,7 @@ class QueueRow(TypedDict):
     nurse: str  # "" when nobody is assigned
     who: str  # her first name or "anonymous"; "" for viewers who may not see it
     question: str  # the start of what she asked; "" likewise
+    language: str  # the language she wrote in when not English ("Polish"), else ""
 
 
 URGENCY_KEYS = {u.value: u.name.lower() for u in Urgency}
@@ -180,6 +181,7 @@ QUEUE_ROW_FIELDS = (
     "assigned_to__last_name",
     "assigned_to__email",
     "name",
+    "language",
 )
 # Characters of the question a queue row shows: enough to triage by, short enough to scan.
 QUESTION_START = 90
@@ -254,6 +256,7 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime, people: bool) -> 
         last,
         email,
         name,
+        language,
         summary,
     ) in page:
         is_open = status in OPEN_STATUSES
@@ -275,6 +278,7 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime, people: bool) -> 
                 nurse=(f"{first} {last}".strip() or email) if nurse_id else "",
                 who=(name.split()[0] if name.strip() else "anonymous") if people else "",
                 question=_question_start(summary) if people else "",
+                language=language,
             )
         )
     return rows

@@ -59,7 +59,7 @@ from .models import (
     find_reference,
 )
 from .selectors import helpline_nurses, nurses_on_duty
-from .triage import ALARM_LEVELS, Triage, advice_for, triage
+from .triage import ALARM_LEVELS, Triage, advice_shown, triage
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +88,8 @@ NOTE_EMPTY = "Write the note before saving it."
 TOPICS_REQUIRED = "Choose at least one topic."
 CANCELLED_EMAIL_CORRECTED = "Cancelled: her email address was corrected on the enquiry."
 CANCELLED_NO_LONGER_EMAILABLE = "Cancelled: she no longer agrees to email, or it is no longer safe to email her."
+# Set when the safety triage reads that someone else may see her email: shown to the nurse on the enquiry.
+NOT_EMAILED_SOMEONE_READS = "She wrote that someone else reads her email or phone, or asked not to be emailed."
 URGENCY_REASON_REQUIRED = "Say why the urgency is changing: the next nurse will read it."
 URGENCY_UNCHANGED = "The enquiry already has that urgency."
 SHIFT_ENDS_BEFORE_START = "The shift must end after it starts."
@@ -189,8 +191,19 @@ def enquiry_log(
     safe_to_leave_message: bool = False,
     preferred_times: str = "",
 ) -> Enquiry:
-    """A nurse logs a call, email or letter. A phone call is answered as it is logged, so it counts as responded."""
+    """A nurse logs a call, email or letter. A phone call is answered as it is logged, so it counts as responded.
+
+    Her words go through the safety triage as on the web form: an urgency the nurse
+    judged (anything but routine) stands, the findings go on the timeline, and words saying someone
+    else reads her email mean she is not emailed. An alarm on a letter or an email
+    the nurse types in alerts the nurses on duty; a phone call is being answered already.
+    """
     now = timezone.now()
+    found = triage(summary, topics)
+    if found.email_unsafe:
+        safe_to_email = False
+    if urgency == Urgency.ROUTINE:
+        urgency = found.level
     with transaction.atomic():
         enquiry = _create_enquiry(
             topics=topics,
@@ -206,24 +219,46 @@ def enquiry_log(
             safe_to_email=safe_to_email,
             safe_to_leave_message=safe_to_leave_message,
             preferred_times=preferred_times,
-            **_triage_fields(triage(summary, topics)),
+            **_triage_fields(found),
             created_by=by,
             created_at=now,
             first_response_at=now if channel == Channel.PHONE else None,
             assigned_to=by,
         )
-        _record_and_audit(enquiry, by=by, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW, action="enquiry.logged")
+        _record_and_audit(
+            enquiry,
+            by=by,
+            kind=EnquiryEvent.Kind.CREATED,
+            to_status=Status.NEW,
+            text=_triage_text(found),
+            action="enquiry.logged",
+        )
+        if found.is_alarm and channel != Channel.PHONE:
+            _alert_raise(enquiry, level=found.level)
     return enquiry
 
 
 def _triage_fields(found: Triage) -> dict:
-    return {"red_flag": found.level != Urgency.ROUTINE, "triage_reasons": list(found.reasons)}
+    return {
+        "red_flag": found.level != Urgency.ROUTINE or found.safeguarding,
+        "triage_reasons": list(found.reasons),
+        "language": found.language,
+        "not_emailed_because": NOT_EMAILED_SOMEONE_READS if found.email_unsafe else "",
+    }
 
 
 def _triage_text(found: Triage) -> str:
     if not found.reasons:
         return ""
-    return f"Safety triage: {found.label}.\n" + "\n".join(found.reasons)
+    findings = [found.label]
+    if found.safeguarding:
+        findings.append("possible domestic abuse")
+    if found.language:
+        findings.append(f"written in {found.language}")
+    lines = [f"Safety triage: {', '.join(findings)}.", *found.reasons]
+    if found.email_unsafe:
+        lines.append(f"Not emailed: {NOT_EMAILED_SOMEONE_READS}")
+    return "\n".join(lines)
 
 
 def enquiry_ask(
@@ -262,7 +297,7 @@ def enquiry_ask(
             summary=question,
             consent_email=bool(email),
             consent_phone=bool(phone),
-            safe_to_email=bool(email),
+            safe_to_email=bool(email) and not found.email_unsafe,
             safe_to_leave_message=safe_to_leave_message,
             preferred_times=preferred_times,
             **_triage_fields(found),
@@ -272,13 +307,17 @@ def enquiry_ask(
         _record(enquiry, by=None, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW, text=text)
         if found.is_alarm:
             _alert_raise(enquiry, level=found.level)
-        if email and not acknowledgement_due(email):
+        if email and not found.email_unsafe and not acknowledgement_due(email):
             _record(enquiry, by=None, kind=EnquiryEvent.Kind.NOTE, text=NOT_ACKNOWLEDGED)
-        elif email:
+        elif email and not found.email_unsafe:
             email_queue(
                 to=email,
                 template=ACKNOWLEDGEMENT,
-                context={"reference": enquiry.reference, "name": name, **ask_reply_context(found.level)},
+                context={
+                    "reference": enquiry.reference,
+                    "name": name,
+                    **ask_reply_context(found.level, advice=found.advice, emailed=True),
+                },
                 about=enquiry,
                 kind=OutboundEmail.Kind.TRANSACTIONAL,
             )
@@ -286,12 +325,20 @@ def enquiry_ask(
     return enquiry
 
 
-def ask_reply_context(level: int) -> dict:
-    """What the thank-you page and the acknowledgement tell her: the advice for her level and when we answer."""
-    advice = advice_for(level)
+def ask_reply_context(level: int, *, advice: tuple[str, ...] | list[str] = (), emailed: bool = False) -> dict:
+    """What the pages and the acknowledgement tell her: every advice for what she wrote, and when we answer.
+
+    `advice` is `Triage.advice` (with none, the level's own advice); in an email
+    (`emailed`) the domestic abuse advice is left out.
+    """
+    shown = [
+        {"key": a.key, "slug": a.slug, "title": a.title, "paragraphs": list(a.paragraphs)}
+        for a in advice_shown(advice, level=level, emailed=emailed)
+    ]
     return {
         "level": Urgency(level).name.lower(),
-        "advice": {"key": advice.key, "title": advice.title, "paragraphs": list(advice.paragraphs)} if advice else None,
+        "advice": shown[0] if shown else None,
+        "advice_blocks": shown,
         "helpline": {k: v for k, v in hours.status().items() if k != "next_opening"},
     }
 
@@ -839,14 +886,34 @@ def enquiry_message_receive(
         # Her new words go through the same safety triage as a new question; they can only raise the level.
         found = triage(text, list(enquiry.topic_links.values_list("topic", flat=True)))
         raised = found.level < enquiry.urgency
-        if raised:
-            enquiry.urgency = found.level
-            enquiry.red_flag = True
-            enquiry.triage_reasons = [*enquiry.triage_reasons, *found.reasons]
+        # Safeguarding words or another language alert the nurses the first time they appear.
+        new_alarm = (found.safeguarding and not set(found.reasons) <= set(enquiry.triage_reasons)) or (
+            found.language and not enquiry.language
+        )
+        if raised or new_alarm or found.email_unsafe:
+            enquiry.urgency = min(enquiry.urgency, found.level)
+            enquiry.red_flag = enquiry.red_flag or found.level != Urgency.ROUTINE or found.safeguarding
+            enquiry.triage_reasons = list(dict.fromkeys([*enquiry.triage_reasons, *found.reasons]))
+            enquiry.language = enquiry.language or found.language
+        if found.email_unsafe and enquiry.safe_to_email:
+            enquiry.safe_to_email = False
+            enquiry.not_emailed_because = NOT_EMAILED_SOMEONE_READS
+            if enquiry.email:
+                email_cancel_about(about=enquiry, to=enquiry.email, reason=CANCELLED_NO_LONGER_EMAILABLE)
         enquiry.reply_received_at = timezone.now()
-        enquiry.save(update_fields=["reply_received_at", "red_flag", "urgency", "triage_reasons"])
+        enquiry.save(
+            update_fields=[
+                "reply_received_at",
+                "red_flag",
+                "urgency",
+                "triage_reasons",
+                "language",
+                "safe_to_email",
+                "not_emailed_because",
+            ]
+        )
         shown = text or NO_TEXT
-        if raised:
+        if raised or new_alarm or found.email_unsafe:
             shown += "\n\n" + _triage_text(found)
         if inbound is None:
             event = _record(enquiry, by=by, kind=EnquiryEvent.Kind.MESSAGE_IN, text=shown)
@@ -859,7 +926,7 @@ def enquiry_message_receive(
                 inbound=inbound,
                 action="enquiry.email_received",
             )
-        if raised and found.is_alarm:
+        if (raised or new_alarm) and found.is_alarm:
             _alert_raise(enquiry, level=found.level)
         if enquiry.assigned_to is not None and enquiry.assigned_to.is_active:
             email_queue(
@@ -982,6 +1049,7 @@ def _anonymise(enquiry: Enquiry, *, now: datetime, reason: str) -> None:
     enquiry.name = enquiry.email = enquiry.phone = enquiry.preferred_times = ""
     enquiry.summary = "[anonymised]"
     enquiry.triage_reasons = []
+    enquiry.language = enquiry.not_emailed_because = ""
     enquiry.anonymised_at, enquiry.anonymised_reason = now, reason
     enquiry.save(
         update_fields=[
@@ -991,6 +1059,8 @@ def _anonymise(enquiry: Enquiry, *, now: datetime, reason: str) -> None:
             "preferred_times",
             "summary",
             "triage_reasons",
+            "language",
+            "not_emailed_because",
             "anonymised_at",
             "anonymised_reason",
         ]

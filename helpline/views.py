@@ -46,7 +46,7 @@ from .forms import (
     UrgencyForm,
 )
 from .models import Callback, DutyShift, Enquiry, FollowUpTemplate, ReplyDraft, Urgency
-from .triage import form_warning, triage
+from .triage import Triage, form_warning, triage
 
 logger = logging.getLogger(__name__)
 
@@ -76,14 +76,14 @@ def get_enquiry_for_user(request, pk: int) -> Enquiry:
 
 def _ask_page(request, form, *, rate_limited: bool = False):
     """The form, with the advice for what she has written so far (worked out, never stored)."""
-    level = Urgency.ROUTINE
+    found = Triage(Urgency.ROUTINE, ())
     if request.method == "POST":
-        level = triage(request.POST.get("question", ""), request.POST.getlist("topics")).level
+        found = triage(request.POST.get("question", ""), request.POST.getlist("topics"))
     context = {
         "form": form,
         "form_warning": form_warning(),
         "rate_limited_message": RATE_LIMITED_MESSAGE if rate_limited else "",
-        **services.ask_reply_context(level),
+        **services.ask_reply_context(found.level, advice=found.advice),
     }
     return render(request, "helpline/ask.html", context, status=429 if rate_limited else 200)
 
@@ -140,11 +140,15 @@ def _asked(request, data: dict, *, note: str = "", unusable: tuple | list = ()):
         user=request.user if request.user.is_authenticated else None,
         note=note,
     )
+    # The same words give the same triage: which advice she sees on the next page.
+    found = triage(data["question"], data["topics"])
     # The reference travels in the session, not the URL; her details never do.
     request.session[ASK_SESSION_KEY] = {
         "reference": enquiry.reference,
         "level": enquiry.urgency,
-        "emailed": bool(data["email"]),
+        "advice": list(found.advice),
+        "emailed": bool(data["email"]) and not found.email_unsafe,
+        "not_emailed": bool(data["email"]) and found.email_unsafe,
         "reachable": bool(data["email"] or data["phone"] or enquiry.user_id),
         "unusable": [label.lower() for label in unusable],
         "account": enquiry.user_id is not None,
@@ -159,7 +163,8 @@ def ask_thanks(request):
     if not sent:
         return redirect("helpline:ask")
     level = sent.get("level", Urgency.ROUTINE)
-    return render(request, "helpline/ask_thanks.html", {"sent": sent, **services.ask_reply_context(level)})
+    context = services.ask_reply_context(level, advice=sent.get("advice", ()))
+    return render(request, "helpline/ask_thanks.html", {"sent": sent, **context})
 
 
 # ---------------------------------------------------------------- queue and logging

@@ -1,9 +1,12 @@
 """Builders for helpline tests. Personas come from tests/conftest.py."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from helpline import services
-from helpline.models import Channel, Topic, Urgency
+from helpline.models import Channel, DutyShift, Topic, Urgency
 
 
 def make_enquiry(nurse, **overrides):
@@ -52,3 +55,10 @@ def enquiry(nurse):
 def nurse_client(client, nurse):
     client.force_login(nurse)
     return client
+
+
+@pytest.fixture
+def on_duty(nurse):
+    now = timezone.now()
+    DutyShift.objects.create(nurse=nurse, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=7))
+    return nurse

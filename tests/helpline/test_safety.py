@@ -53,13 +53,6 @@ def html(response) -> str:
 
 
 @pytest.fixture
-def on_duty(nurse):
-    now = timezone.now()
-    DutyShift.objects.create(nurse=nurse, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=7))
-    return nurse
-
-
-@pytest.fixture
 def off_duty_nurse(db):
     return make_user("olga@example.org", role=Role.NURSE, first_name="Olga")
 

@@ -1,44 +1,44 @@
 """The safety triage: which level her words call for, and why."""
 
-from collections import Counter
-
 import pytest
 
 from helpline.models import Urgency
-from helpline.triage import ADVICE, RULES, triage
+from helpline.triage import (
+    ADVICE,
+    MATERNAL_EMERGENCY,
+    MATERNITY_UNIT_NOW,
+    MIDWIFE_NOW,
+    PSYCHOSIS,
+    RULES,
+    triage,
+)
+from helpline.triage_eval import LABELS, evaluate
 
-from .safety_messages import CRISIS, EMERGENCY, MESSAGES, ROUTINE, URGENT
-
-LEVELS = {EMERGENCY: Urgency.EMERGENCY, CRISIS: Urgency.CRISIS, URGENT: Urgency.URGENT, ROUTINE: Urgency.ROUTINE}
-NAMES = {value: name for name, value in LEVELS.items()}
+from .safety_messages import CRISIS, EMERGENCY, MESSAGES, OTHER_LANGUAGE, ROUTINE, SAFEGUARDING, URGENT
 
 
-def test_the_evaluation_set_gives_every_emergency_and_crisis_the_right_advice(capsys):
-    """Per level: how many messages got the level a nurse would give them. Printed for the record."""
-    expected = Counter(level for _, _, level in MESSAGES)
-    right, got = Counter(), Counter()
-    wrong = []
-    for text, topics, level in MESSAGES:
-        found = NAMES[triage(text, topics).level]
-        got[(level, found)] += 1
-        if found == level:
-            right[level] += 1
-        else:
-            wrong.append(f"{level} -> {found}: {text}")
-    routine_false_alarms = expected[ROUTINE] - got[(ROUTINE, ROUTINE)]
+def test_the_labelled_set_misses_no_emergency_crisis_or_safeguarding_message_and_keeps_calm_ones_calm(capsys):
+    """Per label: sensitivity and false alarms on our own set. Printed for the record."""
+    figures = evaluate(MESSAGES)
 
     with capsys.disabled():
-        print(f"\nSafety triage on {len(MESSAGES)} messages:")
-        for level in (EMERGENCY, CRISIS, URGENT, ROUTINE):
-            print(f"  {level:9} {right[level]:2}/{expected[level]:2} right")
-        print(f"  routine false alarms: {routine_false_alarms}/{expected[ROUTINE]}")
-        for line in wrong:
-            print("  wrong:", line)
+        print(f"\nSafety triage on {len(MESSAGES)} labelled messages:")
+        for label in LABELS:
+            f = figures[label]
+            print(
+                f"  {label:15} {f.right:3}/{f.messages:<3} sensitivity {f.sensitivity:6.1%}"
+                f"  false alarms {f.false_alarm_rate:6.1%}"
+            )
+            for text in f.missed:
+                print("    missed:", text)
 
-    assert len(MESSAGES) >= 60
-    assert right[EMERGENCY] == expected[EMERGENCY]
-    assert right[CRISIS] == expected[CRISIS]
-    assert routine_false_alarms / expected[ROUTINE] < 0.2
+    assert len(MESSAGES) >= 200
+    for label in (EMERGENCY, CRISIS, SAFEGUARDING, OTHER_LANGUAGE):
+        assert figures[label].messages >= 15, label
+        assert figures[label].missed == [], label
+    assert figures[URGENT].missed == []
+    assert figures[ROUTINE].messages >= 50
+    assert figures[ROUTINE].sensitivity >= 0.85
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,6 @@ def test_the_evaluation_set_gives_every_emergency_and_crisis_the_right_advice(ca
     [
         "No numbness around my bottom, just a dull back ache",
         "I'm not short of breath and I have no chest pain",
-        "I'm not suicidal, just very tired",
         "Never coughed up blood, the midwife asked me that",
     ],
 )
@@ -64,6 +63,18 @@ def test_a_physical_sign_that_has_settled_moves_down_one_level():
     # "but" ends the clause, yet the sentence says it settled: urgent, not ignored.
     assert found.level == Urgency.URGENT
     assert "settled" in found.reasons[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suicidal, just very tired",
+        "I wouldn't say I want to die but everyone would be better off without me",
+        "I never told anyone I was saving my tablets",
+    ],
+)
+def test_thoughts_of_suicide_are_never_let_off_for_a_negation(text):
+    assert triage(text).level == Urgency.CRISIS
 
 
 def test_thoughts_of_suicide_in_the_past_are_still_a_crisis():
@@ -93,3 +104,45 @@ def test_crisis_advice_puts_samaritans_first_and_emergency_advice_says_999():
     assert ADVICE[Urgency.CRISIS].body.startswith("Samaritans")
     assert "116 123" in ADVICE[Urgency.CRISIS].body
     assert "999" in ADVICE[Urgency.EMERGENCY].title
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "advice"),
+    [
+        ("Soaking a pad every hour since this morning, 10 days after the birth", Urgency.EMERGENCY, MATERNAL_EMERGENCY),
+        ("fever after my c-section and I feel really confused", Urgency.EMERGENCY, MATERNAL_EMERGENCY),
+        ("her face has dropped on one side and her speech is slurred", Urgency.EMERGENCY, MATERNAL_EMERGENCY),
+        ("I had a seizure this morning, never had one before", Urgency.EMERGENCY, MATERNAL_EMERGENCY),
+        ("I dropped my baby and he hit his head", Urgency.EMERGENCY, MATERNAL_EMERGENCY),
+        (
+            "I fell and I can't put any weight on my leg, my hip is agony",
+            Urgency.EMERGENCY,
+            ADVICE[Urgency.EMERGENCY].slug,
+        ),
+        ("severe headache and flashing lights, 34 weeks", Urgency.URGENT, MIDWIFE_NOW),
+        ("I haven't felt the baby move since yesterday", Urgency.URGENT, MATERNITY_UNIT_NOW),
+        ("she hears voices saying the baby has been swapped", Urgency.CRISIS, PSYCHOSIS),
+        ("I have a fever and my wound is oozing", Urgency.URGENT, ADVICE[Urgency.URGENT].slug),
+    ],
+)
+def test_each_maternal_red_flag_gets_the_advice_its_nhs_page_gives(text, level, advice):
+    found = triage(text)
+    assert found.level == level
+    assert found.advice[0] == advice
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm dying to know when I can swim again",
+        "the wait for results is killing me",
+        "My mum broke her hip when she was 70, am I at risk?",
+        "I broke my ankle years ago as a child and it healed well",
+        "Are clots more common after birth?",
+        "Can osteoporosis cause chest pain?",
+        "no bleeding, no headache, no fever, just questions about calcium",
+    ],
+)
+def test_calm_words_stay_calm(text):
+    found = triage(text)
+    assert found.level == Urgency.ROUTINE and not found.is_alarm
