@@ -158,7 +158,8 @@ def _enquiries(nurse: User) -> int:
 def _stage(age: timedelta) -> str:
     if age > timedelta(days=10):
         return Status.CLOSED
-    return (Status.NEW, Status.TRIAGED, Status.AWAITING_CALLBACK, Status.IN_PROGRESS)[int(age.days) % 4]
+    stages = (Status.NEW, Status.TRIAGED, Status.AWAITING_CALLBACK, Status.IN_PROGRESS, Status.ANSWERED)
+    return stages[int(age.days) % len(stages)]
 
 
 def _progress(enquiry: Enquiry, *, nurse: User, stage: str, rng: random.Random, follow_up) -> None:
@@ -173,9 +174,10 @@ def _progress(enquiry: Enquiry, *, nurse: User, stage: str, rng: random.Random, 
             due_at=timezone.now() + timedelta(days=1, hours=rng.randint(0, 48)),
             assigned_to=nurse,
         )
-    elif stage in (Status.IN_PROGRESS, Status.CLOSED):
+    elif stage in (Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED):
         helpline.enquiry_transition(enquiry=enquiry, by=nurse, action="start")
-        if follow_up is not None and enquiry.reply_route:
+        # Her answer moves it on to "answered"; an enquiry still in progress has had none yet.
+        if stage != Status.IN_PROGRESS and follow_up is not None and enquiry.reply_route:
             reply = replies.starting_point(follow_up, enquiry=enquiry, nurse=nurse)
             helpline.enquiry_reply_send(enquiry=enquiry, by=nurse, **reply)
     if stage == Status.CLOSED:
