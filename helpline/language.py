@@ -12,6 +12,14 @@ detector), so a message is English whenever enough of its words are common Engli
 words, and another language is named only when the detector is confident of it.
 Messages in a script other than Latin are never English.
 
+Urdu, Hindi and Punjabi are often typed in Latin letters ("mujhe bahut dard ho raha hai"),
+mixed with English words. The detector has no model for that and reads it as English or
+Czech, so a short list of their everyday grammar words (the function words that carry no
+meaning of their own and that every such sentence has, with the spellings people use:
+Roman-Urdu-Parl, Alam and Hussain, ACM TALLIP 2022; ERUPD, Furqan et al. 2024) names it
+before the detector is asked. Words that are also English ("main", "me", "to", "so") are
+left out of the list.
+
 The models load on first use, or at worker start (`warm()`, called by gunicorn's
 `post_worker_init` and Celery's `worker_process_init`), so no question waits for them.
 """
@@ -176,6 +184,22 @@ _COMMON_ENGLISH = frozenset(
         "sorry",
     ]
 )
+# Everyday grammar words of Urdu, Hindi and Punjabi typed in Latin letters, with their usual spellings.
+_ROMAN_URDU = frozenset(
+    """
+    hai hain hy hay hei mujhe mujhay mujhko mjhe mera meri mery hamara hamari
+    bahut bohat bohot buhat bht nahi nahin nai nhi kya kia kyun kyon ke ki ka ko kay aur
+    raha rahi rahe rha rhi rhe hoon tha thi thay bhi aap ap kar kr karna karti karta
+    gaya gayi gai hua hui hogaya sakti sakta sakte chahiye lekin magar agar abhi aaj
+    mein mai baad pehle woh wo yeh ye apni apna unki uski iski dard khoon bachay bacha
+    bachche bachi biwi behosh kamar haddi dawai takleef pareshan ghabrahat
+    """.split()  # noqa: SIM905 - a word list reads better as words
+)
+# At least this many different ones, and this share of all her words.
+ROMAN_URDU_WORDS = 3
+ROMAN_URDU_SHARE = 0.25
+ROMAN_URDU = "Urdu, Hindi or Punjabi (Latin letters)"
+
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _NON_LATIN = re.compile(
     r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u3040-\u9fff\uac00-\ud7af]"
@@ -213,6 +237,9 @@ def language_of(text: str) -> str:
     words = [w.lower() for w in _WORD.findall(text)]
     non_latin = bool(_NON_LATIN.search(text))
     if not non_latin:
+        roman_urdu = [w for w in words if w in _ROMAN_URDU]
+        if len(set(roman_urdu)) >= ROMAN_URDU_WORDS and len(roman_urdu) / len(words) >= ROMAN_URDU_SHARE:
+            return ROMAN_URDU
         if len(words) < 3:
             return ""
         common = sum(1 for w in words if w.replace("\u2019", "'") in _COMMON_ENGLISH)

@@ -380,6 +380,18 @@ MESSAGES += [
     ("Dw i'n teimlo'n isel iawn ac yn methu cysgu", ["emotional_support"], OTHER_LANGUAGE),
     ("Nie chcę już żyć, wszystko mnie boli", ["emotional_support"], OTHER_LANGUAGE),
     ("mujhe bohat dard ho raha hai peeth mein aur main chal nahi sakti", ["pain"], OTHER_LANGUAGE),
+    # Urdu, Hindi and Punjabi typed in Latin letters, often mixed with English (Roman-Urdu-Parl; ERUPD)
+    ("Mujhe bahut dard ho raha hai, delivery ke baad khoon bahut aa raha hai", ["other"], OTHER_LANGUAGE),
+    (
+        "meri biwi ko bachay ki paidaish ke baad bohat khoon aa raha hai aur woh behosh ho rahi hai",
+        ["other"],
+        OTHER_LANGUAGE,
+    ),
+    ("Mera sar bahut dard kar raha hai aur aankhon ke samne chamak dikh rahi hai", ["other"], OTHER_LANGUAGE),
+    ("meri wife ko c section ke baad fever hai aur wo confused lag rahi hai", ["other"], OTHER_LANGUAGE),
+    ("mere pati mujhe maarte hain aur mera phone check karte hain", ["other"], OTHER_LANGUAGE),
+    ("bachay ki movement kal se mehsoos nahi ho rahi, kya karun", ["other"], OTHER_LANGUAGE),
+    ("thanks hun, had my jab today and my back feels a lot better", ["other"], ROUTINE),
     ("Is it ok to take vitamin D drops and a multivitamin together?", ["calcium_vitamin_d"], ROUTINE),
     ("I nearly died laughing at the physio's jokes, she's lovely", ["exercise"], ROUTINE),
     ("This paperwork is doing my head in, who do I ask about PIP?", ["money"], ROUTINE),

@@ -170,3 +170,21 @@ def test_the_language_detector_is_built_once_per_process():
     built = language._get_detector()
     language.language_of("Nie czuję ruchów dziecka od rana")
     assert language._get_detector() is built
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mujhe bahut dard ho raha hai, delivery ke baad khoon bahut aa raha hai",
+        "meri wife ko c section ke baad fever hai aur wo confused lag rahi hai",
+    ],
+)
+def test_urdu_typed_in_latin_letters_is_not_read_as_english(text):
+    # The detector alone reads these as English (a routine question) or as Czech.
+    found = triage(text)
+    assert found.language == "Urdu, Hindi or Punjabi (Latin letters)"
+    assert found.is_alarm and OTHER_LANGUAGE in found.advice
+
+
+def test_english_with_a_few_words_that_look_like_urdu_stays_english():
+    assert triage("thanks hun, had my jab today and my back is ok, ke?").language == ""
