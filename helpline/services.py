@@ -562,14 +562,26 @@ def enquiry_update(*, enquiry: Enquiry, by: User, **fields) -> EnquiryCorrection
         added_reasons = [r for r in found.reasons if r not in old_reasons]
         became_urgent = bool(added_reasons) and found.level < enquiry.urgency
         _red_flags_add(enquiry, found=found, reasons=added_reasons)
+        # As when the call is logged: words saying someone reads her email stop email, whatever the form says.
+        email_stopped = found.email_unsafe and enquiry.safe_to_email
+        if email_stopped:
+            enquiry.safe_to_email, enquiry.not_emailed_because = False, NOT_EMAILED_SOMEONE_READS
+        enquiry.language = enquiry.language or found.language
         enquiry.full_clean(exclude=["reference"])
-        enquiry.save(update_fields=sorted((changed - {"topics"}) | {"red_flag", "urgency", "triage_reasons"}))
+        enquiry.save(
+            update_fields=sorted(
+                (changed - {"topics"})
+                | {"red_flag", "urgency", "triage_reasons", "safe_to_email", "not_emailed_because", "language"}
+            )
+        )
         if "topics" in changed:
             _topic_links_write(enquiry, topics=topics, had=old_topics)
         cancelled, to_whom = _emails_cancel_after_correction(enquiry, old_email=old_email, could_email=could_email)
 
         names = tuple(name for name in CORRECTABLE_FIELDS if name in changed)
         text = _correction_text(names, cancelled=cancelled, to_whom=to_whom, found=found, added_reasons=added_reasons)
+        if email_stopped:
+            text += f"\nNot emailed: {NOT_EMAILED_SOMEONE_READS}"
         _record_and_audit(
             enquiry,
             by=by,

@@ -188,3 +188,20 @@ def test_urdu_typed_in_latin_letters_is_not_read_as_english(text):
 
 def test_english_with_a_few_words_that_look_like_urdu_stays_english():
     assert triage("thanks hun, had my jab today and my back is ok, ke?").language == ""
+
+
+def test_a_nurse_correcting_the_summary_with_what_she_said_about_her_email_stops_email(nurse):
+    enquiry = make_enquiry(nurse, summary="Back pain since the birth.", safe_to_email=True, consent_email=True)
+    services.enquiry_update(enquiry=enquiry, by=nurse, summary="Back pain since the birth. " + READS_EMAIL)
+
+    enquiry.refresh_from_db()
+    assert not enquiry.safe_to_email and not enquiry.can_email
+    assert "Not emailed" in enquiry.events.filter(kind=EnquiryEvent.Kind.DETAILS_CORRECTED).get().text
+
+
+def test_a_nurse_correcting_the_summary_into_the_words_she_used_names_her_language(nurse):
+    enquiry = make_enquiry(nurse, summary="Back pain since the birth.")
+    services.enquiry_update(enquiry=enquiry, by=nurse, summary="Od rana nie czuję ruchów dziecka, co mam robić?")
+
+    enquiry.refresh_from_db()
+    assert enquiry.language == "Polish"
