@@ -64,6 +64,8 @@ class OutboundEmail(models.Model):
         indexes = [
             models.Index(fields=["status", "send_after"], name="outbox_due_idx"),
             models.Index(fields=["about_type", "about_id"], name="outbox_about_idx"),
+            # Loop protection asks on every question whether this address had an acknowledgement today.
+            models.Index(fields=["template", "created_at"], name="outbox_template_recent_idx"),
         ]
 
     def __str__(self) -> str:
