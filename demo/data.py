@@ -110,11 +110,53 @@ def demo_data_load(*, nurse: User, mother: User, volunteer: User) -> dict[str, i
     peers.introduction_propose(by=nurse, peer_request=requests[1], volunteer=profiles[1])
 
     enquiries = _enquiries(nurse)
+    _her_enquiry(nurse=nurse, mother=mother)
     return {
         "enquiries": enquiries,
         "volunteers": len(profiles),
         "peer requests": len(requests),
+        "answered enquiry of the demo mother's own": 1,
     }
+
+
+# The demo mother's own question and a nurse's answer, so "My enquiries" shows a conversation.
+# The answer gives no advice of its own: it points to the guidance (the leaflet's words, clinically
+# signed off) and to the helpline.
+HER_QUESTION = (
+    LABEL + "I am still breastfeeding my daughter, who is four months old. Should I stop to help my bones "
+    "recover from the fractures?"
+)
+HER_TOPIC = "breastfeeding"
+HER_GUIDANCE = "section:breastfeeding"
+HER_ANSWER = (
+    "{page} is about exactly this question. Please read it, and reply here with anything it does not answer "
+    "for you, or call the helpline and quote your reference: we are happy to talk it through."
+)
+
+
+def _her_enquiry(*, nurse: User, mother: User) -> Enquiry:
+    """Amy asked from her account three days ago, and a nurse has answered: it waits for her now."""
+    enquiry = helpline.enquiry_ask(
+        question=HER_QUESTION, topics=[HER_TOPIC], name=mother.first_name, email=mother.email, user=mother
+    )
+    helpline.enquiry_transition(enquiry=enquiry, by=nurse, action="triage")
+    helpline.enquiry_transition(enquiry=enquiry, by=nurse, action="start")
+    linked = replies.links_for([HER_GUIDANCE])
+    page = (
+        f"The guidance page linked below, \u201c{linked[0]['title']}\u201d,"
+        if linked
+        else "Our guidance on breastfeeding"
+    )
+    helpline.enquiry_reply_send(
+        enquiry=enquiry,
+        by=nurse,
+        subject="Your question about breastfeeding",
+        body=f"Dear {mother.first_name},\n\nThank you for your question. {HER_ANSWER.format(page=page)}"
+        f"\n\n{nurse.first_name}, helpline nurse",
+        links=[HER_GUIDANCE] if linked else [],
+    )
+    _backdate(enquiry, age=timedelta(days=3), now=timezone.now())
+    return enquiry
 
 
 def _enquiries(nurse: User) -> int:

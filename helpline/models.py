@@ -428,6 +428,9 @@ class SafetyAlert(models.Model):
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="alerts")
     level = models.PositiveSmallIntegerField(choices=Urgency)
+    # Why it was raised besides the level (helpline.triage's Triage.is_alarm): what the alert email says.
+    safeguarding = models.BooleanField(default=False)
+    other_language = models.BooleanField(default=False)
     raised_at = models.DateTimeField(default=timezone.now)
     escalate_at = models.DateTimeField()
     escalated_at = models.DateTimeField(null=True, blank=True)

@@ -37,6 +37,7 @@ from portal.roles import Role, acts_as
 
 from . import replies
 from .acknowledgements import ACKNOWLEDGEMENT, NOT_ACKNOWLEDGED, acknowledgement_due
+from .alert_words import Moment, alert_words
 from .models import (
     OPEN_STATUSES,
     REPLY_ANSWERS,
@@ -234,7 +235,7 @@ def enquiry_log(
             action="enquiry.logged",
         )
         if found.is_alarm and channel != Channel.PHONE:
-            _alert_raise(enquiry, level=found.level)
+            _alert_raise(enquiry, level=found.level, found=found)
     return enquiry
 
 
@@ -306,7 +307,7 @@ def enquiry_ask(
         text = "\n\n".join(t for t in (_triage_text(found), note) if t)
         _record(enquiry, by=None, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW, text=text)
         if found.is_alarm:
-            _alert_raise(enquiry, level=found.level)
+            _alert_raise(enquiry, level=found.level, found=found)
         if email and not found.email_unsafe and not acknowledgement_due(email):
             _record(enquiry, by=None, kind=EnquiryEvent.Kind.NOTE, text=NOT_ACKNOWLEDGED)
         elif email and not found.email_unsafe:
@@ -346,24 +347,27 @@ def ask_reply_context(level: int, *, advice: tuple[str, ...] | list[str] = (), e
 # ---------------------------------------------------------------- safety alerts
 
 
-def _alert_email(*, to: User, alert: SafetyAlert, escalated: bool) -> None:
-    # Only the level and a link: the alert is an email to a staff inbox, not a place for her details.
+def _alert_email(*, to: User, alert: SafetyAlert, moment: str, advised: bool = False) -> None:
+    # General words and a link: the alert is an email to a staff inbox, not a place for her details.
+    minutes = settings.HELPLINE_ALERT_ESCALATE_MINUTES
     email_queue(
         to=to.email,
         template="helpline/email/safety_alert",
         context={
-            "level": alert.get_level_display(),
+            "words": alert_words(alert, moment=moment, minutes=minutes, now=timezone.now(), advised=advised),
             "path": reverse("helpline:enquiry-detail", args=[alert.enquiry_id]),
-            "escalated": escalated,
-            "minutes": settings.HELPLINE_ALERT_ESCALATE_MINUTES,
         },
         about=alert.enquiry,
         kind=OutboundEmail.Kind.TRANSACTIONAL,
     )
 
 
-def _alert_raise(enquiry: Enquiry, *, level: int) -> SafetyAlert:
-    """Tell the nurses on duty now; with nobody on duty, tell every nurse and admin at once."""
+def _alert_raise(enquiry: Enquiry, *, level: int, found: Triage | None = None) -> SafetyAlert:
+    """Tell the nurses on duty now; with nobody on duty, tell every nurse and admin at once.
+
+    `found` is the safety triage that raised it (none when a nurse raised the urgency):
+    the alert says why, and that she was shown the advice.
+    """
     now = timezone.now()
     on_duty = [u for u in nurses_on_duty(now) if u.email]
     everyone = not on_duty
@@ -371,12 +375,15 @@ def _alert_raise(enquiry: Enquiry, *, level: int) -> SafetyAlert:
     alert = SafetyAlert.objects.create(
         enquiry=enquiry,
         level=level,
+        safeguarding=bool(found and found.safeguarding),
+        other_language=bool(found and found.language),
         raised_at=now,
         escalate_at=now + timedelta(minutes=settings.HELPLINE_ALERT_ESCALATE_MINUTES),
         escalated_at=now if everyone else None,
     )
+    moment = Moment.NOBODY_ON_DUTY if everyone else Moment.ON_DUTY
     for user in recipients:
-        _alert_email(to=user, alert=alert, escalated=everyone)
+        _alert_email(to=user, alert=alert, moment=moment, advised=found is not None)
     who = "Nobody is on duty, so every nurse and admin" if everyone else "The nurses on duty"
     names = ", ".join(u.display_name for u in recipients) or "nobody: no nurse has an email address"
     _record(
@@ -408,7 +415,7 @@ def safety_alerts_escalate_due(*, now: datetime | None = None) -> int:
             alert = SafetyAlert.objects.select_related("enquiry").get(pk=alert_id)
             recipients = [u for u in helpline_nurses() if u.email]
             for user in recipients:
-                _alert_email(to=user, alert=alert, escalated=True)
+                _alert_email(to=user, alert=alert, moment=Moment.ESCALATION)
             _record(
                 alert.enquiry,
                 by=None,
@@ -939,7 +946,7 @@ def enquiry_message_receive(
                 action="enquiry.email_received",
             )
         if (raised or new_alarm) and found.is_alarm:
-            _alert_raise(enquiry, level=found.level)
+            _alert_raise(enquiry, level=found.level, found=found)
         if enquiry.assigned_to is not None and enquiry.assigned_to.is_active:
             email_queue(
                 to=enquiry.assigned_to.email,

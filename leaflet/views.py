@@ -1,6 +1,5 @@
 """Public guidance pages (cached for anonymous readers) and the editors' and reviewers' pages."""
 
-import difflib
 from functools import wraps
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from portal.audit import audit_record
 from portal.forms import attempt, error_text
 from portal.roles import Role
 
-from . import access, outdated, rendering, search, selectors, services
+from . import access, diffs, outdated, rendering, search, selectors, services
 from .cache import KeptSearch, is_anonymous_reader, public_page, search_pages
 from .forms import (
     BestBetForm,
@@ -242,7 +241,7 @@ def section_review(request, pk):
             "urls": SECTION_URLS,
             "own_change_waiting": access.own_change_waiting(request.user, section),
             "preview_html": rendering.render(section.draft_body),
-            "diff": _diff(section.body, section.draft_body) if section.is_live else None,
+            "diff": diffs.changes(section.body, section.draft_body) if section.is_live else None,
             "return_form": ReturnForm(),
         },
     )
@@ -337,7 +336,7 @@ def _history_page(request, item, actions: frozenset[str], urls: dict[str, str]):
         by_id = {str(r.history_id): r for r in revisions}
         older, newer = by_id.get(compare[0]), by_id.get(compare[1])
         if older is not None and newer is not None:
-            diff = _diff(_revision_text(item, older), _revision_text(item, newer))
+            diff = diffs.changes(_revision_text(item, older), _revision_text(item, newer))
             audit_record(
                 action=f"leaflet.{item._meta.verbose_name.replace(' ', '_')}_diff_viewed", request=request, target=item
             )
@@ -404,7 +403,9 @@ def clinical_item_review(request, kind, pk):
         (
             item._meta.get_field(name).verbose_name,
             _as_text(getattr(item, f"draft_{name}")),
-            _diff(_as_text(getattr(item, name)), _as_text(getattr(item, f"draft_{name}"))) if item.is_live else None,
+            diffs.changes(_as_text(getattr(item, name)), _as_text(getattr(item, f"draft_{name}")))
+            if item.is_live
+            else None,
         )
         for name in item.CLINICAL_FIELDS
     ]
@@ -499,17 +500,6 @@ def clinical_item_revert(request, kind, pk, history_id):
         "That revision is back in the draft. Submit it for review to publish it.",
         history_id=history_id,
     )
-
-
-def _diff(old: str, new: str) -> list[tuple[str, str]]:
-    """Line-by-line changes as (kind, text) pairs: kind is 'added', 'removed' or 'same'."""
-    lines = []
-    for line in difflib.ndiff((old or "").splitlines(), (new or "").splitlines()):
-        code, text = line[:2], line[2:]
-        if code == "? ":
-            continue
-        lines.append(({"+ ": "added", "- ": "removed"}.get(code, "same"), text))
-    return lines
 
 
 @require_safe

@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from statistics import median
 from typing import NamedTuple
 
@@ -150,24 +150,32 @@ def live_introduction(request: PeerRequest) -> Introduction | None:
 
 @dataclass(frozen=True)
 class WaitEstimate:
-    ahead: int
+    ahead: int | None  # requests before hers still waiting for a nurse; None once a volunteer is asked
     median_days: int | None
     sample: int
+    asked_at: datetime | None = None  # when a volunteer was asked for her, while we wait for her answer
+    answer_by: datetime | None = None
 
 
 def wait_estimate(request: PeerRequest, *, now=None) -> WaitEstimate:
-    """How many open requests are older than hers, and how long introductions took lately.
+    """Where her request is, and how long introductions took lately.
 
-    Honest by construction: based on the last 180 days of real introductions, and
-    no figure at all when there are too few to say anything.
+    Waiting for a nurse to find someone: how many requests came in before hers and
+    are waiting for that too. A volunteer asked: when, and by when she answers (the
+    queue is behind her then). Honest by construction: based on the last 180 days of
+    real introductions, and no figure at all when there are too few to say anything.
     """
     now = now or timezone.now()
-    ahead = PeerRequest.objects.filter(status__in=PeerRequest.OPEN, created_at__lt=request.created_at).count()
     recent = PeerRequest.objects.filter(introduced_at__gte=now - timedelta(days=180)).values_list(
         "created_at", "introduced_at"
     )
     waits = [(introduced - created).days for created, introduced in recent]
-    return WaitEstimate(ahead=ahead, median_days=round(median(waits)) if len(waits) >= 3 else None, sample=len(waits))
+    typical = {"median_days": round(median(waits)) if len(waits) >= 3 else None, "sample": len(waits)}
+    asked = request.introductions.filter(status=Introduction.Status.PROPOSED).first()
+    if request.status == PeerRequest.Status.PROPOSED and asked is not None:
+        return WaitEstimate(ahead=None, asked_at=asked.proposed_at, answer_by=asked.respond_by, **typical)
+    ahead = PeerRequest.objects.filter(status=PeerRequest.Status.WAITING, created_at__lt=request.created_at).count()
+    return WaitEstimate(ahead=ahead, **typical)
 
 
 def nurse_emails() -> list[str]:

@@ -9,6 +9,7 @@ from allauth.core import context
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 
 from . import signin
@@ -16,6 +17,7 @@ from .client_address import client_ip
 from .identity import charity_identity
 from .models import OutboundEmail
 from .outbox import email_record
+from .roles import has_role
 from .validators import validate_email_characters
 
 
@@ -36,6 +38,15 @@ class AccountAdapter(DefaultAccountAdapter):
         url = super().get_email_confirmation_url(request, emailconfirmation)
         next_url = get_next_redirect_url(request) if request is not None else None
         return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+    def get_login_redirect_url(self, request) -> str:
+        """Staff land where their work is (settings.LOGIN_REDIRECT_BY_ROLE): the queue for a nurse,
+        the review list for an editor. allauth asks only when no ?next= was given, so a page she
+        was sent to sign in for still comes first."""
+        for role, url_name in settings.LOGIN_REDIRECT_BY_ROLE:
+            if has_role(request.user, role):
+                return resolve_url(url_name)
+        return super().get_login_redirect_url(request)
 
     def get_client_ip(self, request) -> str:
         """The portal's one answer (portal.client_address), for allauth's rate limits, its

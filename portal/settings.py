@@ -380,6 +380,9 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 3600
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:account"
+# Where staff land after signing in, when no page asked for it (?next=): where their work is.
+# The first role she holds wins; everyone else lands on her account page (LOGIN_REDIRECT_URL).
+LOGIN_REDIRECT_BY_ROLE = [("nurse", "helpline:queue"), ("editor", "leaflet:editor")]
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from . import health
 from .access import recent_auth_required
+from .data_page import readable_sections
 from .forms import DeleteAccountForm
 from .personal_data import account_erase, personal_data_export
 from .roles import user_roles
@@ -80,25 +81,7 @@ def data_export_json(request):
 @recent_auth_required(allow_get=False)
 def data_export_html(request):
     data = personal_data_export(user=request.user, request=request)
-    sections = [(_label(name), _as_tree(value)) for name, value in data.items() if name != "format"]
-    return render(request, "portal/data_export.html", {"sections": sections})
-
-
-def _label(key) -> str:
-    return str(key).replace("_", " ").capitalize()
-
-
-def _as_tree(value) -> dict:
-    """Shape export data for a template, which cannot tell a dict from a list."""
-    if isinstance(value, dict):
-        return {"kind": "map", "items": [(_label(k), _as_tree(v)) for k, v in value.items()]}
-    if isinstance(value, list | tuple):
-        return {"kind": "list", "items": [_as_tree(v) for v in value]}
-    if value is None or value == "":
-        return {"kind": "text", "text": "(none)"}
-    if isinstance(value, bool):
-        return {"kind": "text", "text": "yes" if value else "no"}
-    return {"kind": "text", "text": str(value)}
+    return render(request, "portal/data_export.html", {"sections": readable_sections(data)})
 
 
 @require_http_methods(["GET", "POST"])

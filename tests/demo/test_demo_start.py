@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from helpline.models import Enquiry, Status, Urgency
 from peers.models import Introduction, PeerRequest, VolunteerProfile
-from portal.models import OutboundEmail
+from portal.models import OutboundEmail, User
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,19 @@ def test_make_run_installs_only_what_running_needs_and_shows_pip_progress(tmp_pa
     assert "requirements-test.txt" not in result.stdout
     assert "--quiet" not in result.stdout
     assert "cat var/demo-logins.txt" in result.stdout  # printed once the server answers, after its banner
+
+
+def test_the_demo_mother_has_her_own_enquiry_with_a_nurse_s_answer(client, var_dir, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        output = start()
+    assert "1 answered enquiry of the demo mother's own" in output
+
+    amy = User.objects.get(email="mother@example.org")
+    (hers,) = Enquiry.objects.filter(user=amy)
+    assert hers.summary.startswith("[Demo] ") and hers.status == Status.ANSWERED
+    client.force_login(amy)
+    mine = client.get("/helpline/my-enquiries/").content.decode()
+    assert hers.reference in mine
+    conversation = client.get(f"/helpline/my-enquiries/{hers.pk}/").content.decode()
+    assert "Should I stop to help my bones" in conversation
+    assert "Thank you for your question." in conversation and "Carol, helpline nurse" in conversation

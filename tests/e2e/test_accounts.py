@@ -99,6 +99,9 @@ def test_a_nurse_signs_in_with_her_password_and_authenticator_code(browse, nurse
 
     page.get_by_label("Code").fill(totp_code(totp_secret(nurse)))
     page.get_by_role("button", name="Continue").click()
+    # She lands where her work is.
+    page.get_by_role("heading", level=1, name="Helpline queue").wait_for()
+    browse.goto("/account/")
     page.get_by_role("heading", name="Your account").wait_for()
     browse.check(public=False)
     page.get_by_role("link", name="Two-factor authentication").click()

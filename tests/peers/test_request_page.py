@@ -1,11 +1,15 @@
 """The mother's request page says what is true at each stage and offers only what she can do then."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from peers import services
+from peers.models import PeerRequest
 
-from .builders import make_volunteer
+from .builders import make_request, make_volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +77,36 @@ def test_after_the_introduction_ends_it_says_so(client, mother, nurse, peer_requ
     assert "Your introduction ended on" in text
     assert WITHDRAW not in text and END not in text
     assert NOT_YET_SHARED not in text
+
+
+def requests_made_earlier(count: int) -> None:
+    for n in range(count):
+        make_request(created_at=timezone.now() - timedelta(days=10 - n), contact_email=f"earlier{n}@example.org")
+
+
+def test_while_a_nurse_looks_for_someone_she_sees_the_requests_still_waiting_before_hers(client, mother, peer_request):
+    requests_made_earlier(4)
+
+    text = page(client, mother, peer_request)
+
+    assert "4 requests came in before yours and are still waiting for a nurse to find someone." in text
+    assert "waiting for her answer" not in text
+
+
+def test_once_a_volunteer_is_asked_she_sees_that_not_the_queue(client, mother, nurse, peer_request):
+    requests_made_earlier(4)
+    intro = services.introduction_propose(by=nurse, peer_request=peer_request, volunteer=make_volunteer())
+
+    text = page(client, mother, peer_request)
+
+    assert "A volunteer has been asked and we are waiting for her answer." in text
+    assert f"she has until {intro.respond_by:%-d %B} to answer" in text
+    assert "came in before yours" not in text and "Yours is the next request" not in text
+
+
+def test_a_request_already_with_a_volunteer_is_not_counted_as_waiting_before_hers(client, mother, nurse, peer_request):
+    requests_made_earlier(2)
+    earliest = PeerRequest.objects.order_by("created_at").first()
+    services.introduction_propose(by=nurse, peer_request=earliest, volunteer=make_volunteer())
+
+    assert "1 request came in before yours and is still waiting" in page(client, mother, peer_request)
