@@ -35,7 +35,7 @@ from portal.models import InboundEmail, OutboundEmail, User
 from portal.outbox import email_cancel_about, email_queue, email_record, emails_about
 from portal.roles import Role, acts_as
 
-from . import replies
+from . import replies, response_targets
 from .acknowledgements import ACKNOWLEDGEMENT, NOT_ACKNOWLEDGED, acknowledgement_due
 from .models import (
     OPEN_STATUSES,
@@ -129,7 +129,8 @@ def _record(
     fields = []
     if enquiry.first_response_at is None and responds:
         enquiry.first_response_at = now
-        fields.append("first_response_at")
+        enquiry.awaiting_response_due_at = None
+        fields += ["first_response_at", "awaiting_response_due_at"]
     if enquiry.reply_received_at is not None and responds:
         enquiry.reply_received_at = None
         fields.append("reply_received_at")
@@ -161,6 +162,7 @@ def _create_enquiry(*, topics: list[str], **fields) -> Enquiry:
         try:
             with transaction.atomic():
                 enquiry = Enquiry(**fields)
+                response_targets.enquiry_due_set(enquiry)
                 if attempt:
                     enquiry.reference = Enquiry._meta.get_field("reference").default()
                 enquiry.full_clean(exclude=["reference"])
@@ -440,6 +442,7 @@ def enquiry_urgency_change(*, enquiry: Enquiry, by: User, urgency: int, reason: 
         old, was_alarm = enquiry.get_urgency_display(), enquiry.urgency in ALARM_LEVELS
         enquiry.urgency = urgency
         enquiry.save(update_fields=["urgency"])
+        response_targets.enquiry_due_refresh(enquiry)
         _record_and_audit(
             enquiry,
             by=by,
@@ -564,6 +567,8 @@ def enquiry_update(*, enquiry: Enquiry, by: User, **fields) -> EnquiryCorrection
         _red_flags_add(enquiry, found=found, reasons=added_reasons)
         enquiry.full_clean(exclude=["reference"])
         enquiry.save(update_fields=sorted((changed - {"topics"}) | {"red_flag", "urgency", "triage_reasons"}))
+        if became_urgent:
+            response_targets.enquiry_due_refresh(enquiry)
         if "topics" in changed:
             _topic_links_write(enquiry, topics=topics, had=old_topics)
         cancelled, to_whom = _emails_cancel_after_correction(enquiry, old_email=old_email, could_email=could_email)
@@ -912,6 +917,8 @@ def enquiry_message_receive(
                 "not_emailed_because",
             ]
         )
+        if raised:
+            response_targets.enquiry_due_refresh(enquiry)
         shown = text or NO_TEXT
         if raised or new_alarm or found.email_unsafe:
             shown += "\n\n" + _triage_text(found)
