@@ -33,7 +33,7 @@ from .models import (
     Topic,
     Urgency,
 )
-from .response_targets import QueueClock
+from .response_targets import QueueClock, TargetWeek, target_minutes, target_report
 
 OPEN = "open"
 ASSIGNEE_ME = "me"
@@ -427,6 +427,9 @@ class Report:
     p90_response: timedelta | None
     open_count: int
     overdue_count: int
+    # Per ISO week and level: the share answered within target and the median time to first response.
+    targets: list[TargetWeek]
+    target_minutes: dict[int, int]
 
 
 def helpline_report(*, weeks: int = 12, now: datetime | None = None) -> Report:
@@ -474,6 +477,8 @@ def helpline_report(*, weeks: int = 12, now: datetime | None = None) -> Report:
         p90_response=timedelta(seconds=p90) if p90 is not None else None,
         open_count=open_enquiries.count(),
         overdue_count=open_enquiries.filter(next_callback_at__lt=now).count(),
+        targets=target_report(start=start, now=now),
+        target_minutes=target_minutes(),
     )
 
 
