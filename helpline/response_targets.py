@@ -170,12 +170,16 @@ class TargetState:
 
 
 class QueueClock:
-    """Words for the queue's rows, for one page at one moment; the schedule is laid out only if needed."""
+    """Words for the queue's rows, for one page at one moment.
+
+    The schedule (one query, for the closures) is laid out whatever the page holds, so
+    every page of the queue costs the same number of queries.
+    """
 
     def __init__(self, now: datetime):
         self.now = now
         self.warn = timedelta(minutes=settings.HELPLINE_TARGET_WARN_MINUTES)
-        self._schedule = None
+        self._schedule = opening_hours.Schedule(now)
 
     def state(self, *, urgency: int, due: datetime | None) -> TargetState | None:
         if due is None:
@@ -185,8 +189,6 @@ class QueueClock:
         if urgency in CLOCK_LEVELS:
             left = due - self.now
             return TargetState(left_text(left, in_opening_hours=False), "near" if left <= self.warn else "ok")
-        if self._schedule is None:
-            self._schedule = opening_hours.Schedule(self.now)
         left = self._schedule.elapsed(self.now, due)
         return TargetState(left_text(left, in_opening_hours=True), "near" if left <= self.warn else "ok")
 
