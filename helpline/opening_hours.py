@@ -166,6 +166,13 @@ class Schedule:
         return self.opens[i] + timedelta(seconds=target - self.before[i])
 
 
+def is_open(moment: datetime) -> bool:
+    """Whether the helpline is open at `moment`: in its hours, not a bank holiday, not closed by an administrator."""
+    if not hours.spans():
+        return True
+    return bool(open_intervals(moment, moment + timedelta(seconds=1)))
+
+
 def add(start: datetime, delta: timedelta) -> datetime:
     """The moment `delta` of opening time after `start` (one query for the closures)."""
     return Schedule(start).add(start, delta)

@@ -204,9 +204,12 @@ def targets_warn_due(*, now: datetime | None = None) -> int:
     conditional UPDATE of `target_warned_at` in the transaction that queues its
     emails, so however many sweeps run at once it is warned exactly once. The email
     carries the reference and the level, never her details. With nobody on the rota,
-    every nurse and admin is told, as for the safety alerts.
+    every nurse and admin is told, as for the safety alerts. Nothing is sent while the
+    helpline is closed: an enquiry due at 10am is warned about at 9am, not the evening before.
     """
     now = now or timezone.now()
+    if not opening_hours.is_open(now):
+        return 0
     warn = timedelta(minutes=settings.HELPLINE_TARGET_WARN_MINUTES)
     horizon = opening_hours.add(now, warn)
     due = (

@@ -245,6 +245,15 @@ def test_an_enquiry_near_its_target_is_sent_once_to_the_nurses_on_duty(duty, que
     assert warnings_sent().filter(about_id=str(later.pk)).exists()
 
 
+def test_nothing_is_sent_while_the_helpline_is_closed(nurse):
+    enquiry = letter(nurse, local(2026, 11, 30, 10, 0), urgency=Urgency.SOON)  # due Tuesday 10am
+    with time_machine.travel(local(2026, 11, 30, 18, 0), tick=False):
+        assert response_targets.targets_warn_due() == 0  # the evening before: one opening hour away, but closed
+    with time_machine.travel(local(2026, 12, 1, 9, 0), tick=False):
+        assert response_targets.targets_warn_due() == 1
+    assert warnings_sent().filter(about_id=str(enquiry.pk)).exists()
+
+
 def test_the_warning_carries_the_reference_and_level_and_nothing_about_her(duty, nurse):
     enquiry = letter(nurse, local(2026, 11, 27, 15, 0), name="Harriet Example")
     with time_machine.travel(NOW, tick=False):
