@@ -13,7 +13,7 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
-from helpline import replies
+from helpline import replies, response_targets
 from helpline import services as helpline
 from helpline.models import CallerType, Channel, Enquiry, EnquiryEvent, FollowUpTemplate, Outcome, Status, Urgency
 from peers import services as peers
@@ -237,6 +237,8 @@ def _backdate(enquiry: Enquiry, *, age: timedelta, now) -> None:
     if enquiry.closed_at:
         fields["closed_at"] = now - age + timedelta(days=2)
     Enquiry.objects.filter(pk=enquiry.pk).update(**fields)
+    # Its first-response target counts from the moved arrival time.
+    response_targets.enquiry_due_refresh(Enquiry.objects.get(pk=enquiry.pk))
     for n, event in enumerate(EnquiryEvent.objects.filter(enquiry=enquiry).order_by("at", "pk")):
         at = now - age + timedelta(minutes=20 * n)
         if enquiry.closed_at and event.to_status == Status.CLOSED:

@@ -186,6 +186,15 @@ class Enquiry(models.Model):
     anonymised_reason = models.CharField(max_length=16, choices=AnonymisedReason, blank=True)
     # When her email reply arrived, until a nurse next acts on the enquiry: "reply received".
     reply_received_at = models.DateTimeField(null=True, blank=True)
+    # When her first response is due by the level's target (helpline.response_targets), kept after
+    # she is answered so the reports can say whether it was in time.
+    response_due_at = models.DateTimeField(null=True, blank=True)
+    # The same, only while she still waits for a first response (None once answered): the queue
+    # orders each level by it, so the enquiry nearest its target comes first through an index.
+    awaiting_response_due_at = models.DateTimeField(null=True, blank=True)
+    # When the on-duty nurses were warned that its target is near: set once, in the transaction
+    # that queues the warning, by a conditional update (helpline.response_targets).
+    target_warned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "enquiries"
@@ -198,6 +207,18 @@ class Enquiry(models.Model):
                 fields=["urgency", "created_at", "id"],
                 condition=models.Q(status__in=sorted(OPEN_STATUSES)),
                 name="hl_enquiry_open_queue_idx",
+            ),
+            # The queue's order: each level by how near its response target is, answered ones after.
+            models.Index(
+                fields=["urgency", "awaiting_response_due_at", "created_at", "id"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="hl_enquiry_open_target_idx",
+            ),
+            # The sweep for enquiries near their target that nobody has been warned about yet.
+            models.Index(
+                fields=["awaiting_response_due_at"],
+                condition=models.Q(target_warned_at__isnull=True, awaiting_response_due_at__isnull=False),
+                name="hl_enquiry_target_warn_idx",
             ),
             models.Index(fields=["urgency", "created_at"], name="hl_enquiry_order_idx"),
             models.Index(fields=["assigned_to", "status"], name="hl_enquiry_assignee_idx"),
@@ -479,3 +500,61 @@ class DutyShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nurse_id} on duty {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+class ResponseTarget(models.Model):
+    """How soon a first response is due at one urgency level, set by an administrator.
+
+    Emergency and crisis targets are wall-clock minutes (they never wait for opening
+    hours); the other levels' minutes count only while the helpline is open
+    (helpline.opening_hours). Changing a target moves the due time of every open
+    enquiry at that level still waiting for a first response.
+    """
+
+    urgency = models.PositiveSmallIntegerField(choices=Urgency, unique=True)
+    minutes = models.PositiveIntegerField(
+        "target (minutes)",
+        help_text=(
+            "For urgent, soon and routine: minutes of opening hours (one opening day Monday to Friday, "
+            "9am to 5pm, is 480). For emergency and crisis: minutes of clock time, day or night."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["urgency"]
+        constraints = [models.CheckConstraint(condition=models.Q(minutes__gt=0), name="hl_target_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_urgency_display()}: {self.minutes} minutes"
+
+    @property
+    def in_opening_hours(self) -> bool:
+        return self.urgency not in (Urgency.EMERGENCY, Urgency.CRISIS)
+
+
+class HelplineClosure(models.Model):
+    """A time the helpline is closed although its hours say open (a training day, an early close).
+
+    Response targets stop counting while it lasts. Bank holidays need no closure:
+    they come from the holidays library.
+    """
+
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=200, help_text="For the nurses: why the helpline is closed.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["ends_at", "starts_at"], name="hl_closure_when_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="hl_closure_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"closed {self.starts_at:%Y-%m-%d %H:%M} to {self.ends_at:%Y-%m-%d %H:%M}: {self.reason}"

@@ -33,6 +33,7 @@ from .models import (
     Topic,
     Urgency,
 )
+from .response_targets import QueueClock, TargetWeek, target_minutes, target_report
 
 OPEN = "open"
 ASSIGNEE_ME = "me"
@@ -133,7 +134,9 @@ def enquiry_queue(
         enquiries = enquiries.filter(
             Q(reference__iexact=q) | Q(reference__iexact=f"HL-{q}") | Q(name__icontains=q) | Q(email__iexact=q)
         )
-    return enquiries.order_by("urgency", "created_at", "id")
+    # Within a level, the enquiry nearest its first-response target first; those answered
+    # already (no due time) after them, oldest first (the partial index hl_enquiry_open_target_idx).
+    return enquiries.order_by("urgency", "awaiting_response_due_at", "created_at", "id")
 
 
 class QueueRow(TypedDict):
@@ -160,6 +163,8 @@ class QueueRow(TypedDict):
     who: str  # her first name or "anonymous"; "" for viewers who may not see it
     question: str  # the start of what she asked; "" likewise
     language: str  # the language she wrote in when not English ("Polish"), else ""
+    target: str  # "2 h 10 min left (opening hours)", "Late by 1 day"; "" once answered
+    target_state: str  # "late", "near" or "ok" ("" once answered), for the row's style
 
 
 URGENCY_KEYS = {u.value: u.name.lower() for u in Urgency}
@@ -182,6 +187,7 @@ QUEUE_ROW_FIELDS = (
     "assigned_to__email",
     "name",
     "language",
+    "awaiting_response_due_at",
 )
 # Characters of the question a queue row shows: enough to triage by, short enough to scan.
 QUESTION_START = 90
@@ -231,6 +237,7 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime, people: bool) -> 
     for enquiry_id, topic in links.values_list("enquiry_id", "topic"):
         topics[enquiry_id].append(TOPIC_LABELS.get(topic, topic))
     url = _enquiry_url_maker()
+    clock = QueueClock(now)
     local = timezone.get_current_timezone()
     age_strings = {name: _TranslatedOnce(unit) for name, unit in TIME_STRINGS.items()}
     month_names = {}
@@ -257,9 +264,11 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime, people: bool) -> 
         email,
         name,
         language,
+        due,
         summary,
     ) in page:
         is_open = status in OPEN_STATUSES
+        target = clock.state(urgency=urgency, due=due) if is_open else None
         rows.append(
             QueueRow(
                 pk=pk,
@@ -279,6 +288,8 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime, people: bool) -> 
                 who=(name.split()[0] if name.strip() else "anonymous") if people else "",
                 question=_question_start(summary) if people else "",
                 language=language,
+                target=target.text if target else "",
+                target_state=target.state if target else "",
             )
         )
     return rows
@@ -416,6 +427,9 @@ class Report:
     p90_response: timedelta | None
     open_count: int
     overdue_count: int
+    # Per ISO week and level: the share answered within target and the median time to first response.
+    targets: list[TargetWeek]
+    target_minutes: dict[int, int]
 
 
 def helpline_report(*, weeks: int = 12, now: datetime | None = None) -> Report:
@@ -463,6 +477,8 @@ def helpline_report(*, weeks: int = 12, now: datetime | None = None) -> Report:
         p90_response=timedelta(seconds=p90) if p90 is not None else None,
         open_count=open_enquiries.count(),
         overdue_count=open_enquiries.filter(next_callback_at__lt=now).count(),
+        targets=target_report(start=start, now=now),
+        target_minutes=target_minutes(),
     )
 
 

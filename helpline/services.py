@@ -35,7 +35,7 @@ from portal.models import InboundEmail, OutboundEmail, User
 from portal.outbox import email_cancel_about, email_queue, email_record, emails_about
 from portal.roles import Role, acts_as
 
-from . import replies
+from . import replies, response_targets
 from .acknowledgements import ACKNOWLEDGEMENT, NOT_ACKNOWLEDGED, acknowledgement_due
 from .alert_words import Moment, alert_words
 from .models import (
@@ -130,7 +130,8 @@ def _record(
     fields = []
     if enquiry.first_response_at is None and responds:
         enquiry.first_response_at = now
-        fields.append("first_response_at")
+        enquiry.awaiting_response_due_at = None
+        fields += ["first_response_at", "awaiting_response_due_at"]
     if enquiry.reply_received_at is not None and responds:
         enquiry.reply_received_at = None
         fields.append("reply_received_at")
@@ -162,6 +163,7 @@ def _create_enquiry(*, topics: list[str], **fields) -> Enquiry:
         try:
             with transaction.atomic():
                 enquiry = Enquiry(**fields)
+                response_targets.enquiry_due_set(enquiry)
                 if attempt:
                     enquiry.reference = Enquiry._meta.get_field("reference").default()
                 enquiry.full_clean(exclude=["reference"])
@@ -447,6 +449,7 @@ def enquiry_urgency_change(*, enquiry: Enquiry, by: User, urgency: int, reason: 
         old, was_alarm = enquiry.get_urgency_display(), enquiry.urgency in ALARM_LEVELS
         enquiry.urgency = urgency
         enquiry.save(update_fields=["urgency"])
+        response_targets.enquiry_due_refresh(enquiry)
         _record_and_audit(
             enquiry,
             by=by,
@@ -581,6 +584,8 @@ def enquiry_update(*, enquiry: Enquiry, by: User, **fields) -> EnquiryCorrection
                 | {"red_flag", "urgency", "triage_reasons", "safe_to_email", "not_emailed_because", "language"}
             )
         )
+        if became_urgent:
+            response_targets.enquiry_due_refresh(enquiry)
         if "topics" in changed:
             _topic_links_write(enquiry, topics=topics, had=old_topics)
         cancelled, to_whom = _emails_cancel_after_correction(enquiry, old_email=old_email, could_email=could_email)
@@ -931,6 +936,8 @@ def enquiry_message_receive(
                 "not_emailed_because",
             ]
         )
+        if raised:
+            response_targets.enquiry_due_refresh(enquiry)
         shown = text or NO_TEXT
         if raised or new_alarm or found.email_unsafe:
             shown += "\n\n" + _triage_text(found)

@@ -22,3 +22,10 @@ def escalate_alerts_task() -> int:
     from .services import safety_alerts_escalate_due
 
     return safety_alerts_escalate_due()
+
+
+@shared_task(name="helpline.warn_targets")
+def warn_targets_task() -> int:
+    from .response_targets import targets_warn_due
+
+    return targets_warn_due()

@@ -24,7 +24,7 @@ from portal.client_address import client_ip
 from portal.forms import add_service_error, attempt, error_text
 from portal.roles import Role, acts_as, has_role
 
-from . import queue_search, ratelimit, replies, selectors, services
+from . import queue_search, ratelimit, replies, response_targets, selectors, services
 from .alarm_intake import alarm_intake
 from .charts import horizontal_bars, vertical_bars
 from .forms import (
@@ -710,6 +710,11 @@ def reports(request):
         "breakdowns": breakdowns,
         "median_text": duration_text(report.median_response),
         "p90_text": duration_text(report.p90_response),
+        "target_rows": [(week, duration_text(week.median_response)) for week in report.targets],
+        "targets_set": [
+            (label, report.target_minutes[level], level not in response_targets.CLOCK_LEVELS)
+            for level, label in Urgency.choices
+        ],
     }
     return render(request, "helpline/reports.html", context)
 
@@ -749,6 +754,16 @@ def reports_csv(request):
         ("overdue_callbacks_now", report.overdue_count),
     ):
         writer.writerow([measure, "", "", value])
+    # Response targets, per ISO week (the week_starting column is its Monday) and level.
+    for week in report.targets:
+        for measure, value in (
+            ("target_received", week.received),
+            ("target_due", week.due),
+            ("target_answered_within", week.within_target),
+            ("target_share_within_percent", "" if week.share_within is None else f"{week.share_within * 100:.0f}"),
+            ("target_median_first_response_hours", _hours(week.median_response)),
+        ):
+            writer.writerow([measure, week.level, week.monday.isoformat(), value])
     return response
 
 

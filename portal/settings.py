@@ -296,6 +296,10 @@ HELPLINE_ASK_LIMIT_PER_ADDRESS = env_int("HELPLINE_ASK_LIMIT_PER_ADDRESS", 3)  #
 HELPLINE_ALERT_ESCALATE_MINUTES = env_int("HELPLINE_ALERT_ESCALATE_MINUTES", 15)
 CELERY_BEAT_SCHEDULE["helpline-callback-reminders"] = {"task": "helpline.callback_reminders", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["helpline-alert-escalation"] = {"task": "helpline.escalate_alerts", "schedule": 60.0}
+# Open enquiries this many minutes of opening hours from their first-response target (or past it)
+# are sent once to the nurses on duty (helpline.response_targets); checked every minute.
+HELPLINE_TARGET_WARN_MINUTES = env_int("HELPLINE_TARGET_WARN_MINUTES", 60)
+CELERY_BEAT_SCHEDULE["helpline-target-warnings"] = {"task": "helpline.warn_targets", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["helpline-retention"] = {"task": "helpline.anonymise_closed", "schedule": 60.0 * 60}
 
 # ---- privacy (security): anonymise ended peer requests and introductions past retention, hourly

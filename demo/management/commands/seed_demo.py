@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from helpline import opening_hours, response_targets
 from helpline.models import (
     REFERENCE_ALPHABET,
     CallerType,
@@ -341,12 +342,21 @@ class Command(BaseCommand):
         made = events_made = 0
         # Oldest first, so ids grow with time as they do in real life.
         moments = sorted((self.when(YEARS * 365) for _ in range(count)), reverse=False)
+        # First-response due times as the services set them, from one schedule laid out over the years.
+        minutes = response_targets.target_minutes()
+        schedule = opening_hours.Schedule(
+            moments[0] if moments else self.now, closures=[], reach=timedelta(days=YEARS * 365 + 400)
+        )
         for start in range(0, count, BATCH):
             with transaction.atomic():
                 batch, topics_of, event_quota = [], [], []
                 for i in range(start, min(start + BATCH, count)):
                     created = moments[i]
                     enquiry, topics = self.enquiry(created, nurses, references, retention)
+                    response_targets.enquiry_due_set(enquiry, minutes=minutes, schedule=schedule)
+                    if enquiry.awaiting_response_due_at and enquiry.awaiting_response_due_at < self.now:
+                        # Already late when seeded: as after a backfill, not one warning email each.
+                        enquiry.target_warned_at = enquiry.awaiting_response_due_at
                     batch.append(enquiry)
                     topics_of.append(topics)
                     # Spread `messages` timeline entries over the enquiries: closed ones have more.
