@@ -75,11 +75,30 @@ def _unclaimed_alerts() -> QuerySet[SafetyAlert]:
     return SafetyAlert.objects.filter(handled_at__isnull=True).order_by("level", "raised_at", "id")
 
 
-def open_safety_alerts() -> list[SafetyAlert]:
-    """Emergency and crisis enquiries nobody has claimed yet: the queue's banner."""
-    return list(
-        _unclaimed_alerts().select_related("enquiry").only("level", "raised_at", "escalated_at", "enquiry__reference")
+# The banner names this many; a night of alerts must not turn every queue page into a list of hundreds.
+ALERT_BANNER_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class OpenAlerts:
+    shown: list[SafetyAlert]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.shown)
+
+
+def open_safety_alerts() -> OpenAlerts:
+    """Emergency and crisis enquiries nobody has claimed yet: the queue's banner, most urgent and oldest first."""
+    unclaimed = _unclaimed_alerts()
+    shown = list(
+        unclaimed.select_related("enquiry").only("level", "raised_at", "escalated_at", "enquiry__reference")[
+            :ALERT_BANNER_SHOWN
+        ]
     )
+    total = len(shown) if len(shown) < ALERT_BANNER_SHOWN else unclaimed.count()
+    return OpenAlerts(shown, total)
 
 
 def enquiry_open_alert(enquiry: Enquiry) -> SafetyAlert | None:

@@ -171,6 +171,24 @@ def test_the_queue_shows_a_banner_until_a_nurse_claims_the_enquiry(
     assert (alert.handled_by, alert.handled_at is not None) == (on_duty, True)
 
 
+def test_a_night_of_alerts_names_the_oldest_few_and_counts_the_rest(nurse, nurse_client, django_assert_max_num_queries):
+    from helpline.selectors import ALERT_BANNER_SHOWN
+    from tests.helpline.conftest import make_enquiry
+
+    now = timezone.now()
+    enquiries = [make_enquiry(nurse, urgency=Urgency.EMERGENCY) for _ in range(ALERT_BANNER_SHOWN + 5)]
+    SafetyAlert.objects.bulk_create(
+        SafetyAlert(enquiry=e, level=Urgency.EMERGENCY, raised_at=now - timedelta(minutes=n), escalate_at=now)
+        for n, e in enumerate(enquiries)
+    )
+
+    queue = html(nurse_client.get("/helpline/"))
+    assert f"{ALERT_BANNER_SHOWN + 5} emergency or crisis enquiries waiting for a nurse" in queue
+    assert "And 5 more, at the top of the queue below." in queue
+    banner = queue.split('class="alert-banner"')[1].split("</div>")[0]
+    assert enquiries[-1].reference in banner and enquiries[0].reference not in banner  # oldest first
+
+
 @pytest.mark.parametrize("level", ALARMS)
 def test_an_unclaimed_alert_goes_to_every_nurse_and_admin_after_the_set_minutes(
     client, level, settings, on_duty, off_duty_nurse, admin_user, django_capture_on_commit_callbacks
