@@ -1,11 +1,12 @@
 """Forms check the shape of what was typed; the rules live in peers.services."""
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from portal.forms import DateInput, EmailAddressField
 
-from .models import ContactMethod, FractureKind, Region, Timing, Topic
+from .models import ContactMethod, FractureKind, Region, TalkBy, Timing, Topic
 
 NOT_SAID = [("", "Prefer not to say / not sure")]
 PHONE_NEEDED = "Please give a phone number, or choose email."
@@ -36,11 +37,26 @@ class ExperienceForm(forms.Form):
     languages = forms.CharField(
         label="Languages you speak", help_text="Separate them with commas.", max_length=200, required=False
     )
+    talk_by = forms.ChoiceField(
+        label="How would you like to talk?",
+        help_text=(
+            "With messages in the portal, neither of you sees the other's email address or phone number, and the "
+            "charity's nurses can help if a message worries either of you. Contact details are exchanged only if "
+            "you both choose it."
+        ),
+        choices=TalkBy.choices,
+        initial=TalkBy.PORTAL,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     contact_method = forms.ChoiceField(
         label="How would you like to be contacted?", choices=ContactMethod.choices, widget=forms.RadioSelect
     )
     contact_email = EmailAddressField(label="Email address", required=False)
     contact_phone = forms.CharField(label="Phone number", max_length=30, required=False)
+
+    def clean_talk_by(self) -> str:
+        return self.cleaned_data["talk_by"] or TalkBy.PORTAL  # the safer way, unless she chose otherwise
 
     def clean_languages(self) -> list[str]:
         return [part.strip() for part in self.cleaned_data["languages"].split(",") if part.strip()]
@@ -81,7 +97,8 @@ class PeerRequestForm(ExperienceForm):
     consent_share_details = forms.BooleanField(
         label=(
             "I agree that my first name and the contact details I chose may be given to a volunteer, "
-            "but only after she has agreed to talk with me."
+            "but only after she has agreed to talk with me, and my contact details only if we both chose to "
+            "exchange them."
         ),
         error_messages={"required": CONSENT_NEEDED},
     )
@@ -149,3 +166,23 @@ class CheckInForm(forms.Form):
 
 class RespondForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        strip=True,
+        error_messages={"required": "Please write a message before sending it."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.PEERS_MESSAGE_MAX_CHARS
+        self.fields["body"].help_text = f"Up to {limit:,} characters."
+        self.fields["body"].widget.attrs["maxlength"] = str(limit)
+
+    def clean_body(self) -> str:
+        from .conversations import check_body
+
+        return check_body(self.cleaned_data["body"])

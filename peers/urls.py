@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import conversation_views, views
 
 app_name = "peers"
 
@@ -13,6 +13,15 @@ urlpatterns = [
     path("introductions/<int:pk>/accept/", views.introduction_answer, {"accept": True}, name="introduction-accept"),
     path("introductions/<int:pk>/decline/", views.introduction_answer, {"accept": False}, name="introduction-decline"),
     path("introductions/<int:pk>/end/", views.introduction_end, name="introduction-end"),
+    path("conversations/<int:pk>/", conversation_views.conversation, name="conversation"),
+    path("conversations/<int:pk>/messages/", conversation_views.conversation_poll, name="conversation-poll"),
+    path("conversations/<int:pk>/send/", conversation_views.conversation_send, name="conversation-send"),
+    path("conversations/<int:pk>/nurse/", conversation_views.conversation_ask_nurse, name="conversation-nurse"),
+    path(
+        "conversations/<int:pk>/messages/<int:message_pk>/report/",
+        conversation_views.message_report,
+        name="message-report",
+    ),
     path("volunteer/", views.volunteer_home, name="volunteer-home"),
     path("volunteer/apply/", views.volunteer_apply, name="volunteer-apply"),
     path("volunteer/pause/", views.volunteer_pause, name="volunteer-pause"),

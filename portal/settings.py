@@ -300,7 +300,17 @@ CELERY_BEAT_SCHEDULE["helpline-retention"] = {"task": "helpline.anonymise_closed
 
 # ---- privacy (security): anonymise ended peer requests and introductions past retention, hourly
 PEERS_RETENTION_DAYS = env_int("PEERS_RETENTION_DAYS", 2 * 365)
+PEERS_MESSAGE_MAX_CHARS = env_int("PEERS_MESSAGE_MAX_CHARS", 2000)  # the longest message two peers may send
+PEERS_NOTIFY_EVERY_MINUTES = env_int(
+    "PEERS_NOTIFY_EVERY_MINUTES", 60
+)  # "new message" emails, per woman and conversation
 CELERY_BEAT_SCHEDULE["peers-retention"] = {"task": "peers.anonymise_ended", "schedule": 60.0 * 60}
+# Messages between two peers go sooner than the rest: six months after the introduction ends.
+PEERS_CONVERSATION_RETENTION_DAYS = env_int("PEERS_CONVERSATION_RETENTION_DAYS", 180)
+CELERY_BEAT_SCHEDULE["peers-conversation-retention"] = {
+    "task": "peers.delete_ended_conversations",
+    "schedule": 60.0 * 60,
+}
 
 # ---------------------------------------------------------------- email
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Helpline <helpline@localhost>")

@@ -25,6 +25,8 @@ REQUEST_DATA = {
     "region": "wales",
     "contact_method": "phone",
     "contact_phone": "07700 900123",
+    # These two journeys are the exchange of details; talking in the portal is tests/peers/test_conversation.py.
+    "talk_by": "details",
 }
 
 
@@ -37,7 +39,12 @@ def test_the_whole_flow_at_service_level(mother, volunteer, nurse):
         by=mother, data=REQUEST_DATA, consent_nurses_read=True, consent_share_details=True
     )
     close = make_volunteer(
-        volunteer, fracture_kind="spinal", timing="weeks_after", topics=["pain"], contact_email="vicky.peer@example.org"
+        volunteer,
+        fracture_kind="spinal",
+        timing="weeks_after",
+        topics=["pain"],
+        contact_email="vicky.peer@example.org",
+        talk_by="details",
     )
     far = make_volunteer(region="london")
 
@@ -79,7 +86,7 @@ def test_the_whole_flow_at_service_level(mother, volunteer, nurse):
 def test_the_whole_flow_through_the_views(
     client, mother, volunteer, nurse, mailoutbox, django_capture_on_commit_callbacks
 ):
-    profile = make_volunteer(volunteer, fracture_kind="hip", contact_email="vicky.peer@example.org")
+    profile = make_volunteer(volunteer, fracture_kind="hip", contact_email="vicky.peer@example.org", talk_by="details")
 
     client.force_login(mother)
     with django_capture_on_commit_callbacks(execute=True):

@@ -180,6 +180,28 @@ MATRIX: dict[str, Rule] = {
         frozenset({MOTHER, VOLUNTEER}),
         objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), {"pk": _accepted_intro(p).pk}),
     ),
+    "peers:conversation": Rule(
+        frozenset({MOTHER, VOLUNTEER, NURSE, ADMIN}),
+        objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), {"pk": _accepted_intro(p).pk}),
+        note="the two women, and nurses (every look audited)",
+    ),
+    "peers:conversation-poll": Rule(
+        frozenset({MOTHER, VOLUNTEER, NURSE, ADMIN}),
+        objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), {"pk": _accepted_intro(p).pk}),
+    ),
+    "peers:conversation-send": Rule(
+        frozenset({MOTHER, VOLUNTEER}),
+        objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), {"pk": _accepted_intro(p).pk}),
+        note="only the two women write",
+    ),
+    "peers:conversation-nurse": Rule(
+        frozenset({MOTHER, VOLUNTEER}),
+        objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), {"pk": _accepted_intro(p).pk}),
+    ),
+    "peers:message-report": Rule(
+        frozenset({MOTHER, VOLUNTEER}),
+        objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), _conversation_message(p)),
+    ),
     "peers:volunteer-home": Rule(SIGNED_IN, note="her own profile only"),
     "peers:volunteer-apply": Rule(SIGNED_IN, note="any signed-in woman may apply"),
     "peers:volunteer-pause": Rule(frozenset({VOLUNTEER, ADMIN})),
@@ -379,6 +401,20 @@ def _accepted_intro(p):
         return services.introduction_accept(by=p[VOLUNTEER], introduction=intro)
 
     return _once(p, "accepted", build)
+
+
+def _conversation_message(p):
+    """A message the volunteer persona wrote in the accepted introduction: URL kwargs to report it."""
+    from peers.models import Message
+
+    def build():
+        intro = _accepted_intro(p)
+        return Message.objects.create(
+            introduction=intro, author=p[VOLUNTEER], side="volunteer", body="Hello", shared_body="Hello"
+        )
+
+    message = _once(p, "message", build)
+    return {"pk": message.introduction_id, "message_pk": message.pk}
 
 
 def _proposed_intro(p):
