@@ -1,6 +1,7 @@
-"""Journey 3: a mother asks for a peer contact; a nurse proposes the best volunteer; she accepts by email.
+"""Journey 3: a mother asks for a peer contact; a nurse proposes the best volunteer; she accepts by email;
+they talk by messages in the portal (the default way).
 
-Neither woman sees the other's name or contact details until the volunteer has accepted.
+Neither woman sees the other's name until the volunteer has accepted, nor ever the other's contact details.
 """
 
 from datetime import timedelta
@@ -117,12 +118,36 @@ def test_a_mother_is_introduced_to_the_volunteer_a_nurse_chose_and_only_then_the
     vol.check(public=False)
     assert Introduction.objects.get(peer_request=peer_request).status == Introduction.Status.ACCEPTED
 
-    # Now both see each other's details.
+    # They talk in the portal: each sees the other's first name, never her email address or phone number.
     vol.goto("/peers/volunteer/")
     vol.check(public=False)
-    assert "Maya" in vol.page.content() and MOTHER_EMAIL in vol.page.content()
+    assert "Maya" in vol.page.content() and MOTHER_EMAIL not in vol.page.content()
     mum.goto(f"/peers/request/{peer_request.pk}/")
     mum.check(public=False)
     assert "Vicky has agreed to talk with you" in mum.page.inner_text("main")
-    assert volunteer.email in mum.page.inner_text("main")
+    assert volunteer.email not in mum.page.content()
     screenshot(mum.page, "journey-3-introduced")
+
+    mum.page.get_by_role("link", name="Messages with Vicky").click()
+    mum.page.get_by_role("heading", name="Your conversation with Vicky").wait_for()
+    mum.check(public=False)
+    vol.page.get_by_role("link", name="Messages with Maya").click()
+    vol.page.get_by_role("heading", name="Your conversation with Maya").wait_for()
+    vol.check(public=False)
+
+    # The mother writes without waiting for JavaScript (a plain form post); her phone number is held back.
+    mum.page.get_by_label("Your message").fill("Hello Vicky! My number is 07700 900321 if that is easier.")
+    mum.page.get_by_role("button", name="Send").click()
+    mum.page.get_by_text("We held back what looked like contact details from Vicky").wait_for()
+    mum.check(public=False)
+
+    # On the volunteer's open page, the message appears without reloading (the page's script polls).
+    vol.page.get_by_text("Hello Vicky! My number is").wait_for(timeout=30_000)
+    assert "07700 900321" not in vol.page.content() and MOTHER_EMAIL not in vol.page.content()
+    assert "Some contact details were held back" in vol.page.inner_text("main")
+    vol.page.get_by_label("Your message").fill("Hello Maya, lovely to meet you. How is the baby?")
+    vol.page.get_by_role("button", name="Send").click()
+    vol.check(public=False)
+    mum.page.get_by_text("lovely to meet you").wait_for(timeout=30_000)
+    assert volunteer.email not in mum.page.content()
+    screenshot(mum.page, "journey-3-conversation")
