@@ -17,7 +17,7 @@ from portal.forms import add_service_error, error_text
 from portal.roles import Role, acts_as
 
 from . import conversations, selectors, services
-from .forms import MessageForm
+from .forms import EndForm, MessageForm
 from .models import Introduction, Message
 
 HAS_CONVERSATION = (Introduction.Status.ACCEPTED, Introduction.Status.ENDED)
@@ -62,6 +62,7 @@ def _render(request, intro, side, *, form=None, advice=(), status=200):
             # A refused message stays in its box with the reason, even once the conversation is closed.
             "can_write": side is not None and (intro.takes_messages or bool(form and form.errors)),
             "advice_blocks": advice,
+            "end_form": EndForm(),
             "poll_url": reverse("peers:conversation-poll", args=[intro.pk]) if side is not None else "",
         },
         status=status,

@@ -192,6 +192,8 @@ class ShownMessage:
     flags: tuple[str, ...]  # for nurses: alarm, reported, hidden, held back
     read: bool | None  # for her own messages: whether the other has seen it
     can_report: bool
+    can_hide: bool = False  # nurses only
+    can_mark_reviewed: bool = False  # nurses only: marked or reported, not yet dealt with
 
 
 def conversation_messages(intro: Introduction, *, side: str | None, after: int = 0) -> list[ShownMessage]:
@@ -244,6 +246,53 @@ def conversation_messages(intro: Introduction, *, side: str | None, after: int =
                 flags=tuple(flags),
                 read=(m.read_at is not None) if mine else None,
                 can_report=side is not None and not mine and not m.hidden_at and m.reported_at is None,
+                can_hide=side is None and m.hidden_at is None,
+                can_mark_reviewed=side is None
+                and m.reviewed_at is None
+                and (m.marked_for_nurse_at is not None or m.reported_at is not None),
             )
         )
     return shown
+
+
+QUIET_AFTER = timedelta(days=14)
+
+
+def messages_for_a_nurse() -> QuerySet:
+    """Messages marked by the safety triage or reported by a woman, that no nurse has dealt with yet, oldest first.
+
+    Rows carry no words: the nurse opens the conversation to read them (and that is audited)."""
+    from .models import Message
+
+    return (
+        Message.objects.filter(Q(marked_for_nurse_at__isnull=False) | Q(reported_at__isnull=False))
+        .filter(reviewed_at__isnull=True)
+        .select_related("introduction__peer_request")
+        .only(
+            "id",
+            "side",
+            "created_at",
+            "level",
+            "alarm",
+            "reported_at",
+            "hidden_at",
+            "introduction_id",
+            "introduction__peer_request_id",
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def quiet_conversations(*, now=None) -> QuerySet[Introduction]:
+    """Live introductions where nobody has written for two weeks (or at all since they were introduced)."""
+    from django.db.models import Max
+    from django.db.models.functions import Coalesce
+
+    now = now or timezone.now()
+    return (
+        Introduction.objects.filter(status=Introduction.Status.ACCEPTED)
+        .annotate(last_activity=Coalesce(Max("messages__created_at"), F("responded_at")))
+        .filter(last_activity__lte=now - QUIET_AFTER)
+        .select_related("peer_request")
+        .order_by("last_activity", "id")
+    )

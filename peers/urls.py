@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import conversation_views, views
+from . import conversation_views, moderation_views, views
 
 app_name = "peers"
 
@@ -36,6 +36,19 @@ urlpatterns = [
     path("nurse/requests/<int:pk>/contact/", views.nurse_request_contact, name="nurse-request-contact"),
     path("nurse/requests/<int:pk>/propose/", views.nurse_propose, name="nurse-propose"),
     path("nurse/introductions/<int:pk>/close/", views.nurse_introduction_close, name="nurse-introduction-close"),
+    path("nurse/conversations/", moderation_views.nurse_moderation, name="nurse-moderation"),
+    path("nurse/messages/<int:pk>/hide/", moderation_views.nurse_message_hide, name="nurse-message-hide"),
+    path("nurse/messages/<int:pk>/reviewed/", moderation_views.nurse_message_reviewed, name="nurse-message-reviewed"),
+    path(
+        "nurse/introductions/<int:pk>/pause/",
+        moderation_views.nurse_conversation_pause,
+        name="nurse-conversation-pause",
+    ),
+    path(
+        "nurse/introductions/<int:pk>/resume/",
+        moderation_views.nurse_conversation_resume,
+        name="nurse-conversation-resume",
+    ),
     path("nurse/tasks/<int:pk>/done/", views.nurse_task_done, name="nurse-task-done"),
     path("nurse/volunteers/", views.nurse_volunteers, name="nurse-volunteers"),
     path("nurse/volunteers/<int:pk>/", views.nurse_volunteer, name="nurse-volunteer"),

@@ -76,6 +76,7 @@ def pages() -> dict[str, tuple[str | None, str]]:
         "volunteers": reverse("peers:nurse-volunteers"),
         "volunteer-review": reverse("peers:nurse-volunteer", args=[volunteer.pk]),
         "peer-nurse-conversation": reverse("peers:conversation", args=[conversation.pk]),
+        "peer-nurse-moderation": reverse("peers:nurse-moderation"),
     }
     editor = {
         "editor": reverse("leaflet:editor"),

@@ -220,6 +220,15 @@ MATRIX: dict[str, Rule] = {
     "peers:nurse-request-contact": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _request(p).pk})),
     "peers:nurse-propose": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _request(p).pk})),
     "peers:nurse-introduction-close": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _accepted_intro(p).pk})),
+    "peers:nurse-moderation": Rule(STAFF, note="no message words: opening a conversation is the audited look"),
+    "peers:nurse-message-hide": Rule(
+        STAFF, objects=lambda p: (frozenset(), {"pk": _conversation_message(p)["message_pk"]})
+    ),
+    "peers:nurse-message-reviewed": Rule(
+        STAFF, objects=lambda p: (frozenset(), {"pk": _conversation_message(p)["message_pk"]})
+    ),
+    "peers:nurse-conversation-pause": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _accepted_intro(p).pk})),
+    "peers:nurse-conversation-resume": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _accepted_intro(p).pk})),
     "peers:nurse-task-done": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _nurse_task(p).pk})),
     "peers:nurse-volunteers": Rule(STAFF),
     "peers:nurse-volunteer": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _volunteer_profile(p).pk})),
