@@ -186,3 +186,37 @@ class MessageForm(forms.Form):
         from .conversations import check_body
 
         return check_body(self.cleaned_data["body"])
+
+
+RATING_NEEDED = "Please choose how helpful it was, from 1 to 5."
+
+
+class EndingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="How helpful was it?",
+        choices=[(5, "5: very helpful"), (4, "4"), (3, "3"), (2, "2"), (1, "1: not helpful")],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": RATING_NEEDED, "invalid_choice": RATING_NEEDED},
+    )
+    comment = forms.CharField(
+        label="Anything you would like to tell us? (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    wants_another = forms.BooleanField(label="I would like another peer contact", required=False)
+    hours_given = forms.IntegerField(
+        label="Roughly how many hours did you give? (optional)", min_value=0, max_value=500, required=False
+    )
+
+    def __init__(self, *args, side: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if side == "mother":
+            del self.fields["hours_given"]
+        else:
+            del self.fields["wants_another"]
+
+
+class LengthForm(forms.Form):
+    planned_weeks = forms.IntegerField(label="Planned length in weeks", min_value=1, max_value=26)

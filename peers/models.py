@@ -228,6 +228,9 @@ class Introduction(models.Model):
     paused_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The planned length, set by a nurse (default PEERS_PLANNED_WEEKS); the end is counted from acceptance.
+    planned_weeks = models.PositiveSmallIntegerField(default=8)
+    planned_end_at = models.DateTimeField(null=True, blank=True)
     # When each woman was last sent (or is due) "you have a new message": at most one an hour.
     mother_notified_at = models.DateTimeField(null=True, blank=True)
     volunteer_notified_at = models.DateTimeField(null=True, blank=True)
@@ -295,6 +298,7 @@ class NurseTask(models.Model):
         MESSAGE_REPORTED = "msg_reported", "A message in a conversation was reported"
         CONVERSATION_NURSE = "conv_nurse", "Asked a nurse to get in touch from the conversation page"
         NO_ACCOUNT = "no_account", "The mother has no account to read messages in: help her sign up"
+        ANOTHER_CONTACT = "another", "After an introduction ended, the mother would like another contact"
 
     kind = models.CharField(max_length=16, choices=Kind)
     peer_request = models.ForeignKey(PeerRequest, on_delete=models.CASCADE, related_name="tasks")
@@ -369,3 +373,24 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message #{self.pk}"
+
+
+class Ending(models.Model):
+    """How one of the two women says it went, on the ending page: once each per introduction."""
+
+    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="endings")
+    side = models.CharField(max_length=10, choices=Message.Side)
+    rating = models.PositiveSmallIntegerField()  # 1 (not helpful) to 5 (very helpful)
+    comment = models.TextField(blank=True)
+    wants_another = models.BooleanField(default=False)  # the mother only: "would you like another contact?"
+    hours_given = models.PositiveSmallIntegerField(null=True, blank=True)  # the volunteer only, roughly
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["introduction", "side"], name="peers_one_ending_per_side"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="peers_ending_rating_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ending #{self.pk}"

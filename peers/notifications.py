@@ -22,11 +22,12 @@ TEMPLATE = "peers/email/new_message"
 
 
 def _address(intro: Introduction, side: str) -> str:
+    """The address she gave for peer support, else her account's (as every peer support email)."""
     if side == Message.Side.MOTHER:
         request = intro.peer_request
-        return (request.mother.email if request.mother else "") or request.contact_email
+        return request.contact_email or (request.mother.email if request.mother else "")
     volunteer = intro.volunteer
-    return (volunteer.user.email if volunteer.user else "") or volunteer.contact_email
+    return volunteer.contact_email or (volunteer.user.email if volunteer.user else "")
 
 
 def notify_new_message(intro: Introduction, *, to_side: str, now=None) -> OutboundEmail | None:

@@ -77,6 +77,16 @@ def _introduction(intro: Introduction, *, user, side: str) -> dict:
             if m.side == side
         ],
         "messages_received": sum(1 for m in intro.messages.all() if m.side != side),
+        "how_it_went": [
+            {
+                "rating": e.rating,
+                "comment": e.comment,
+                "wanted_another_contact": e.wants_another,
+                "hours": e.hours_given,
+            }
+            for e in intro.endings.all()
+            if e.side == side
+        ],
     }
 
 
@@ -92,12 +102,12 @@ def peers_export(user) -> dict:
     addresses = user_addresses(user)
     requests = list(
         _her_requests(user, addresses)
-        .prefetch_related("introductions__check_ins", "introductions__messages")
+        .prefetch_related("introductions__check_ins", "introductions__messages", "introductions__endings")
         .order_by("created_at", "id")
     )
     profile = (
         VolunteerProfile.objects.filter(user=user)
-        .prefetch_related("introductions__check_ins", "introductions__messages")
+        .prefetch_related("introductions__check_ins", "introductions__messages", "introductions__endings")
         .first()
     )
     volunteer = None

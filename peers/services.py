@@ -20,7 +20,7 @@ from portal.models import OutboundEmail, User
 from portal.outbox import email_cancel_about, email_queue, emails_about
 from portal.roles import Role, grant_role, has_role, revoke_role, user_roles
 
-from . import matching, selectors, tokens
+from . import lifecycle, matching, selectors, tokens
 from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest, TalkBy, VolunteerProfile
 
 NEEDS_VERIFIED_EMAIL = "Please confirm your email address before you apply to volunteer."
@@ -66,7 +66,8 @@ EXPERIENCE_FIELDS = (
 VOLUNTEER_FIELDS = (*EXPERIENCE_FIELDS, "capacity")
 REQUEST_FIELDS = (*EXPERIENCE_FIELDS, "about")
 
-CHECK_IN_AFTER = (timedelta(days=14), timedelta(days=90))
+# The first check-in is at the midpoint of the planned length (peers.lifecycle); the last, after the end.
+CHECK_IN_AFTER = (timedelta(days=28), timedelta(days=90))
 CHECK_IN_LINK_LIFETIME = timedelta(days=60)
 
 
@@ -486,7 +487,9 @@ def _accept(intro: Introduction, *, by) -> Introduction:
     # Details cross over only if both chose to exchange them; otherwise they talk in the portal.
     both_chose_details = request.talk_by == TalkBy.DETAILS and volunteer.talk_by == TalkBy.DETAILS
     intro.talk_by = TalkBy.DETAILS if both_chose_details else TalkBy.PORTAL
-    intro.save(update_fields=["status", "responded_at", "talk_by"])
+    intro.planned_weeks = settings.PEERS_PLANNED_WEEKS
+    intro.planned_end_at = now + timedelta(weeks=intro.planned_weeks)
+    intro.save(update_fields=["status", "responded_at", "talk_by", "planned_weeks", "planned_end_at"])
     audit_record(action="peers.introduction_accepted", actor=by, target=intro, talk_by=intro.talk_by)
 
     volunteer_email = volunteer.contact_email or volunteer.user.email
@@ -532,7 +535,9 @@ def _accept(intro: Introduction, *, by) -> Introduction:
                     about=intro,
                 )
 
-    for after in CHECK_IN_AFTER:
+    lifecycle.schedule_end_reminders(intro)
+    # The first check-in falls at the midpoint of the planned length; the last one a while after.
+    for after in (lifecycle.midpoint(now, intro.planned_weeks) - now, CHECK_IN_AFTER[-1]):
         for who, address, first_name in (
             (CheckIn.Who.VOLUNTEER, volunteer_email, volunteer.first_name),
             (CheckIn.Who.MOTHER, mother_email, request.first_name),
@@ -840,4 +845,5 @@ def _anonymise_introduction(intro: Introduction) -> None:
     Introduction.objects.filter(pk=intro.pk).update(note="", feedback="")
     # The conversation goes whole: the other woman's words would tell her story by context.
     intro.messages.all().delete()
+    intro.endings.update(comment="")  # the ratings stay, for the volunteer's record and the reports
     _blank_emails_about(intro)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import conversation_views, moderation_views, views
+from . import conversation_views, lifecycle_views, moderation_views, views
 
 app_name = "peers"
 
@@ -22,6 +22,7 @@ urlpatterns = [
         conversation_views.message_report,
         name="message-report",
     ),
+    path("conversations/<int:pk>/ending/", lifecycle_views.ending, name="ending"),
     path("volunteer/", views.volunteer_home, name="volunteer-home"),
     path("volunteer/apply/", views.volunteer_apply, name="volunteer-apply"),
     path("volunteer/pause/", views.volunteer_pause, name="volunteer-pause"),
@@ -36,6 +37,11 @@ urlpatterns = [
     path("nurse/requests/<int:pk>/contact/", views.nurse_request_contact, name="nurse-request-contact"),
     path("nurse/requests/<int:pk>/propose/", views.nurse_propose, name="nurse-propose"),
     path("nurse/introductions/<int:pk>/close/", views.nurse_introduction_close, name="nurse-introduction-close"),
+    path(
+        "nurse/introductions/<int:pk>/length/",
+        lifecycle_views.nurse_introduction_length,
+        name="nurse-introduction-length",
+    ),
     path("nurse/conversations/", moderation_views.nurse_moderation, name="nurse-moderation"),
     path("nurse/messages/<int:pk>/hide/", moderation_views.nurse_message_hide, name="nurse-message-hide"),
     path("nurse/messages/<int:pk>/reviewed/", moderation_views.nurse_message_reviewed, name="nurse-message-reviewed"),

@@ -29,6 +29,7 @@ from .forms import (
     RespondForm,
     VolunteerApplicationForm,
 )
+from .lifecycle import volunteer_record
 from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest, VolunteerProfile
 from .personal_data import peers_export
 
@@ -351,7 +352,9 @@ def _render_nurse_request(request, peer_request, *, reveal=False, propose_error=
         {
             "peer_request": peer_request,
             "reveal": reveal,
-            "intros": peer_request.introductions.select_related("volunteer").order_by("proposed_at"),
+            "intros": peer_request.introductions.select_related("volunteer")
+            .prefetch_related("endings")
+            .order_by("proposed_at"),
             "tasks": peer_request.tasks.filter(done_at__isnull=True).order_by("created_at"),
             "suggestions": shown,
             "eligible_count": eligible_count,
@@ -457,6 +460,7 @@ def _render_nurse_volunteer(request, profile, *, reveal=False, briefing_form=Non
         {
             "profile": profile,
             "reveal": reveal,
+            "record": volunteer_record(profile),
             "briefing_form": briefing_form or BriefingForm(),
             "decline_form": decline_form or DeclineForm(),
         },

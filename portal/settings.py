@@ -284,6 +284,8 @@ CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "portal.emails_sweep", "schedule
 # ---- peer support (peers/): timings and scheduled jobs
 PEERS_RESPONSE_DAYS = env_int("PEERS_RESPONSE_DAYS", 7)  # a volunteer's time to answer a proposal
 PEERS_REST_DAYS = env_int("PEERS_REST_DAYS", 28)  # rest after an introduction ends, before the next
+PEERS_PLANNED_WEEKS = env_int("PEERS_PLANNED_WEEKS", 8)  # an introduction's planned length, editable by a nurse
+PEERS_END_REMINDER_DAYS = env_int("PEERS_END_REMINDER_DAYS", 7)  # both are reminded this long before the planned end
 PEERS_BRIEFING_REMINDER_DAYS = env_int("PEERS_BRIEFING_REMINDER_DAYS", 30)  # warn this long before a briefing lapses
 CELERY_BEAT_SCHEDULE["peers-expire-proposals"] = {"task": "peers.expire_proposals", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["peers-briefing-reminders"] = {"task": "peers.briefing_reminders", "schedule": 3600.0}

@@ -21,6 +21,8 @@ pytestmark = pytest.mark.django_db
 
 CRISIS = "Some days I think everyone would be better off without me and I want to end my life"
 MOTHER_PHONE = "07700 900555"
+MOTHER_ADDRESS = "alice.private@example.org"  # the address she gave for peer support
+VOLUNTEER_ADDRESS = "vicky.private@example.org"
 
 
 @pytest.fixture
@@ -273,7 +275,7 @@ def test_the_other_is_told_of_new_messages_at_most_once_an_hour_and_never_what_t
         with at, django_capture_on_commit_callbacks(execute=True):
             send(client, mother, intro, f"Secret words {words}")
     notices = list(
-        OutboundEmail.objects.filter(template="peers/email/new_message", to=volunteer.email).order_by("send_after")
+        OutboundEmail.objects.filter(template="peers/email/new_message", to=VOLUNTEER_ADDRESS).order_by("send_after")
     )
     assert len(notices) == 2
     assert notices[0].status == OutboundEmail.Status.SENT
@@ -281,7 +283,7 @@ def test_the_other_is_told_of_new_messages_at_most_once_an_hour_and_never_what_t
     for notice in notices:
         assert notice.subject == "You have a new message from your peer contact"
         assert "Secret" not in notice.body_text + notice.body_html
-    assert not OutboundEmail.objects.filter(template="peers/email/new_message", to=mother.email).exists()
+    assert not OutboundEmail.objects.filter(template="peers/email/new_message", to=MOTHER_ADDRESS).exists()
 
 
 def test_no_notice_goes_to_a_woman_whose_words_say_her_email_may_not_be_safe(client, intro, mother, volunteer):
@@ -289,13 +291,13 @@ def test_no_notice_goes_to_a_woman_whose_words_say_her_email_may_not_be_safe(cli
         introduction=intro, author=mother, side="mother", body="x", shared_body="x", email_unsafe=True
     )
     send(client, volunteer, intro, "Thinking of you")
-    assert not OutboundEmail.objects.filter(template="peers/email/new_message", to=mother.email).exists()
+    assert not OutboundEmail.objects.filter(template="peers/email/new_message", to=MOTHER_ADDRESS).exists()
 
 
 def test_an_unsubscribed_woman_gets_no_notice(client, intro, mother, volunteer):
     from portal.outbox.consent import address_hash, suppression_add
 
-    suppression_add(address_hash=address_hash(mother.email))
+    suppression_add(address_hash=address_hash(MOTHER_ADDRESS))
     send(client, volunteer, intro, "Thinking of you")
-    notice = OutboundEmail.objects.get(template="peers/email/new_message", to=mother.email)
+    notice = OutboundEmail.objects.get(template="peers/email/new_message", to=MOTHER_ADDRESS)
     assert notice.status == OutboundEmail.Status.CANCELLED

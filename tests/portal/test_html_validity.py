@@ -90,6 +90,7 @@ def pages() -> dict[str, tuple[str | None, str]]:
         "volunteer-home": ("volunteer@example.org", reverse("peers:volunteer-home")),
         "conversation": ("mother@example.org", reverse("peers:conversation", args=[conversation.pk])),
         "conversation-volunteer": ("volunteer@example.org", reverse("peers:conversation", args=[conversation.pk])),
+        "ending": ("mother@example.org", reverse("peers:ending", args=[conversation.pk])),
     }
     return {
         **{name: (None, url) for name, url in public.items()},

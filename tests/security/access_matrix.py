@@ -202,6 +202,10 @@ MATRIX: dict[str, Rule] = {
         frozenset({MOTHER, VOLUNTEER}),
         objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), _conversation_message(p)),
     ),
+    "peers:ending": Rule(
+        frozenset({MOTHER, VOLUNTEER}),
+        objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), {"pk": _accepted_intro(p).pk}),
+    ),
     "peers:volunteer-home": Rule(SIGNED_IN, note="her own profile only"),
     "peers:volunteer-apply": Rule(SIGNED_IN, note="any signed-in woman may apply"),
     "peers:volunteer-pause": Rule(frozenset({VOLUNTEER, ADMIN})),
@@ -220,6 +224,7 @@ MATRIX: dict[str, Rule] = {
     "peers:nurse-request-contact": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _request(p).pk})),
     "peers:nurse-propose": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _request(p).pk})),
     "peers:nurse-introduction-close": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _accepted_intro(p).pk})),
+    "peers:nurse-introduction-length": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _accepted_intro(p).pk})),
     "peers:nurse-moderation": Rule(STAFF, note="no message words: opening a conversation is the audited look"),
     "peers:nurse-message-hide": Rule(
         STAFF, objects=lambda p: (frozenset(), {"pk": _conversation_message(p)["message_pk"]})
