@@ -301,3 +301,31 @@ def test_an_unsubscribed_woman_gets_no_notice(client, intro, mother, volunteer):
     send(client, volunteer, intro, "Thinking of you")
     notice = OutboundEmail.objects.get(template="peers/email/new_message", to=MOTHER_ADDRESS)
     assert notice.status == OutboundEmail.Status.CANCELLED
+
+
+def test_with_no_safety_screener_a_message_is_refused_not_sent_unscreened(intro, mother, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from portal import screening
+
+    monkeypatch.setattr(screening, "_screener", None)
+    with pytest.raises(ImproperlyConfigured):
+        conversations.message_send(by=mother, introduction=intro, body="Hello")
+    assert not Message.objects.exists()
+
+
+def test_the_page_reads_a_long_conversation_in_a_fixed_number_of_queries(
+    client, intro, mother, volunteer, django_assert_max_num_queries
+):
+    for n in range(60):
+        Message.objects.create(
+            introduction=intro,
+            author=mother if n % 2 else volunteer,
+            side="mother" if n % 2 else "volunteer",
+            body=f"Message {n}",
+            shared_body=f"Message {n}",
+        )
+    client.force_login(mother)
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("peers:conversation", args=[intro.pk]))
+    assert page.text.count('id="message-') == 60
