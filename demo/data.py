@@ -16,6 +16,7 @@ from django.utils import timezone
 from helpline import replies, response_targets
 from helpline import services as helpline
 from helpline.models import CallerType, Channel, Enquiry, EnquiryEvent, FollowUpTemplate, Outcome, Status, Urgency
+from peers import conversations
 from peers import services as peers
 from peers.models import FractureKind, PeerRequest, Region, Timing
 from peers.models import Topic as PeerTopic
@@ -107,6 +108,10 @@ def demo_data_load(*, nurse: User, mother: User, volunteer: User) -> dict[str, i
     # Amy is introduced to Beth; Kerry's request waits for Fiona's answer; the rest wait for a proposal.
     intro = peers.introduction_propose(by=nurse, peer_request=requests[0], volunteer=profiles[0])
     peers.introduction_accept(by=volunteer, introduction=intro)
+    conversations.message_send(
+        by=requests[0].mother, introduction=intro, body=LABEL + "Hello, thank you for agreeing to talk."
+    )
+    conversations.message_send(by=volunteer, introduction=intro, body=LABEL + "Hello! How are you and the baby doing?")
     peers.introduction_propose(by=nurse, peer_request=requests[1], volunteer=profiles[1])
 
     enquiries = _enquiries(nurse)

@@ -21,9 +21,10 @@ class HelplineConfig(AppConfig):
     def ready(self):
         from portal import inbound
 
-        from . import mail_notices, personal_data, services
+        from . import mail_notices, peer_screening, personal_data, services
 
         personal_data.register_provider()
+        peer_screening.register()
         inbound.register(
             "helpline",
             replies_about="helpline.enquiry",

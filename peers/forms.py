@@ -1,11 +1,12 @@
 """Forms check the shape of what was typed; the rules live in peers.services."""
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from portal.forms import DateInput, EmailAddressField
 
-from .models import ContactMethod, FractureKind, Region, Timing, Topic
+from .models import ContactMethod, FractureKind, Region, TalkBy, Timing, Topic
 
 NOT_SAID = [("", "Prefer not to say / not sure")]
 PHONE_NEEDED = "Please give a phone number, or choose email."
@@ -36,11 +37,26 @@ class ExperienceForm(forms.Form):
     languages = forms.CharField(
         label="Languages you speak", help_text="Separate them with commas.", max_length=200, required=False
     )
+    talk_by = forms.ChoiceField(
+        label="How would you like to talk?",
+        help_text=(
+            "With messages in the portal, neither of you sees the other's email address or phone number, and the "
+            "charity's nurses can help if a message worries either of you. Contact details are exchanged only if "
+            "you both choose it."
+        ),
+        choices=TalkBy.choices,
+        initial=TalkBy.PORTAL,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     contact_method = forms.ChoiceField(
         label="How would you like to be contacted?", choices=ContactMethod.choices, widget=forms.RadioSelect
     )
     contact_email = EmailAddressField(label="Email address", required=False)
     contact_phone = forms.CharField(label="Phone number", max_length=30, required=False)
+
+    def clean_talk_by(self) -> str:
+        return self.cleaned_data["talk_by"] or TalkBy.PORTAL  # the safer way, unless she chose otherwise
 
     def clean_languages(self) -> list[str]:
         return [part.strip() for part in self.cleaned_data["languages"].split(",") if part.strip()]
@@ -81,7 +97,8 @@ class PeerRequestForm(ExperienceForm):
     consent_share_details = forms.BooleanField(
         label=(
             "I agree that my first name and the contact details I chose may be given to a volunteer, "
-            "but only after she has agreed to talk with me."
+            "but only after she has agreed to talk with me, and my contact details only if we both chose to "
+            "exchange them."
         ),
         error_messages={"required": CONSENT_NEEDED},
     )
@@ -149,3 +166,57 @@ class CheckInForm(forms.Form):
 
 class RespondForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        strip=True,
+        error_messages={"required": "Please write a message before sending it."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.PEERS_MESSAGE_MAX_CHARS
+        self.fields["body"].help_text = f"Up to {limit:,} characters."
+        self.fields["body"].widget.attrs["maxlength"] = str(limit)
+
+    def clean_body(self) -> str:
+        from .conversations import check_body
+
+        return check_body(self.cleaned_data["body"])
+
+
+RATING_NEEDED = "Please choose how helpful it was, from 1 to 5."
+
+
+class EndingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="How helpful was it?",
+        choices=[(5, "5: very helpful"), (4, "4"), (3, "3"), (2, "2"), (1, "1: not helpful")],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": RATING_NEEDED, "invalid_choice": RATING_NEEDED},
+    )
+    comment = forms.CharField(
+        label="Anything you would like to tell us? (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    wants_another = forms.BooleanField(label="I would like another peer contact", required=False)
+    hours_given = forms.IntegerField(
+        label="Roughly how many hours did you give? (optional)", min_value=0, max_value=500, required=False
+    )
+
+    def __init__(self, *args, side: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if side == "mother":
+            del self.fields["hours_given"]
+        else:
+            del self.fields["wants_another"]
+
+
+class LengthForm(forms.Form):
+    planned_weeks = forms.IntegerField(label="Planned length in weeks", min_value=1, max_value=26)

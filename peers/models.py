@@ -53,6 +53,13 @@ class ContactMethod(models.TextChoices):
     PHONE = "phone", "Phone"
 
 
+class TalkBy(models.TextChoices):
+    """How the two women talk once introduced. Details cross over only when both chose to exchange them."""
+
+    PORTAL = "portal", "Messages in the portal (no email address or phone number is shown to her)"
+    DETAILS = "details", "Exchange contact details (email or phone)"
+
+
 class Experience(models.Model):
     """What happened to her: the same optional fields for volunteers and mothers, used for matching."""
 
@@ -71,6 +78,7 @@ class Experience(models.Model):
     contact_method = models.CharField(max_length=8, choices=ContactMethod, default=ContactMethod.EMAIL)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
+    talk_by = models.CharField(max_length=8, choices=TalkBy, default=TalkBy.PORTAL)
 
     class Meta:
         abstract = True
@@ -213,6 +221,19 @@ class Introduction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     feedback = models.TextField(blank=True)
+    # The way both agreed, fixed when the volunteer accepts: DETAILS only if both chose it.
+    talk_by = models.CharField(max_length=8, choices=TalkBy, default=TalkBy.PORTAL)
+    # A nurse paused the conversation: no new messages until she resumes it.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The planned length, set by a nurse (default PEERS_PLANNED_WEEKS); the end is counted from acceptance.
+    planned_weeks = models.PositiveSmallIntegerField(default=8)
+    planned_end_at = models.DateTimeField(null=True, blank=True)
+    # When each woman was last sent (or is due) "you have a new message": at most one an hour.
+    mother_notified_at = models.DateTimeField(null=True, blank=True)
+    volunteer_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -228,6 +249,14 @@ class Introduction(models.Model):
 
     def __str__(self) -> str:
         return f"introduction #{self.pk}"
+
+    @property
+    def details_exchanged(self) -> bool:
+        return self.status in (self.Status.ACCEPTED, self.Status.ENDED) and self.talk_by == TalkBy.DETAILS
+
+    @property
+    def takes_messages(self) -> bool:
+        return self.status == self.Status.ACCEPTED and self.paused_at is None
 
 
 class CheckIn(models.Model):
@@ -265,6 +294,11 @@ class NurseTask(models.Model):
         CONTACT_ME = "contact_me", "Asked a nurse to get in touch after a check-in"
         PHONE_MOTHER = "phone_mother", "Give the mother her volunteer's details by phone"
         VOLUNTEER_LEFT = "left", "The volunteer left peer support: choose another or talk to the mother"
+        MESSAGE_ALARM = "msg_alarm", "A message in a conversation raised a safety alarm"
+        MESSAGE_REPORTED = "msg_reported", "A message in a conversation was reported"
+        CONVERSATION_NURSE = "conv_nurse", "Asked a nurse to get in touch from the conversation page"
+        NO_ACCOUNT = "no_account", "The mother has no account to read messages in: help her sign up"
+        ANOTHER_CONTACT = "another", "After an introduction ended, the mother would like another contact"
 
     kind = models.CharField(max_length=16, choices=Kind)
     peer_request = models.ForeignKey(PeerRequest, on_delete=models.CASCADE, related_name="tasks")
@@ -280,3 +314,83 @@ class NurseTask(models.Model):
 
     def __str__(self) -> str:
         return f"task #{self.pk} ({self.kind})"
+
+
+class Message(models.Model):
+    """One message between the two women of an introduction.
+
+    `body` is what she wrote, as she wrote it (shown to her and to the nurses);
+    `shared_body` is what the other woman sees: the same, or with contact details
+    held back when they did not both choose to exchange them.
+    """
+
+    class Side(models.TextChoices):
+        MOTHER = "mother", "Mother"
+        VOLUNTEER = "volunteer", "Volunteer"
+
+    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="messages")
+    # Null once she has erased her data: the message is blanked and no longer hers.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    side = models.CharField(max_length=10, choices=Side)
+    body = models.TextField()
+    shared_body = models.TextField()
+    held_back = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Safety triage of the words (helpline's levels, through portal.screening).
+    level = models.CharField(max_length=16, blank=True)
+    advice = models.JSONField(default=list, blank=True)
+    alarm = models.BooleanField(default=False)
+    # Her words suggest someone else may read her email (the triage's risk flag): nothing is emailed to her.
+    email_unsafe = models.BooleanField(default=False)
+    marked_for_nurse_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A nurse has looked at a marked or reported message: it leaves the moderation list.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["introduction", "id"], name="peers_msg_conv_idx"),
+            models.Index(
+                fields=["marked_for_nurse_at"],
+                condition=Q(marked_for_nurse_at__isnull=False) | Q(reported_at__isnull=False),
+                name="peers_msg_marked_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"message #{self.pk}"
+
+
+class Ending(models.Model):
+    """How one of the two women says it went, on the ending page: once each per introduction."""
+
+    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="endings")
+    side = models.CharField(max_length=10, choices=Message.Side)
+    rating = models.PositiveSmallIntegerField()  # 1 (not helpful) to 5 (very helpful)
+    comment = models.TextField(blank=True)
+    wants_another = models.BooleanField(default=False)  # the mother only: "would you like another contact?"
+    hours_given = models.PositiveSmallIntegerField(null=True, blank=True)  # the volunteer only, roughly
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["introduction", "side"], name="peers_one_ending_per_side"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="peers_ending_rating_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ending #{self.pk}"

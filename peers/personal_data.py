@@ -69,6 +69,24 @@ def _introduction(intro: Introduction, *, user, side: str) -> dict:
             for c in intro.check_ins.all()
             if c.who == side
         ],
+        "how_you_talked": intro.get_talk_by_display(),
+        # Her own messages in full; of the other woman's, only how many (their words are hers).
+        "your_messages": [
+            {"sent_at": m.created_at, "text": m.body, "hidden_by_a_nurse": m.hidden_at is not None}
+            for m in intro.messages.all()
+            if m.side == side
+        ],
+        "messages_received": sum(1 for m in intro.messages.all() if m.side != side),
+        "how_it_went": [
+            {
+                "rating": e.rating,
+                "comment": e.comment,
+                "wanted_another_contact": e.wants_another,
+                "hours": e.hours_given,
+            }
+            for e in intro.endings.all()
+            if e.side == side
+        ],
     }
 
 
@@ -83,9 +101,15 @@ def peers_export(user) -> dict:
     """Everything peer support holds about her, for her to download or read."""
     addresses = user_addresses(user)
     requests = list(
-        _her_requests(user, addresses).prefetch_related("introductions__check_ins").order_by("created_at", "id")
+        _her_requests(user, addresses)
+        .prefetch_related("introductions__check_ins", "introductions__messages", "introductions__endings")
+        .order_by("created_at", "id")
     )
-    profile = VolunteerProfile.objects.filter(user=user).prefetch_related("introductions__check_ins").first()
+    profile = (
+        VolunteerProfile.objects.filter(user=user)
+        .prefetch_related("introductions__check_ins", "introductions__messages", "introductions__endings")
+        .first()
+    )
     volunteer = None
     if profile is not None:
         volunteer = {

@@ -185,3 +185,122 @@ def nurse_emails() -> list[str]:
     return list(
         User.objects.filter(groups__name=Role.NURSE, is_active=True).order_by("id").values_list("email", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    """One message as one viewer may see it: the writer, the other woman, or a nurse."""
+
+    id: int
+    mine: bool
+    writer: str  # "You", her first name, or (for nurses) "Mother"/"Volunteer" and the first name
+    created_at: object
+    text: str  # empty when hidden from this viewer
+    notes: tuple[str, ...]  # gentle notes about what was held back or hidden
+    flags: tuple[str, ...]  # for nurses: alarm, reported, hidden, held back
+    read: bool | None  # for her own messages: whether the other has seen it
+    can_report: bool
+    can_hide: bool = False  # nurses only
+    can_mark_reviewed: bool = False  # nurses only: marked or reported, not yet dealt with
+
+
+def conversation_messages(intro: Introduction, *, side: str | None, after: int = 0) -> list[ShownMessage]:
+    """The messages of a conversation in order, as `side` (None for a nurse) may see them."""
+    from .models import Message
+
+    names = {Message.Side.MOTHER: intro.peer_request.first_name, Message.Side.VOLUNTEER: intro.volunteer.first_name}
+    other_name = names.get(Message.Side.VOLUNTEER if side == Message.Side.MOTHER else Message.Side.MOTHER, "")
+    shown = []
+    for m in intro.messages.filter(id__gt=after).order_by("created_at", "id"):
+        mine = side is not None and m.side == side
+        notes, flags = [], []
+        if side is None:
+            writer = f"{m.get_side_display()} ({names[m.side] or 'former member'})"
+            text = m.body
+            flags = [
+                label
+                for label, on in (
+                    (f"Safety alarm ({m.level})", m.alarm),
+                    ("Reported", m.reported_at),
+                    ("Hidden by a nurse", m.hidden_at),
+                    ("Contact details held back from the other", m.held_back),
+                )
+                if on
+            ]
+        elif mine:
+            writer, text = "You", m.body
+            if m.held_back:
+                notes.append(
+                    f"We held back what looked like contact details from {other_name}, to keep you both safe. "
+                    "The rest of your message reached her."
+                )
+            if m.hidden_at:
+                notes.append(f"A nurse has hidden this message from {other_name}. A nurse may be in touch about it.")
+        else:
+            writer = names[m.side] or "Former member"
+            text = "" if m.hidden_at else m.shared_body
+            if m.hidden_at:
+                notes.append("A nurse has hidden this message.")
+            elif m.held_back:
+                notes.append("Some contact details were held back from this message, to keep you both safe.")
+        shown.append(
+            ShownMessage(
+                id=m.pk,
+                mine=mine,
+                writer=writer,
+                created_at=m.created_at,
+                text=text,
+                notes=tuple(notes),
+                flags=tuple(flags),
+                read=(m.read_at is not None) if mine else None,
+                can_report=side is not None and not mine and not m.hidden_at and m.reported_at is None,
+                can_hide=side is None and m.hidden_at is None,
+                can_mark_reviewed=side is None
+                and m.reviewed_at is None
+                and (m.marked_for_nurse_at is not None or m.reported_at is not None),
+            )
+        )
+    return shown
+
+
+QUIET_AFTER = timedelta(days=14)
+
+
+def messages_for_a_nurse() -> QuerySet:
+    """Messages marked by the safety triage or reported by a woman, that no nurse has dealt with yet, oldest first.
+
+    Rows carry no words: the nurse opens the conversation to read them (and that is audited)."""
+    from .models import Message
+
+    return (
+        Message.objects.filter(Q(marked_for_nurse_at__isnull=False) | Q(reported_at__isnull=False))
+        .filter(reviewed_at__isnull=True)
+        .select_related("introduction__peer_request")
+        .only(
+            "id",
+            "side",
+            "created_at",
+            "level",
+            "alarm",
+            "reported_at",
+            "hidden_at",
+            "introduction_id",
+            "introduction__peer_request_id",
+        )
+        .order_by("created_at", "id")
+    )
+
+
+def quiet_conversations(*, now=None) -> QuerySet[Introduction]:
+    """Live introductions where nobody has written for two weeks (or at all since they were introduced)."""
+    from django.db.models import Max
+    from django.db.models.functions import Coalesce
+
+    now = now or timezone.now()
+    return (
+        Introduction.objects.filter(status=Introduction.Status.ACCEPTED)
+        .annotate(last_activity=Coalesce(Max("messages__created_at"), F("responded_at")))
+        .filter(last_activity__lte=now - QUIET_AFTER)
+        .select_related("peer_request")
+        .order_by("last_activity", "id")
+    )

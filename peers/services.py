@@ -20,8 +20,8 @@ from portal.models import OutboundEmail, User
 from portal.outbox import email_cancel_about, email_queue, emails_about
 from portal.roles import Role, grant_role, has_role, revoke_role, user_roles
 
-from . import matching, selectors, tokens
-from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest, VolunteerProfile
+from . import lifecycle, matching, selectors, tokens
+from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest, TalkBy, VolunteerProfile
 
 NEEDS_VERIFIED_EMAIL = "Please confirm your email address before you apply to volunteer."
 ALREADY_APPLIED = "You have already applied to volunteer."
@@ -61,11 +61,13 @@ EXPERIENCE_FIELDS = (
     "contact_method",
     "contact_email",
     "contact_phone",
+    "talk_by",
 )
 VOLUNTEER_FIELDS = (*EXPERIENCE_FIELDS, "capacity")
 REQUEST_FIELDS = (*EXPERIENCE_FIELDS, "about")
 
-CHECK_IN_AFTER = (timedelta(days=14), timedelta(days=90))
+# The first check-in is at the midpoint of the planned length (peers.lifecycle); the last, after the end.
+CHECK_IN_AFTER = (timedelta(days=28), timedelta(days=90))
 CHECK_IN_LINK_LIFETIME = timedelta(days=60)
 
 
@@ -345,6 +347,8 @@ def peer_request_refer(
             consent_share_details=True,
             consent_recorded_by=by,
             source_enquiry_id=enquiry_id,
+            # She has no account to read messages in, so the nurse's recorded consent is to exchange details.
+            talk_by=TalkBy.DETAILS,
         )
         request.full_clean()
         request.save()
@@ -478,39 +482,62 @@ def _accept(intro: Introduction, *, by) -> Introduction:
     request = PeerRequest.objects.select_related("mother").get(pk=intro.peer_request_id)  # locked by _lock_introduction
     volunteer = VolunteerProfile.objects.select_related("user").get(pk=intro.volunteer_id)
     intro.status, intro.responded_at = Introduction.Status.ACCEPTED, now
-    intro.save(update_fields=["status", "responded_at"])
     request.status, request.introduced_at = PeerRequest.Status.INTRODUCED, now
     request.save(update_fields=["status", "introduced_at"])
-    audit_record(action="peers.introduction_accepted", actor=by, target=intro)
+    # Details cross over only if both chose to exchange them; otherwise they talk in the portal.
+    both_chose_details = request.talk_by == TalkBy.DETAILS and volunteer.talk_by == TalkBy.DETAILS
+    intro.talk_by = TalkBy.DETAILS if both_chose_details else TalkBy.PORTAL
+    intro.planned_weeks = settings.PEERS_PLANNED_WEEKS
+    intro.planned_end_at = now + timedelta(weeks=intro.planned_weeks)
+    intro.save(update_fields=["status", "responded_at", "talk_by", "planned_weeks", "planned_end_at"])
+    audit_record(action="peers.introduction_accepted", actor=by, target=intro, talk_by=intro.talk_by)
 
-    # Only now, with both consents and her agreement, do the details cross over.
     volunteer_email = volunteer.contact_email or volunteer.user.email
     mother_email = request.contact_email or (request.mother.email if request.mother else "")
-    email_queue(
-        to=volunteer_email,
-        template="peers/email/introduction_details",
-        context={
-            "first_name": volunteer.first_name,
-            "other_name": request.first_name,
-            "other_contact": _contact_line(request),
-        },
-        about=intro,
-    )
-    if mother_email:
+    if intro.talk_by == TalkBy.DETAILS:
+        # Only now, with both consents, her agreement and both choosing it, do the details cross over.
         email_queue(
-            to=mother_email,
+            to=volunteer_email,
             template="peers/email/introduction_details",
             context={
-                "first_name": request.first_name,
-                "other_name": volunteer.first_name,
-                "other_contact": _contact_line(volunteer),
+                "first_name": volunteer.first_name,
+                "other_name": request.first_name,
+                "other_contact": _contact_line(request),
             },
             about=intro,
         )
+        if mother_email:
+            email_queue(
+                to=mother_email,
+                template="peers/email/introduction_details",
+                context={
+                    "first_name": request.first_name,
+                    "other_name": volunteer.first_name,
+                    "other_contact": _contact_line(volunteer),
+                },
+                about=intro,
+            )
+        else:
+            NurseTask.objects.create(kind=NurseTask.Kind.PHONE_MOTHER, peer_request=request, introduction=intro)
     else:
-        NurseTask.objects.create(kind=NurseTask.Kind.PHONE_MOTHER, peer_request=request, introduction=intro)
+        if request.mother_id is None:  # referred by the helpline, with no account to read messages in
+            NurseTask.objects.create(kind=NurseTask.Kind.NO_ACCOUNT, peer_request=request, introduction=intro)
+        link = _link("peers:conversation", intro.pk)
+        for address, first_name, other_name in (
+            (volunteer_email, volunteer.first_name, request.first_name),
+            (mother_email, request.first_name, volunteer.first_name),
+        ):
+            if address:
+                email_queue(
+                    to=address,
+                    template="peers/email/introduction_portal",
+                    context={"first_name": first_name, "other_name": other_name, "link": link},
+                    about=intro,
+                )
 
-    for after in CHECK_IN_AFTER:
+    lifecycle.schedule_end_reminders(intro)
+    # The first check-in falls at the midpoint of the planned length; the last one a while after.
+    for after in (lifecycle.midpoint(now, intro.planned_weeks) - now, CHECK_IN_AFTER[-1]):
         for who, address, first_name in (
             (CheckIn.Who.VOLUNTEER, volunteer_email, volunteer.first_name),
             (CheckIn.Who.MOTHER, mother_email, request.first_name),
@@ -816,4 +843,7 @@ def _anonymise_request(request: PeerRequest) -> None:
 
 def _anonymise_introduction(intro: Introduction) -> None:
     Introduction.objects.filter(pk=intro.pk).update(note="", feedback="")
+    # The conversation goes whole: the other woman's words would tell her story by context.
+    intro.messages.all().delete()
+    intro.endings.update(comment="")  # the ratings stay, for the volunteer's record and the reports
     _blank_emails_about(intro)

@@ -23,3 +23,11 @@ def anonymise_ended_task() -> int:
     from .services import peers_anonymise_due
 
     return peers_anonymise_due()
+
+
+@shared_task(name="peers.delete_ended_conversations")
+def delete_ended_conversations_task() -> int:
+    """Hourly (idempotent): delete the messages of introductions that ended past the conversation retention."""
+    from .conversations import conversations_delete_due
+
+    return conversations_delete_due()

@@ -29,6 +29,7 @@ from .forms import (
     RespondForm,
     VolunteerApplicationForm,
 )
+from .lifecycle import volunteer_record
 from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest, VolunteerProfile
 from .personal_data import peers_export
 
@@ -202,7 +203,7 @@ def volunteer_home(request):
     profile = VolunteerProfile.objects.filter(user=request.user).first()
     if profile is None:
         return redirect("peers:volunteer-apply")
-    intros = list(profile.introductions.select_related("peer_request").order_by("-proposed_at"))
+    intros = list(profile.introductions.select_related("peer_request", "volunteer").order_by("-proposed_at"))
     proposed = [
         (i, services.anonymised_summary(i.peer_request)) for i in intros if i.status == Introduction.Status.PROPOSED
     ]
@@ -257,8 +258,11 @@ def introduction_answer(request, pk: int, accept: bool):
         raise Http404
     try:
         if accept:
-            services.introduction_accept(by=request.user, introduction=intro)
-            messages.success(request, "Thank you. You can now see her first name and contact details below.")
+            accepted = services.introduction_accept(by=request.user, introduction=intro)
+            if accepted.details_exchanged:
+                messages.success(request, "Thank you. You can now see her first name and contact details below.")
+            else:
+                messages.success(request, "Thank you. You can now write to her: see “Your introductions” below.")
         else:
             services.introduction_decline(by=request.user, introduction=intro)
             messages.success(request, "Thank you for letting us know. A nurse will ask someone else.")
@@ -282,10 +286,10 @@ def respond(request, token: str):
         if form.is_valid():
             accept = form.cleaned_data["answer"] == "accept"
             try:
-                services.introduction_respond_by_link(signed_token=token, accept=accept)
+                answered = services.introduction_respond_by_link(signed_token=token, accept=accept)
             except ValidationError as exc:
                 return render(request, "peers/link_refused.html", {"error": error_text(exc)}, status=410)
-            return render(request, "peers/respond_done.html", {"accepted": accept})
+            return render(request, "peers/respond_done.html", {"accepted": accept, "intro": answered})
     return render(
         request,
         "peers/respond.html",
@@ -348,7 +352,9 @@ def _render_nurse_request(request, peer_request, *, reveal=False, propose_error=
         {
             "peer_request": peer_request,
             "reveal": reveal,
-            "intros": peer_request.introductions.select_related("volunteer").order_by("proposed_at"),
+            "intros": peer_request.introductions.select_related("volunteer")
+            .prefetch_related("endings")
+            .order_by("proposed_at"),
             "tasks": peer_request.tasks.filter(done_at__isnull=True).order_by("created_at"),
             "suggestions": shown,
             "eligible_count": eligible_count,
@@ -454,6 +460,7 @@ def _render_nurse_volunteer(request, profile, *, reveal=False, briefing_form=Non
         {
             "profile": profile,
             "reveal": reveal,
+            "record": volunteer_record(profile),
             "briefing_form": briefing_form or BriefingForm(),
             "decline_form": decline_form or DeclineForm(),
         },

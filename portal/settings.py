@@ -284,6 +284,8 @@ CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "portal.emails_sweep", "schedule
 # ---- peer support (peers/): timings and scheduled jobs
 PEERS_RESPONSE_DAYS = env_int("PEERS_RESPONSE_DAYS", 7)  # a volunteer's time to answer a proposal
 PEERS_REST_DAYS = env_int("PEERS_REST_DAYS", 28)  # rest after an introduction ends, before the next
+PEERS_PLANNED_WEEKS = env_int("PEERS_PLANNED_WEEKS", 8)  # an introduction's planned length, editable by a nurse
+PEERS_END_REMINDER_DAYS = env_int("PEERS_END_REMINDER_DAYS", 7)  # both are reminded this long before the planned end
 PEERS_BRIEFING_REMINDER_DAYS = env_int("PEERS_BRIEFING_REMINDER_DAYS", 30)  # warn this long before a briefing lapses
 CELERY_BEAT_SCHEDULE["peers-expire-proposals"] = {"task": "peers.expire_proposals", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["peers-briefing-reminders"] = {"task": "peers.briefing_reminders", "schedule": 3600.0}
@@ -304,7 +306,17 @@ CELERY_BEAT_SCHEDULE["helpline-retention"] = {"task": "helpline.anonymise_closed
 
 # ---- privacy (security): anonymise ended peer requests and introductions past retention, hourly
 PEERS_RETENTION_DAYS = env_int("PEERS_RETENTION_DAYS", 2 * 365)
+PEERS_MESSAGE_MAX_CHARS = env_int("PEERS_MESSAGE_MAX_CHARS", 2000)  # the longest message two peers may send
+PEERS_NOTIFY_EVERY_MINUTES = env_int(
+    "PEERS_NOTIFY_EVERY_MINUTES", 60
+)  # "new message" emails, per woman and conversation
 CELERY_BEAT_SCHEDULE["peers-retention"] = {"task": "peers.anonymise_ended", "schedule": 60.0 * 60}
+# Messages between two peers go sooner than the rest: six months after the introduction ends.
+PEERS_CONVERSATION_RETENTION_DAYS = env_int("PEERS_CONVERSATION_RETENTION_DAYS", 180)
+CELERY_BEAT_SCHEDULE["peers-conversation-retention"] = {
+    "task": "peers.delete_ended_conversations",
+    "schedule": 60.0 * 60,
+}
 
 # ---------------------------------------------------------------- email
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Helpline <helpline@localhost>")

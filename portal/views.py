@@ -44,6 +44,7 @@ def retention_periods() -> dict:
     return {
         "enquiries": period_text(settings.HELPLINE_RETENTION_DAYS),
         "peer_support": period_text(settings.PEERS_RETENTION_DAYS),
+        "peer_messages": period_text(settings.PEERS_CONVERSATION_RETENTION_DAYS),
         "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
         "staff_idle_minutes": settings.SESSION_IDLE_TIMEOUT_STAFF // 60,
         "session_hours": settings.SESSION_ABSOLUTE_TIMEOUT // 3600,

@@ -56,7 +56,8 @@ def test_first_start_loads_a_labelled_demo_set_for_every_page(var_dir, django_ca
 
     sent = OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT)
     assert sent.filter(template="helpline/email/reply").exists()
-    assert sent.filter(template="peers/email/introduction_details").exists()
+    assert sent.filter(template="peers/email/introduction_portal").exists()
+    assert sent.filter(template="peers/email/new_message").exists()
 
 
 def test_the_logins_block_says_where_everything_is(var_dir, settings):

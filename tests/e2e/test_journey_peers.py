@@ -1,6 +1,7 @@
-"""Journey 3: a mother asks for a peer contact; a nurse proposes the best volunteer; she accepts by email.
+"""Journey 3: a mother asks for a peer contact; a nurse proposes the best volunteer; she accepts by email;
+they talk by messages in the portal (the default way).
 
-Neither woman sees the other's name or contact details until the volunteer has accepted.
+Neither woman sees the other's name until the volunteer has accepted, nor ever the other's contact details.
 """
 
 from datetime import timedelta
@@ -18,6 +19,15 @@ from .browsing import PHONE, screenshot, sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 MOTHER_EMAIL = "maya@example.net"
+MOTHER_PHONE = "07700 900456"
+VOLUNTEER_PHONE = "07700 900654"
+
+
+def record_pages(tab) -> list[str]:
+    """Every page this woman's tab reaches, to scan again at the end."""
+    urls: list[str] = []
+    tab.page.on("framenavigated", lambda frame: urls.append(frame.url) if frame == tab.page.main_frame else None)
+    return urls
 
 
 def answer_experience(page, *, topic: str) -> None:
@@ -26,7 +36,7 @@ def answer_experience(page, *, topic: str) -> None:
     page.get_by_label(topic, exact=True).check()
 
 
-def test_a_mother_is_introduced_to_the_volunteer_a_nurse_chose_and_only_then_they_see_each_other(
+def test_a_mother_and_a_volunteer_meet_talk_and_end_inside_the_portal_never_seeing_each_others_details(
     browse, open_tab, volunteer, nurse, mailbox
 ):
     # Another approved volunteer with nothing in common, so "first" means something.
@@ -34,11 +44,13 @@ def test_a_mother_is_introduced_to_the_volunteer_a_nurse_chose_and_only_then_the
 
     # The volunteer applies.
     vol = open_tab()
+    vol_pages = record_pages(vol)
     sign_in(vol, volunteer.email, TEST_PASSWORD)
     vol.goto("/peers/volunteer/apply/")
     vol.check(public=False)
     answer_experience(vol.page, topic="Breastfeeding decisions")
     vol.page.get_by_label("How did you recover?").fill("Physiotherapy and a lot of patience.")
+    vol.page.get_by_role("textbox", name="Phone number").fill(VOLUNTEER_PHONE)
     vol.page.get_by_role("button", name="Send my application").click()
     vol.page.get_by_role("heading", name="Your volunteer page").wait_for()
     vol.check(public=False)
@@ -63,6 +75,7 @@ def test_a_mother_is_introduced_to_the_volunteer_a_nurse_chose_and_only_then_the
 
     # The mother registers on her phone, confirms her email and asks, with both consents.
     mum = open_tab(viewport=PHONE)
+    mum_pages = record_pages(mum)
     mum.goto("/peers/request/")
     mum.check()
     mum.page.get_by_role("link", name="create an account").click()
@@ -79,6 +92,7 @@ def test_a_mother_is_introduced_to_the_volunteer_a_nurse_chose_and_only_then_the
     mum.goto("/peers/request/new/")
     mum.check(public=False)
     mum.page.get_by_label("Your first name").fill("Maya")
+    mum.page.get_by_role("textbox", name="Phone number").fill(MOTHER_PHONE)
     answer_experience(mum.page, topic="Breastfeeding decisions")
     mum.page.get_by_label("I agree that the charity's nurses may read this request.").check()
     mum.page.get_by_label("I agree that my first name and the contact details I chose").check()
@@ -117,12 +131,73 @@ def test_a_mother_is_introduced_to_the_volunteer_a_nurse_chose_and_only_then_the
     vol.check(public=False)
     assert Introduction.objects.get(peer_request=peer_request).status == Introduction.Status.ACCEPTED
 
-    # Now both see each other's details.
+    # They talk in the portal: each sees the other's first name, never her email address or phone number.
     vol.goto("/peers/volunteer/")
     vol.check(public=False)
-    assert "Maya" in vol.page.content() and MOTHER_EMAIL in vol.page.content()
+    assert "Maya" in vol.page.content() and MOTHER_EMAIL not in vol.page.content()
     mum.goto(f"/peers/request/{peer_request.pk}/")
     mum.check(public=False)
     assert "Vicky has agreed to talk with you" in mum.page.inner_text("main")
-    assert volunteer.email in mum.page.inner_text("main")
+    assert volunteer.email not in mum.page.content()
     screenshot(mum.page, "journey-3-introduced")
+
+    mum.page.get_by_role("link", name="Messages with Vicky").click()
+    mum.page.get_by_role("heading", name="Your conversation with Vicky").wait_for()
+    mum.check(public=False)
+    vol.page.get_by_role("link", name="Messages with Maya").click()
+    vol.page.get_by_role("heading", name="Your conversation with Maya").wait_for()
+    vol.check(public=False)
+
+    # The mother writes without waiting for JavaScript (a plain form post); her phone number is held back.
+    mum.page.get_by_label("Your message").fill("Hello Vicky! My number is 07700 900321 if that is easier.")
+    mum.page.get_by_role("button", name="Send").click()
+    mum.page.get_by_text("We held back what looked like contact details from Vicky").wait_for()
+    mum.check(public=False)
+
+    # On the volunteer's open page, the message appears without reloading (the page's script polls).
+    vol.page.get_by_text("Hello Vicky! My number is").wait_for(timeout=30_000)
+    assert "07700 900321" not in vol.page.content() and MOTHER_EMAIL not in vol.page.content()
+    assert "Some contact details were held back" in vol.page.inner_text("main")
+    vol.page.get_by_label("Your message").fill("Hello Maya, lovely to meet you. How is the baby?")
+    vol.page.get_by_role("button", name="Send").click()
+    vol.check(public=False)
+    mum.page.get_by_text("lovely to meet you").wait_for(timeout=30_000)
+    assert volunteer.email not in mum.page.content()
+    screenshot(mum.page, "journey-3-conversation")
+
+    # The mother ends it on the ending page: a rating and a word; the volunteer says how it went too.
+    mum.page.get_by_role("link", name="End the introduction and tell us how it went").click()
+    mum.page.get_by_role("heading", name="How did it go?").wait_for()
+    mum.check(public=False)
+    mum.page.get_by_label("4", exact=True).check()
+    mum.page.get_by_label("Anything you would like to tell us?").fill("Vicky really understood.")
+    mum.page.get_by_role("button", name="End the introduction and send").click()
+    mum.page.get_by_text("Thank you for telling us how it went.").wait_for()
+    mum.check(public=False)
+    intro = Introduction.objects.get(peer_request=peer_request)
+    assert intro.status == Introduction.Status.ENDED
+    vol.goto(f"/peers/conversations/{intro.pk}/ending/")
+    vol.check(public=False)
+    vol.page.get_by_label("5: very helpful").check()
+    vol.page.get_by_label("Roughly how many hours did you give?").fill("6")
+    vol.page.get_by_role("button", name="Send").click()
+    vol.page.get_by_text("Thank you for telling us how it went.").wait_for()
+    vol.check(public=False)
+    profile.refresh_from_db()
+    assert profile.resting_until is not None
+
+    # The nurse sees how it went in the volunteer's record.
+    browse.goto(f"/peers/nurse/volunteers/{profile.pk}/")
+    browse.check(public=False)
+    assert "1 ended well by the mothers" in page.inner_text("main") and "about 6 hours given" in page.inner_text("main")
+
+    # Neither woman's email address or phone number is on any page the other opened.
+    for tab, urls, secrets in (
+        (mum, mum_pages, (volunteer.email, VOLUNTEER_PHONE)),
+        (vol, vol_pages, (MOTHER_EMAIL, MOTHER_PHONE)),
+    ):
+        for url in dict.fromkeys(urls):
+            tab.page.goto(url)
+            content = tab.page.content()
+            for secret in secrets:
+                assert secret not in content, f"{secret} on {url}"

@@ -25,6 +25,8 @@ REQUEST_DATA = {
     "region": "wales",
     "contact_method": "phone",
     "contact_phone": "07700 900123",
+    # These two journeys are the exchange of details; talking in the portal is tests/peers/test_conversation.py.
+    "talk_by": "details",
 }
 
 
@@ -37,7 +39,12 @@ def test_the_whole_flow_at_service_level(mother, volunteer, nurse):
         by=mother, data=REQUEST_DATA, consent_nurses_read=True, consent_share_details=True
     )
     close = make_volunteer(
-        volunteer, fracture_kind="spinal", timing="weeks_after", topics=["pain"], contact_email="vicky.peer@example.org"
+        volunteer,
+        fracture_kind="spinal",
+        timing="weeks_after",
+        topics=["pain"],
+        contact_email="vicky.peer@example.org",
+        talk_by="details",
     )
     far = make_volunteer(region="london")
 
@@ -71,7 +78,7 @@ def test_the_whole_flow_at_service_level(mother, volunteer, nurse):
     assert check_ins.count() == 4
     assert {m.kind for m in check_ins} == {OutboundEmail.Kind.FOLLOW_UP}
     due = sorted({(m.send_after - intro.responded_at).days for m in check_ins})
-    assert due == [14, 90]
+    assert due == [28, 90]  # the midpoint of the planned 8 weeks, and after the end
     assert CheckIn.objects.filter(introduction=intro).count() == 4
     assert AuditEntry.objects.filter(action="peers.introduction_accepted", target_id=str(intro.pk)).count() == 1
 
@@ -79,7 +86,7 @@ def test_the_whole_flow_at_service_level(mother, volunteer, nurse):
 def test_the_whole_flow_through_the_views(
     client, mother, volunteer, nurse, mailoutbox, django_capture_on_commit_callbacks
 ):
-    profile = make_volunteer(volunteer, fracture_kind="hip", contact_email="vicky.peer@example.org")
+    profile = make_volunteer(volunteer, fracture_kind="hip", contact_email="vicky.peer@example.org", talk_by="details")
 
     client.force_login(mother)
     with django_capture_on_commit_callbacks(execute=True):

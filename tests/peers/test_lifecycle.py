@@ -171,7 +171,7 @@ def test_a_referred_mother_with_only_a_phone_is_told_by_a_nurse(nurse, volunteer
         by=nurse, enquiry_id=7, first_name="Dana", email="", phone="07700 900999", summary="", topics=[],
         consent_recorded=True,
     )  # fmt: skip
-    profile = make_volunteer(volunteer)
+    profile = make_volunteer(volunteer, talk_by="details")
     intro = services.introduction_propose(by=nurse, peer_request=request, volunteer=profile)
     services.introduction_accept(by=volunteer, introduction=intro)
 

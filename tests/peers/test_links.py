@@ -40,7 +40,7 @@ def test_a_reused_accept_link_is_refused_with_a_clear_page(client, intro):
     assert client.get(path).status_code == 410
     intro.refresh_from_db()
     assert intro.status == Introduction.Status.ACCEPTED
-    assert OutboundEmail.objects.filter(template="peers/email/introduction_details").count() == 2
+    assert OutboundEmail.objects.filter(template="peers/email/introduction_portal").count() == 2
 
 
 def test_a_double_clicked_accept_accepts_once(intro):

@@ -68,9 +68,13 @@ def test_she_downloads_her_own_data_only(client, mother, introduced):
     assert exported["consent_nurses_read"] and exported["consent_share_details"]
     (introduction,) = exported["introductions"]
     assert introduction["status"] == "Introduced"
-    assert len(introduction["check_ins"]) == 2  # hers, at two weeks and three months
+    assert len(introduction["check_ins"]) == 2  # hers, at the midpoint and after three months
     assert data["volunteer_profile"] is None
-    assert {m["subject"] for m in data["emails"]} == {"Your peer support introduction", "How is it going?"}
+    assert {m["subject"] for m in data["emails"]} == {
+        "Your peer support introduction",
+        "How is it going?",
+        "Your peer support introduction ends soon",
+    }
     assert {m["to"] for m in data["emails"]} == {"xan@example.org"}
     text = response.content.decode()
     assert "vicky.peer@example.org" not in text and "Vicky" not in text

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from peers import services
+from peers.models import PeerRequest, VolunteerProfile
 from portal.models import AuditEntry, OutboundEmail
 from tests.conftest import make_user
 
@@ -82,8 +83,37 @@ def test_a_declined_proposal_leaks_nothing_either(client, mother, proposed):
         )
 
 
+def test_by_default_they_talk_in_the_portal_and_neither_page_shows_the_others_details(client, mother, proposed):
+    request, profile, intro = proposed
+    services.introduction_accept(by=profile.user, introduction=intro)
+
+    client.force_login(mother)
+    page = client.get(reverse("peers:request-detail", args=[request.pk])).text
+    assert "Quintessa" in page and "Messages with Quintessa" in page
+    assert_none_in(page, ["07700 900777", "quintessa.vol@example.org", "quintessa.login@example.org"])
+    client.force_login(profile.user)
+    page = client.get(reverse("peers:volunteer-home")).text
+    assert "Zephyrine" in page
+    assert_none_in(page, ["zephyrine.mum@example.org", "07700 900555", mother.email])
+    for message in OutboundEmail.objects.all():
+        if message.to == "zephyrine.mum@example.org":
+            assert_none_in(message.body_text, ["quintessa.vol@example.org", "07700 900777", "quintessa.login"])
+
+
+def test_details_cross_over_only_when_both_chose_to_exchange_them(client, mother, proposed):
+    request, profile, intro = proposed
+    PeerRequest.objects.filter(pk=request.pk).update(talk_by="details")  # she chose details, the volunteer did not
+    services.introduction_accept(by=profile.user, introduction=intro)
+    intro.refresh_from_db()
+    assert intro.talk_by == "portal"
+    client.force_login(mother)
+    assert "07700 900777" not in client.get(reverse("peers:request-detail", args=[request.pk])).text
+
+
 def test_after_acceptance_each_sees_the_others_chosen_details(client, mother, proposed):
     request, profile, intro = proposed
+    PeerRequest.objects.filter(pk=request.pk).update(talk_by="details")
+    VolunteerProfile.objects.filter(pk=profile.pk).update(talk_by="details")
     services.introduction_accept(by=profile.user, introduction=intro)
 
     client.force_login(mother)

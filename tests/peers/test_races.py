@@ -98,7 +98,7 @@ def test_a_double_clicked_accept_link_accepts_once(mother, volunteer, nurse):
     intro.refresh_from_db()
     assert intro.status == Introduction.Status.ACCEPTED
     assert CheckIn.objects.filter(introduction=intro).count() == 4
-    assert OutboundEmail.objects.filter(template="peers/email/introduction_details").count() == 2
+    assert OutboundEmail.objects.filter(template="peers/email/introduction_portal").count() == 2
 
 
 def test_accepting_while_the_mother_withdraws_neither_deadlocks_nor_leaks_a_place(mother, volunteer, nurse):

@@ -47,6 +47,7 @@ def pages() -> dict[str, tuple[str | None, str]]:
     waiting = PeerRequest.objects.filter(status=PeerRequest.Status.WAITING).first()
     introduced = PeerRequest.objects.get(mother__email="mother@example.org")
     volunteer = VolunteerProfile.objects.filter(status=VolunteerProfile.Status.APPLIED).first()
+    conversation = introduced.introductions.get(status="accepted")
     public = {
         "home": "/",
         "contents": reverse("leaflet:contents"),
@@ -74,6 +75,8 @@ def pages() -> dict[str, tuple[str | None, str]]:
         "peer-nurse-request": reverse("peers:nurse-request", args=[waiting.pk]),
         "volunteers": reverse("peers:nurse-volunteers"),
         "volunteer-review": reverse("peers:nurse-volunteer", args=[volunteer.pk]),
+        "peer-nurse-conversation": reverse("peers:conversation", args=[conversation.pk]),
+        "peer-nurse-moderation": reverse("peers:nurse-moderation"),
     }
     editor = {
         "editor": reverse("leaflet:editor"),
@@ -85,6 +88,9 @@ def pages() -> dict[str, tuple[str | None, str]]:
         "mother-request": ("mother@example.org", reverse("peers:request-detail", args=[introduced.pk])),
         "account": ("mother@example.org", reverse("portal:account")),
         "volunteer-home": ("volunteer@example.org", reverse("peers:volunteer-home")),
+        "conversation": ("mother@example.org", reverse("peers:conversation", args=[conversation.pk])),
+        "conversation-volunteer": ("volunteer@example.org", reverse("peers:conversation", args=[conversation.pk])),
+        "ending": ("mother@example.org", reverse("peers:ending", args=[conversation.pk])),
     }
     return {
         **{name: (None, url) for name, url in public.items()},

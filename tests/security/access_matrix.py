@@ -180,6 +180,32 @@ MATRIX: dict[str, Rule] = {
         frozenset({MOTHER, VOLUNTEER}),
         objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), {"pk": _accepted_intro(p).pk}),
     ),
+    "peers:conversation": Rule(
+        frozenset({MOTHER, VOLUNTEER, NURSE, ADMIN}),
+        objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), {"pk": _accepted_intro(p).pk}),
+        note="the two women, and nurses (every look audited)",
+    ),
+    "peers:conversation-poll": Rule(
+        frozenset({MOTHER, VOLUNTEER, NURSE, ADMIN}),
+        objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), {"pk": _accepted_intro(p).pk}),
+    ),
+    "peers:conversation-send": Rule(
+        frozenset({MOTHER, VOLUNTEER}),
+        objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), {"pk": _accepted_intro(p).pk}),
+        note="only the two women write",
+    ),
+    "peers:conversation-nurse": Rule(
+        frozenset({MOTHER, VOLUNTEER}),
+        objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), {"pk": _accepted_intro(p).pk}),
+    ),
+    "peers:message-report": Rule(
+        frozenset({MOTHER, VOLUNTEER}),
+        objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), _conversation_message(p)),
+    ),
+    "peers:ending": Rule(
+        frozenset({MOTHER, VOLUNTEER}),
+        objects=lambda p: (frozenset({MOTHER, VOLUNTEER}), {"pk": _accepted_intro(p).pk}),
+    ),
     "peers:volunteer-home": Rule(SIGNED_IN, note="her own profile only"),
     "peers:volunteer-apply": Rule(SIGNED_IN, note="any signed-in woman may apply"),
     "peers:volunteer-pause": Rule(frozenset({VOLUNTEER, ADMIN})),
@@ -198,6 +224,16 @@ MATRIX: dict[str, Rule] = {
     "peers:nurse-request-contact": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _request(p).pk})),
     "peers:nurse-propose": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _request(p).pk})),
     "peers:nurse-introduction-close": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _accepted_intro(p).pk})),
+    "peers:nurse-introduction-length": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _accepted_intro(p).pk})),
+    "peers:nurse-moderation": Rule(STAFF, note="no message words: opening a conversation is the audited look"),
+    "peers:nurse-message-hide": Rule(
+        STAFF, objects=lambda p: (frozenset(), {"pk": _conversation_message(p)["message_pk"]})
+    ),
+    "peers:nurse-message-reviewed": Rule(
+        STAFF, objects=lambda p: (frozenset(), {"pk": _conversation_message(p)["message_pk"]})
+    ),
+    "peers:nurse-conversation-pause": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _accepted_intro(p).pk})),
+    "peers:nurse-conversation-resume": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _accepted_intro(p).pk})),
     "peers:nurse-task-done": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _nurse_task(p).pk})),
     "peers:nurse-volunteers": Rule(STAFF),
     "peers:nurse-volunteer": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _volunteer_profile(p).pk})),
@@ -379,6 +415,20 @@ def _accepted_intro(p):
         return services.introduction_accept(by=p[VOLUNTEER], introduction=intro)
 
     return _once(p, "accepted", build)
+
+
+def _conversation_message(p):
+    """A message the volunteer persona wrote in the accepted introduction: URL kwargs to report it."""
+    from peers.models import Message
+
+    def build():
+        intro = _accepted_intro(p)
+        return Message.objects.create(
+            introduction=intro, author=p[VOLUNTEER], side="volunteer", body="Hello", shared_body="Hello"
+        )
+
+    message = _once(p, "message", build)
+    return {"pk": message.introduction_id, "message_pk": message.pk}
 
 
 def _proposed_intro(p):

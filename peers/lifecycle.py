@@ -1,0 +1,201 @@
+"""An introduction's beginning, middle and end: its planned length, the reminder before the end, the ending page.
+
+Every introduction has a planned length (PEERS_PLANNED_WEEKS, 8 by default; a nurse can
+change it). The first check-in falls at its midpoint (peers.services._accept); both women
+are reminded PEERS_END_REMINDER_DAYS before the planned end. The due times are the
+outbox's `send_after` columns, so a nurse changing the length moves them. On the ending
+page each woman says how it went (1 to 5, a comment; the mother may ask for another
+contact, the volunteer say roughly how many hours she gave), which feeds the volunteer's
+record. The first ending ends the introduction, as "End the introduction" always has.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.audit import audit_record
+from portal.models import OutboundEmail, User
+from portal.outbox import email_queue, emails_about
+
+from .models import CheckIn, Ending, Introduction, Message, NurseTask, PeerRequest, VolunteerProfile
+
+REMINDER_TEMPLATE = "peers/email/end_reminder"
+LENGTH_RANGE = (1, 26)
+BAD_LENGTH = "Please choose a length between 1 and 26 weeks."
+CANNOT_CHANGE_LENGTH = 'Can\'t change the length of an introduction that is "{status}".'
+ALREADY_ENDED_BY_HER = "You have already told us how it went. Thank you."
+CANNOT_END_HERE = 'This introduction is "{status}", so there is nothing to end.'
+POOR_RATING = 2  # at or below: a poor ending, flagged to the nurses
+
+
+def midpoint(start: datetime, weeks: int) -> datetime:
+    return start + timedelta(weeks=weeks) / 2
+
+
+def _address(intro: Introduction, side: str) -> tuple[str, str]:
+    from .notifications import _address as address_of
+
+    name = intro.peer_request.first_name if side == Message.Side.MOTHER else intro.volunteer.first_name
+    return address_of(intro, side), name
+
+
+def schedule_end_reminders(intro: Introduction) -> None:
+    """Queue the 'your introduction is planned to end on...' email to both women (with the introduction locked)."""
+    link = settings.SITE_URL + reverse("peers:ending", args=[intro.pk])
+    send_after = intro.planned_end_at - timedelta(days=settings.PEERS_END_REMINDER_DAYS)
+    for side in (Message.Side.MOTHER, Message.Side.VOLUNTEER):
+        address, first_name = _address(intro, side)
+        if address:
+            email_queue(
+                to=address,
+                template=REMINDER_TEMPLATE,
+                context={"first_name": first_name, "ends_on": intro.planned_end_at, "link": link},
+                about=intro,
+                send_after=max(send_after, timezone.now()),
+                kind=OutboundEmail.Kind.FOLLOW_UP,
+            )
+
+
+def introduction_set_length(*, by: User, introduction: Introduction, weeks: int) -> Introduction:
+    """A nurse changes the planned length: the midpoint check-in and the end reminders move with it."""
+    from .services import _lock_introduction
+
+    if not LENGTH_RANGE[0] <= weeks <= LENGTH_RANGE[1]:
+        raise ValidationError(BAD_LENGTH)
+    with transaction.atomic():
+        intro = _lock_introduction(introduction.pk)
+        if intro.status != Introduction.Status.ACCEPTED:
+            raise ValidationError(CANNOT_CHANGE_LENGTH.format(status=intro.get_status_display()))
+        old_mid = midpoint(intro.responded_at, intro.planned_weeks)
+        new_mid = midpoint(intro.responded_at, weeks)
+        intro.planned_weeks = weeks
+        intro.planned_end_at = intro.responded_at + timedelta(weeks=weeks)
+        intro.save(update_fields=["planned_weeks", "planned_end_at"])
+        # The midpoint check-ins not yet sent move to the new midpoint (their links stay valid).
+        now = timezone.now()
+        if old_mid > now:
+            CheckIn.objects.filter(introduction=intro, due_at=old_mid, answered_at__isnull=True).update(
+                due_at=max(new_mid, now)
+            )
+            emails_about(intro).filter(
+                template="peers/email/check_in", send_after=old_mid, status=OutboundEmail.Status.SCHEDULED
+            ).update(send_after=max(new_mid, now))
+        emails_about(intro).filter(template=REMINDER_TEMPLATE, status=OutboundEmail.Status.SCHEDULED).update(
+            status=OutboundEmail.Status.CANCELLED, last_error="The planned length changed."
+        )
+        schedule_end_reminders(intro)
+        audit_record(action="peers.introduction_length_set", actor=by, target=intro, weeks=weeks)
+    return intro
+
+
+@dataclass(frozen=True)
+class Ended:
+    ending: Ending
+    new_request: PeerRequest | None
+
+
+def introduction_ending(
+    *, by: User, introduction: Introduction, rating: int, comment: str = "", wants_another: bool = False,
+    hours_given: int | None = None,
+) -> Ended:  # fmt: skip
+    """One woman says how it went. The first to do so ends the introduction (the volunteer then rests);
+    a mother who would like another contact goes back to the nurses' queue with the same request details."""
+    from .conversations import side_of
+    from .services import introduction_end
+
+    with transaction.atomic():
+        intro = Introduction.objects.select_related("peer_request", "volunteer").get(pk=introduction.pk)
+        side = side_of(by, intro)
+        if side is None:
+            raise Introduction.DoesNotExist
+        if intro.status not in (Introduction.Status.ACCEPTED, Introduction.Status.ENDED):
+            raise ValidationError(CANNOT_END_HERE.format(status=intro.get_status_display()))
+        if intro.status == Introduction.Status.ACCEPTED:
+            introduction_end(by=by, introduction=intro, feedback="")
+        is_mother = side == Message.Side.MOTHER
+        try:
+            with transaction.atomic():
+                ending = Ending.objects.create(
+                    introduction=intro,
+                    side=side,
+                    rating=rating,
+                    comment=comment.strip(),
+                    wants_another=wants_another and is_mother,
+                    hours_given=None if is_mother else hours_given,
+                )
+        except IntegrityError:
+            raise ValidationError(ALREADY_ENDED_BY_HER)
+        audit_record(action="peers.ending_recorded", actor=by, target=ending, rating=rating)
+        new_request = _another_contact(intro, ending) if ending.wants_another else None
+    return Ended(ending=ending, new_request=new_request)
+
+
+def _another_contact(intro: Introduction, ending: Ending) -> PeerRequest | None:
+    """Her request again, waiting for a nurse: she does not start again."""
+    from .services import REQUEST_FIELDS, _tell_nurses
+
+    old = PeerRequest.objects.select_for_update().get(pk=intro.peer_request_id)
+    if (
+        old.mother_id
+        and PeerRequest.objects.filter(
+            mother_id=old.mother_id, status__in=[*PeerRequest.OPEN, PeerRequest.Status.INTRODUCED]
+        ).exists()
+    ):
+        return None
+    new = PeerRequest(
+        mother_id=old.mother_id,
+        consent_nurses_read=True,
+        consent_share_details=True,
+        consent_recorded_by=old.consent_recorded_by,
+        source_enquiry_id=old.source_enquiry_id,
+    )
+    for name in REQUEST_FIELDS:
+        setattr(new, name, getattr(old, name))
+    new.full_clean()
+    new.save()
+    audit_record(action="peers.request_again", target=new, previous_request_id=old.pk, rating=ending.rating)
+    poor = " after a poor ending" if ending.rating <= POOR_RATING else ""
+    _tell_nurses(
+        notice=f"The mother of request {old.reference} would like another contact{poor}: "
+        f"her new request is {new.reference} (do not ask V-{intro.volunteer_id} again).",
+        peer_request=new,
+        task_kind=NurseTask.Kind.ANOTHER_CONTACT,
+        introduction=intro,
+    )
+    return new
+
+
+@dataclass(frozen=True)
+class VolunteerRecord:
+    introductions: int
+    ended: int
+    ended_well: int  # the mother rated it 4 or 5
+    average_rating: float | None
+    hours_given: int
+
+
+def volunteer_record(profile: VolunteerProfile) -> VolunteerRecord:
+    """For the nurses: her introductions, how many ended well by the mothers' ratings, hours she gave."""
+    intros = profile.introductions.filter(
+        status__in=(Introduction.Status.ACCEPTED, Introduction.Status.ENDED)
+    ).aggregate(total=Count("id"), ended=Count("id", filter=Q(status=Introduction.Status.ENDED)))
+    by_mothers = Ending.objects.filter(introduction__volunteer=profile, side=Message.Side.MOTHER).aggregate(
+        well=Count("id", filter=Q(rating__gte=4)), average=Avg("rating")
+    )
+    hours = Ending.objects.filter(introduction__volunteer=profile, side=Message.Side.VOLUNTEER).aggregate(
+        hours=Sum("hours_given")
+    )
+    average = by_mothers["average"]
+    return VolunteerRecord(
+        introductions=intros["total"],
+        ended=intros["ended"],
+        ended_well=by_mothers["well"],
+        average_rating=round(average, 1) if average is not None else None,
+        hours_given=hours["hours"] or 0,
+    )
