@@ -23,6 +23,7 @@ from portal.audit import audit_record
 from portal.models import OutboundEmail, User
 from portal.outbox import email_queue, emails_about
 
+from .free_text import words_screen
 from .models import CheckIn, Ending, Introduction, Message, NurseTask, PeerRequest, VolunteerProfile
 
 REMINDER_TEMPLATE = "peers/email/end_reminder"
@@ -131,6 +132,9 @@ def introduction_ending(
                 )
         except IntegrityError:
             raise ValidationError(ALREADY_ENDED_BY_HER)
+        ending.safety = words_screen(ending.comment, peer_request=intro.peer_request, introduction=intro)
+        if ending.safety:
+            ending.save(update_fields=["safety"])
         audit_record(action="peers.ending_recorded", actor=by, target=ending, rating=rating)
         new_request = _another_contact(intro, ending) if ending.wants_another else None
     return Ended(ending=ending, new_request=new_request)

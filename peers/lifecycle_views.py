@@ -12,6 +12,7 @@ from portal.roles import Role
 from . import lifecycle
 from .conversation_views import get_conversation
 from .forms import EndingForm, LengthForm
+from .free_text import advice_blocks
 from .models import Ending, Introduction
 
 
@@ -29,7 +30,8 @@ def ending(request, pk: int):
             except ValidationError as exc:
                 add_service_error(form, exc)
             else:
-                if ended.new_request is not None:
+                # Advice her comment called for is on the ending page: she lands there first.
+                if ended.new_request is not None and not ended.ending.safety:
                     messages.success(request, "Thank you. A nurse will look for another peer contact for you.")
                     return redirect("peers:request-detail", ended.new_request.pk)
                 messages.success(request, "Thank you for telling us how it went.")
@@ -42,6 +44,7 @@ def ending(request, pk: int):
             "intro": intro,
             "side": side,
             "done": done,
+            "advice_blocks": advice_blocks(done.safety) if done else [],
             "form": form,
             "other_name": intro.volunteer.first_name if side == "mother" else intro.peer_request.first_name,
         },

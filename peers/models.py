@@ -155,6 +155,8 @@ class PeerRequest(Experience):
     )
     status = models.CharField(max_length=12, choices=Status, default=Status.WAITING)
     about = models.TextField(blank=True)
+    # The safety advice her words called for (peers.free_text), shown on her request page; {} when calm.
+    safety = models.JSONField(default=dict, blank=True)
     consent_nurses_read = models.BooleanField(default=False)
     consent_share_details = models.BooleanField(default=False)
     consent_recorded_by = models.ForeignKey(
@@ -299,6 +301,7 @@ class NurseTask(models.Model):
         CONVERSATION_NURSE = "conv_nurse", "Asked a nurse to get in touch from the conversation page"
         NO_ACCOUNT = "no_account", "The mother has no account to read messages in: help her sign up"
         ANOTHER_CONTACT = "another", "After an introduction ended, the mother would like another contact"
+        WORDS_ALARM = "words_alarm", "Words in a request or an ending raised a safety alarm"
 
     kind = models.CharField(max_length=16, choices=Kind)
     peer_request = models.ForeignKey(PeerRequest, on_delete=models.CASCADE, related_name="tasks")
@@ -385,6 +388,8 @@ class Ending(models.Model):
     wants_another = models.BooleanField(default=False)  # the mother only: "would you like another contact?"
     hours_given = models.PositiveSmallIntegerField(null=True, blank=True)  # the volunteer only, roughly
     created_at = models.DateTimeField(default=timezone.now)
+    # The safety advice her comment called for (peers.free_text), shown on her ending page; {} when calm.
+    safety = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

@@ -21,6 +21,7 @@ from portal.outbox import email_cancel_about, email_queue, emails_about
 from portal.roles import Role, grant_role, has_role, revoke_role, user_roles
 
 from . import lifecycle, matching, selectors, tokens
+from .free_text import words_screen
 from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest, TalkBy, VolunteerProfile
 
 NEEDS_VERIFIED_EMAIL = "Please confirm your email address before you apply to volunteer."
@@ -313,6 +314,9 @@ def peer_request_create(*, by: User, data: dict, consent_nurses_read: bool, cons
                 request.save()
         except IntegrityError:  # a double-submitted form: the partial unique constraint keeps one
             raise ValidationError(REQUEST_ALREADY_OPEN)
+        request.safety = words_screen(f"{request.about}\n{request.recovery}", peer_request=request)
+        if request.safety:
+            request.save(update_fields=["safety"])
         if not roles:
             grant_role(by, Role.MOTHER)
         audit_record(action="peers.request_created", actor=by, target=request)

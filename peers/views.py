@@ -29,6 +29,7 @@ from .forms import (
     RespondForm,
     VolunteerApplicationForm,
 )
+from .free_text import advice_blocks
 from .lifecycle import volunteer_record
 from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest, VolunteerProfile
 from .personal_data import peers_export
@@ -140,6 +141,7 @@ def request_detail(request, pk: int):
             "can_withdraw": peer_request.is_open,
             "summary": services.anonymised_summary(peer_request),
             "end_form": EndForm(),
+            "advice_blocks": advice_blocks(peer_request.safety),
         },
     )
 
