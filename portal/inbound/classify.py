@@ -69,21 +69,24 @@ _OUT_OF_OFFICE_SUBJECT = re.compile(
 )
 
 
+# Subjects of autoresponders' acknowledgements, read only on mail already marked automatic
+# (Precedence, a null return path...), since a person may thank us too. The phrase is the one of
+# the corpus's acknowledgement (tests/portal/mail_corpus/bounceparser/autoreply.msg, "Thank you for
+# your e-mail"), with its "contacting us" and "received your message" variants.
+_ACKNOWLEDGEMENT_SUBJECT = re.compile(
+    r"^\s*thank(?:s| you) for (?:your|contacting)|^\s*(?:we have )?received your (?:e-?mail|message)",
+    re.IGNORECASE,
+)
+
 # RFC 5965 feedback types by which a recipient tells us she did not want our email
 # (RFC 5965 section 7.3 registry: abuse, fraud, other, virus; "opt-out" and
 # "opt-out-list" from the ARF drafts some providers still send). "auth-failure"
-# (RFC 6591) and "not-spam" report no such wish and change nothing.
+# (RFC 6591) and "not-spam" (RFC 6430) report no such wish and change nothing.
 _COMPLAINT_TYPES = ("abuse", "fraud", "other", "virus", "opt-out", "opt-out-list")
 # Microsoft's JMRP/Outlook.com complaint names the complaining address in this header of
 # the attached message (or, in its oldest form, of the complaint itself).
 _JMRP_RECIPIENT = "X-HmXmrOriginalRecipient"
 _JMRP_SUBJECT = re.compile(r"^\s*complaint about message from\b", re.IGNORECASE)
-# Subjects of autoresponders' acknowledgements ("Thank you for your e-mail"), read only on
-# mail already marked automatic (Precedence, a null return path...): a person may thank us too.
-_ACKNOWLEDGEMENT_SUBJECT = re.compile(
-    r"^\s*thank(?:s| you) for (?:your|contacting)|^\s*(?:we have )?received your (?:e-?mail|message)",
-    re.IGNORECASE,
-)
 
 
 @dataclass
