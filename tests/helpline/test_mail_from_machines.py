@@ -1,6 +1,7 @@
 """Machines' answers to our emails: bounces, complaints and out-of-office replies, through the Maildir reader."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -21,6 +22,7 @@ from tests.portal.test_inbound_parse import dsn
 pytestmark = pytest.mark.django_db
 
 ACK = "helpline/email/ask_acknowledgement"
+CORPUS = Path(__file__).parent.parent / "portal" / "mail_corpus"
 
 
 def returned_headers_pasted(message_id: str) -> bytes:
@@ -115,6 +117,45 @@ def test_a_spam_complaint_stops_follow_ups_only_and_never_reaches_an_enquiry(mai
     assert not not_sent_reason("harriet@example.net", essential=True)
     assert Enquiry.objects.count() == 1 and not enquiry.events.filter(kind="message_in").exists()
     assert not OutboundEmail.objects.filter(template=ACK).exists()
+
+
+def test_a_complaint_in_microsofts_own_form_stops_follow_ups_to_whoever_complained(maildir, enquiry):
+    """Outlook.com's JMRP sends no ARF: the complaint is our email attached, naming its recipient."""
+    our_email(enquiry)  # to harriet@example.net, within the days a report is matched by address
+    raw = (CORPUS / "php_bounce_handler" / "fbl-hotmail.txt").read_bytes()
+    receive(maildir, raw.replace(b"somerecipient@example.com", b"harriet@example.net"))
+    assert InboundEmail.objects.get().kind == "complaint"
+    assert EmailSuppression.objects.get().reason == "complained"
+    assert not_sent_reason("harriet@example.net", essential=False)
+    assert Enquiry.objects.count() == 1 and not OutboundEmail.objects.filter(template=ACK).exists()
+
+
+def test_a_dmarc_failure_report_about_our_email_is_no_complaint_and_changes_nothing(maildir, enquiry):
+    sent = our_email(enquiry)
+    raw = (CORPUS / "pecl_mailparse" / "gh21-dmarc-auth-failure.eml").read_bytes()
+    raw = raw.replace(b"foo@bounce.linkedin.com", b"harriet@example.net").replace(
+        b"Content-Disposition: inline\n\nDate:",
+        f"Content-Disposition: inline\n\nMessage-ID: {sent.message_id}\nDate:".encode(),
+    )
+    receive(maildir, raw)
+    record = InboundEmail.objects.get()
+    assert record.kind == "auto_reply" and "auth-failure" in record.note
+    assert not EmailSuppression.objects.exists()
+    assert Enquiry.objects.count() == 1 and not OutboundEmail.objects.filter(template=ACK).exists()
+
+
+def test_a_vacation_reply_whose_auto_submitted_has_a_comment_is_an_out_of_office(maildir, enquiry):
+    """Sieve writes `Auto-Submitted: auto-replied (vacation)`; the comment does not change the keyword."""
+    raw = make_email(
+        subject="Re: Your question",
+        text="Thank you for contacting us, we will reply within 24 hours.",
+        in_reply_to=our_email(enquiry).message_id,
+        headers={"Auto-Submitted": "auto-replied (vacation)"},
+    )
+    receive(maildir, raw)
+    enquiry.refresh_from_db()
+    assert enquiry.reply_received_at is None
+    assert enquiry.events.get(kind="auto_reply").text == OUT_OF_OFFICE
 
 
 @pytest.mark.parametrize(

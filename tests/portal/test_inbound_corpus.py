@@ -118,6 +118,10 @@ def test_real_world_mail_through_the_maildir_reader(maildir, settings, nurse):
     bounces = [table[k] for k in ("bounce-permanent", "bounce-temporary")]
     assert sum(r["as labelled"] for r in bounces) >= 0.95 * sum(r["messages"] for r in bounces)
     assert table["reply"]["as labelled"] >= 0.90 * table["reply"]["messages"], wrong_words
+    # Every complaint must stop mail to whoever complained, and every out-of-office be known as one.
+    for label in ("complaint", "auto-reply", "automatic"):
+        assert table[label]["as labelled"] == table[label]["messages"], label
+    assert table["complaint"]["messages"] >= 14 and table["auto-reply"]["messages"] >= 14
 
 
 def inbound_events(record):
