@@ -22,3 +22,10 @@ def escalate_alerts_task() -> int:
     from .services import safety_alerts_escalate_due
 
     return safety_alerts_escalate_due()
+
+
+@shared_task(name="helpline.flags_review")
+def flags_review_task() -> int:
+    from .people import flags_review_due
+
+    return flags_review_due()

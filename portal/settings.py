@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -297,6 +298,12 @@ HELPLINE_ALERT_ESCALATE_MINUTES = env_int("HELPLINE_ALERT_ESCALATE_MINUTES", 15)
 CELERY_BEAT_SCHEDULE["helpline-callback-reminders"] = {"task": "helpline.callback_reminders", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["helpline-alert-escalation"] = {"task": "helpline.escalate_alerts", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["helpline-retention"] = {"task": "helpline.anonymise_closed", "schedule": 60.0 * 60}
+# Risk flags on a woman whose review date has come: a crisis flag ends, the others are marked due for
+# review. Daily, just after midnight; it is idempotent, so a missed or repeated run does no harm.
+CELERY_BEAT_SCHEDULE["helpline-flags-review"] = {
+    "task": "helpline.flags_review",
+    "schedule": crontab(hour=0, minute=10),
+}
 
 # ---- privacy (security): anonymise ended peer requests and introductions past retention, hourly
 PEERS_RETENTION_DAYS = env_int("PEERS_RETENTION_DAYS", 2 * 365)
