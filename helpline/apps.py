@@ -19,9 +19,9 @@ class HelplineConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal import inbound
+        from portal import inbound, outbox
 
-        from . import mail_notices, peer_screening, personal_data, services
+        from . import mail_notices, peer_screening, people, personal_data, services
 
         personal_data.register_provider()
         peer_screening.register()
@@ -33,6 +33,8 @@ class HelplineConfig(AppConfig):
             on_bounce=mail_notices.enquiry_email_bounced,
             on_auto_reply=mail_notices.enquiry_auto_reply_received,
         )
+        # "Do not email" on a woman stops every email to her, whichever app or enquiry sends it.
+        outbox.register_veto("helpline", people.do_not_email_reason)
         checks.register(check_helpline_hours)
         # Each Celery worker process loads the language detector before its first task (inbound email).
         from celery.signals import worker_process_init

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,6 +120,18 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 TRANSITIONS_BY_ACTION = {t.action: t for t in TRANSITIONS}
 
+
+# A phone number without its spacing, "+44" read as "0": "07700 900123", "07700-900123" and
+# "+447700900123" are one number. Built from replace() so SQLite (for runserver) can index it too.
+def _phone_digits():
+    expression = models.F("phone")
+    for mark in (" ", "-", "(", ")", "."):
+        expression = Replace(expression, models.Value(mark), models.Value(""))
+    return Replace(expression, models.Value("+44"), models.Value("0"))
+
+
+PHONE_DIGITS = _phone_digits()
+
 # Unambiguous characters only (no 0/O, 1/I/L), so a reference reads well over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -195,6 +208,10 @@ class Enquiry(models.Model):
     # When the on-duty nurses were warned that its target is near: set once, in the transaction
     # that queues the warning, by a conditional update (helpline.response_targets).
     target_warned_at = models.DateTimeField(null=True, blank=True)
+    # The woman behind it, once known (helpline.people): her other enquiries and her risk flags.
+    person = models.ForeignKey(
+        "helpline.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="enquiries"
+    )
 
     class Meta:
         verbose_name_plural = "enquiries"
@@ -227,6 +244,9 @@ class Enquiry(models.Model):
             models.Index(fields=["status", "closed_at", "anonymised_at"], name="hl_enquiry_retention_idx"),
             models.Index(fields=["created_at"], name="hl_enquiry_created_idx"),
             models.Index(fields=["user", "created_at"], name="hl_enquiry_user_idx"),
+            # Her other enquiries from the same address or number, which a nurse may confirm are hers.
+            models.Index(Upper("email"), name="hl_enquiry_email_idx", condition=~models.Q(email="")),
+            models.Index(PHONE_DIGITS, name="hl_enquiry_phone_idx", condition=~models.Q(phone="")),
             models.Index(
                 fields=["reply_received_at"],
                 condition=models.Q(reply_received_at__isnull=False),
@@ -558,3 +578,82 @@ class HelplineClosure(models.Model):
 
     def __str__(self) -> str:
         return f"closed {self.starts_at:%Y-%m-%d %H:%M} to {self.ends_at:%Y-%m-%d %H:%M}: {self.reason}"
+
+
+class Person(models.Model):
+    """The woman behind one or more enquiries, so a nurse sees her history and her risk flags.
+
+    Holds no details of its own (they stay on her enquiries, where retention
+    blanks them). Enquiries join a person in two ways only (helpline.people): an
+    enquiry asked from her account joins that account's person at once; any
+    other only when a nurse confirms that an address or number it shares with
+    her earlier enquiries is hers. Never on a name: two women share a name far
+    more often than a helpline can afford to guess.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="helpline_person"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"person #{self.pk}"
+
+
+class FlagKind(models.TextChoices):
+    SAFEGUARDING = "safeguarding", "Safeguarding concern"
+    DO_NOT_EMAIL = "do_not_email", "Do not email"
+    RECENT_CRISIS = "recent_crisis", "Crisis in the last 90 days"
+    INTERPRETER = "interpreter", "Interpreter needed"
+
+
+# On its review date a "crisis in the last 90 days" flag simply ends: it says when, not what. The others
+# stay until a nurse has looked at them again ("due for review"), so a concern never lapses unread.
+EXPIRING_FLAGS = frozenset({FlagKind.RECENT_CRISIS})
+
+
+class PersonFlag(models.Model):
+    """A risk flag a nurse set on a person: shown on each of her enquiries and on the queue."""
+
+    class Ended(models.TextChoices):
+        REMOVED = "removed", "Removed by a nurse"
+        EXPIRED = "expired", "Ended on its review date"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(max_length=20, choices=FlagKind)
+    # Why the nurse set it: may hold health or safeguarding details, so never in logs or emails.
+    reason = models.TextField()
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+    review_on = models.DateField("review date")
+    # Set by the daily review task when the review date has come for a flag that does not simply end.
+    review_due_since = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_how = models.CharField(max_length=10, choices=Ended, blank=True)
+
+    class Meta:
+        ordering = ["kind", "set_at", "id"]
+        constraints = [
+            # A flag set twice is refused (helpline.people.FLAG_ALREADY_SET); this makes a race refuse it too.
+            models.UniqueConstraint(
+                fields=["person", "kind"], condition=models.Q(ended_at__isnull=True), name="hl_flag_one_live_per_kind"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["review_on"], condition=models.Q(ended_at__isnull=True), name="hl_flag_review_idx"),
+            models.Index(fields=["person"], condition=models.Q(ended_at__isnull=True), name="hl_flag_live_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.person}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.ended_at is None

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from portal.personal_data import name_matches, register, user_addresses
 
-from .models import Enquiry, EnquiryEvent
+from .models import Enquiry, EnquiryEvent, Person
 
 CONVERSATION_KINDS = (EnquiryEvent.Kind.MESSAGE_IN, EnquiryEvent.Kind.MESSAGE_OUT)
 
@@ -104,7 +104,14 @@ def helpline_erase(user) -> None:
     from .services import enquiry_erase
 
     now = timezone.now()
-    for enquiry in _hers(user):
+    hers = list(_hers(user))
+    # Her person goes too, with the flags nurses set on her (their reasons are about her).
+    person_ids = {e.person_id for e in hers if e.person_id} | set(
+        Person.objects.filter(user=user).values_list("pk", flat=True)
+    )
+    Person.objects.filter(pk__in=person_ids).delete()
+    for enquiry in hers:
+        enquiry.person_id = None
         enquiry_erase(enquiry=enquiry, now=now)
 
 

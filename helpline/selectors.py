@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypedDict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,9 @@ from .models import (
     Enquiry,
     EnquiryEvent,
     EnquiryTopic,
+    FlagKind,
     Outcome,
+    PersonFlag,
     SafetyAlert,
     Status,
     Topic,
@@ -184,6 +186,7 @@ class QueueRow(TypedDict):
     language: str  # the language she wrote in when not English ("Polish"), else ""
     target: str  # "2 h 10 min left (opening hours)", "Late by 1 day"; "" once answered
     target_state: str  # "late", "near" or "ok" ("" once answered), for the row's style
+    flags: list[str]  # labels of her live risk flags ("Do not email"), from the page's own query
 
 
 URGENCY_KEYS = {u.value: u.name.lower() for u in Urgency}
@@ -250,7 +253,18 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime, people: bool) -> 
     template (get_*_display, {% url %}, timesince and date filters) they were most
     of the page's cost. With `people`, each row also says who asked and the start of her question.
     """
-    page = list(enquiries.values_list(*QUEUE_ROW_FIELDS, Substr("summary", 1, QUESTION_START + 40)))
+    # Her flags come in the page's own query (one indexed EXISTS per kind), so flagged rows add no query.
+    flag_columns = {
+        f"flag_{kind}": Exists(
+            PersonFlag.objects.filter(person_id=OuterRef("person_id"), kind=kind, ended_at__isnull=True)
+        )
+        for kind in FlagKind.values
+    }
+    page = list(
+        enquiries.annotate(**flag_columns).values_list(
+            *QUEUE_ROW_FIELDS, Substr("summary", 1, QUESTION_START + 40), *flag_columns
+        )
+    )
     topics = defaultdict(list)
     links = EnquiryTopic.objects.filter(enquiry_id__in=[row[0] for row in page]).order_by("topic")
     for enquiry_id, topic in links.values_list("enquiry_id", "topic"):
@@ -285,6 +299,7 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime, people: bool) -> 
         language,
         due,
         summary,
+        *flagged,
     ) in page:
         is_open = status in OPEN_STATUSES
         target = clock.state(urgency=urgency, due=due) if is_open else None
@@ -309,6 +324,7 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime, people: bool) -> 
                 language=language,
                 target=target.text if target else "",
                 target_state=target.state if target else "",
+                flags=[label for (_, label), on in zip(FlagKind.choices, flagged, strict=True) if on],
             )
         )
     return rows

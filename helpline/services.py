@@ -59,6 +59,7 @@ from .models import (
     Urgency,
     find_reference,
 )
+from .people import person_link_account
 from .selectors import helpline_nurses, nurses_on_duty
 from .triage import ALARM_LEVELS, Triage, advice_shown, triage
 
@@ -306,6 +307,8 @@ def enquiry_ask(
             **_triage_fields(found),
             user=user,
         )
+        # Asked from her account: it joins her other enquiries at once (helpline.people).
+        person_link_account(enquiry=enquiry)
         text = "\n\n".join(t for t in (_triage_text(found), note) if t)
         _record(enquiry, by=None, kind=EnquiryEvent.Kind.CREATED, to_status=Status.NEW, text=text)
         if found.is_alarm:

@@ -29,3 +29,10 @@ def warn_targets_task() -> int:
     from .response_targets import targets_warn_due
 
     return targets_warn_due()
+
+
+@shared_task(name="helpline.flags_review")
+def flags_review_task() -> int:
+    from .people import flags_review_due
+
+    return flags_review_due()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import person_views, views
 
 app_name = "helpline"
 
@@ -27,6 +27,11 @@ urlpatterns = [
     path("enquiries/<int:pk>/reply/preview/", views.reply_preview, name="reply-preview"),
     path("enquiries/<int:pk>/reply/preview/email.html", views.reply_preview_html, name="reply-preview-html"),
     path("enquiries/<int:pk>/reply/send/", views.reply_send_draft, name="reply-send-draft"),
+    path("enquiries/<int:pk>/flags/", person_views.flag_set, name="flag-set"),
+    path("enquiries/<int:pk>/flags/<int:flag_pk>/remove/", person_views.flag_end, name="flag-end"),
+    path("enquiries/<int:pk>/flags/<int:flag_pk>/review/", person_views.flag_review, name="flag-review"),
+    path("enquiries/<int:pk>/person/link/", person_views.person_link, name="person-link"),
+    path("enquiries/<int:pk>/person/unlink/", person_views.person_unlink, name="person-unlink"),
     path("my-enquiries/", views.my_enquiries, name="my-enquiries"),
     path("my-enquiries/<int:pk>/", views.my_enquiry, name="my-enquiry"),
     path("enquiries/<int:pk>/refer/", views.refer, name="refer"),

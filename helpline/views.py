@@ -46,6 +46,7 @@ from .forms import (
     UrgencyForm,
 )
 from .models import Callback, DutyShift, Enquiry, FollowUpTemplate, ReplyDraft, Urgency
+from .person_page import person_context
 from .triage import Triage, form_warning, triage
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def get_enquiry_for_user(request, pk: int) -> Enquiry:
     """The one way a view loads an enquiry: 404 unless the user is helpline staff and it exists."""
     if not acts_as(request.user, Role.NURSE):
         raise Http404
-    return get_object_or_404(Enquiry.objects.select_related("assigned_to", "created_by"), pk=pk)
+    return get_object_or_404(Enquiry.objects.select_related("assigned_to", "created_by", "person"), pk=pk)
 
 
 # ---------------------------------------------------------------- public
@@ -223,6 +224,9 @@ def enquiry_new(request):
 def _detail_page(request, enquiry: Enquiry, *, status: int = 200, **bound_forms):
     """The enquiry page, with any form that failed shown bound (its errors and what was typed)."""
     audit_record(action="enquiry.viewed", request=request, target=enquiry)
+    her = person_context(
+        request, enquiry, flag_form=bound_forms.pop("flag_form", None), flag_review=bound_forms.pop("flag_review", None)
+    )
     forms = {
         "assign_form": AssignForm(initial={"assignee": enquiry.assigned_to_id}),
         "transition_form": TransitionForm(),
@@ -250,6 +254,7 @@ def _detail_page(request, enquiry: Enquiry, *, status: int = 200, **bound_forms)
             "callback_done_form": CallbackDoneForm(),
             "has_templates": FollowUpTemplate.objects.filter(is_active=True).exists(),
             "draft": draft,
+            **her,
             **forms,
         },
         status=status,

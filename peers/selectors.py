@@ -304,3 +304,26 @@ def quiet_conversations(*, now=None) -> QuerySet[Introduction]:
         .select_related("peer_request")
         .order_by("last_activity", "id")
     )
+
+
+class PeerRequestLine(NamedTuple):
+    """One peer request as another app's history list shows it: no experience, contact or free text."""
+
+    pk: int
+    reference: str
+    status: str  # the status's label
+    created_at: object  # datetime
+    is_open: bool
+
+
+def peer_requests_of(*, ids: list[int], mother_id: int | None) -> list[PeerRequestLine]:
+    """Peer requests with these ids or from this account, newest first: the helpline's "her history" reads this."""
+    found = Q(pk__in=ids)
+    if mother_id is not None:
+        found |= Q(mother_id=mother_id)
+    labels = dict(PeerRequest.Status.choices)
+    rows = PeerRequest.objects.filter(found).order_by("-created_at", "-id").values_list("pk", "status", "created_at")
+    return [
+        PeerRequestLine(pk, f"R-{pk}", labels.get(status, status), created_at, status in PeerRequest.OPEN)
+        for pk, status, created_at in rows
+    ]

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -303,6 +304,12 @@ CELERY_BEAT_SCHEDULE["helpline-alert-escalation"] = {"task": "helpline.escalate_
 HELPLINE_TARGET_WARN_MINUTES = env_int("HELPLINE_TARGET_WARN_MINUTES", 60)
 CELERY_BEAT_SCHEDULE["helpline-target-warnings"] = {"task": "helpline.warn_targets", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["helpline-retention"] = {"task": "helpline.anonymise_closed", "schedule": 60.0 * 60}
+# Risk flags on a woman whose review date has come: a crisis flag ends, the others are marked due for
+# review. Daily, just after midnight; it is idempotent, so a missed or repeated run does no harm.
+CELERY_BEAT_SCHEDULE["helpline-flags-review"] = {
+    "task": "helpline.flags_review",
+    "schedule": crontab(hour=0, minute=10),
+}
 
 # ---- privacy (security): anonymise ended peer requests and introductions past retention, hourly
 PEERS_RETENTION_DAYS = env_int("PEERS_RETENTION_DAYS", 2 * 365)

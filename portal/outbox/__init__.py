@@ -1,6 +1,6 @@
 """The email outbox. Other apps import from here:
 
-from portal.outbox import email_queue, email_render, email_cancel, email_cancel_about, emails_about
+from portal.outbox import email_queue, email_render, email_cancel, email_cancel_about, emails_about, register_veto
 """
 
 from .consent import is_suppressed, suppression_add, suppression_erase, unsubscribe_url
@@ -15,6 +15,7 @@ from .services import (
     email_retry,
     emails_sweep,
 )
+from .vetoes import register_veto
 
 __all__ = [
     "email_cancel",
@@ -27,6 +28,7 @@ __all__ = [
     "emails_about",
     "emails_sweep",
     "is_suppressed",
+    "register_veto",
     "suppression_add",
     "suppression_erase",
     "unsubscribe_url",

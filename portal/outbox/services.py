@@ -45,6 +45,7 @@ from ..audit import audit_record
 from ..identity import charity_identity
 from ..models import EmailSuppression, OutboundEmail, User
 from .consent import NOT_SENT, not_sent_reason, unsubscribe_url
+from .vetoes import veto_reason
 
 logger = logging.getLogger(__name__)
 Status = OutboundEmail.Status
@@ -121,7 +122,8 @@ def email_record(
     """Record an already-rendered email (account mail rendered by allauth uses this)."""
     now = timezone.now()
     send_after = send_after or now
-    status, reason = Status.SCHEDULED, _not_sent_reason(to, kind)
+    about_type, about_id = (about._meta.label_lower, str(about.pk)) if about is not None else ("", "")
+    status, reason = Status.SCHEDULED, _not_sent_reason(to, kind, about_type=about_type, about_id=about_id)
     if reason:
         status = Status.CANCELLED
     publish = status == Status.SCHEDULED and send_after <= now and not _broker_paused()
@@ -133,8 +135,8 @@ def email_record(
         subject=" ".join(subject.split())[:200],
         body_text=body_text,
         body_html=body_html,
-        about_type=about._meta.label_lower if about is not None else "",
-        about_id=str(about.pk) if about is not None else "",
+        about_type=about_type,
+        about_id=about_id,
         send_after=send_after,
         status=status,
         last_error=reason,
@@ -146,8 +148,11 @@ def email_record(
     return message
 
 
-def _not_sent_reason(to: str, kind: str) -> str:
-    return not_sent_reason(to, essential=kind != OutboundEmail.Kind.FOLLOW_UP)
+def _not_sent_reason(to: str, kind: str, *, about_type: str = "", about_id: str = "") -> str:
+    """Why this email must not go ("" when it may): the address's suppression, then the apps' vetoes."""
+    return not_sent_reason(to, essential=kind != OutboundEmail.Kind.FOLLOW_UP) or veto_reason(
+        to=to, about_type=about_type, about_id=about_id
+    )
 
 
 def _broker_paused() -> bool:
@@ -189,10 +194,10 @@ def email_deliver(*, message_id: int) -> bool:
         return False
     message = OutboundEmail.objects.get(pk=message_id)
     # Checked again at send time: the person may have unsubscribed, or the address bounced, since.
-    reason = _not_sent_reason(message.to, message.kind)
+    reason = _not_sent_reason(message.to, message.kind, about_type=message.about_type, about_id=message.about_id)
     if reason:
         _finish(message, status=Status.CANCELLED, last_error=reason)
-        logger.info("email #%s not sent: address suppressed", message.pk)
+        logger.info("email #%s not sent: address suppressed or vetoed", message.pk)
         return False
     try:
         _build(message).send()

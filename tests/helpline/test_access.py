@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
-from helpline import services
-from helpline.models import Callback, DutyShift, Enquiry, FollowUpTemplate
+from helpline import people, services
+from helpline.models import Callback, DutyShift, Enquiry, FlagKind, FollowUpTemplate
 from portal.inbound import inbound_receive
 from portal.models import InboundAttachment
 from tests.mailboxes import make_email
@@ -22,7 +23,7 @@ HER_PAGES = {"helpline:my-enquiries", "helpline:my-enquiry"}
 EDITORS_TOO = {"gaps"}
 
 
-def nurse_urls(enquiry, callback, template, attachment, shift):
+def nurse_urls(enquiry, callback, template, attachment, shift, flag):
     """Every helpline URL except the public ones, with the method it answers to."""
     args = {
         "enquiry-detail": [enquiry.pk],
@@ -42,6 +43,11 @@ def nurse_urls(enquiry, callback, template, attachment, shift):
         "attachment-download": [enquiry.pk, attachment.pk],
         "enquiry-urgency": [enquiry.pk],
         "rota-remove": [shift.pk],
+        "person-link": [enquiry.pk],
+        "person-unlink": [enquiry.pk],
+        "flag-set": [enquiry.pk],
+        "flag-end": [enquiry.pk, flag.pk],
+        "flag-review": [enquiry.pk, flag.pk],
     }
     post_only = {
         "enquiry-claim",
@@ -55,6 +61,11 @@ def nurse_urls(enquiry, callback, template, attachment, shift):
         "refer",
         "enquiry-urgency",
         "rota-remove",
+        "person-link",
+        "person-unlink",
+        "flag-set",
+        "flag-end",
+        "flag-review",
     }
     urls = []
     for name in helpline_url_names():
@@ -86,7 +97,10 @@ def objects(nurse):
     shift = DutyShift.objects.create(
         nurse=nurse, starts_at=enquiry.created_at, ends_at=enquiry.created_at + timedelta(hours=8)
     )
-    return enquiry, callback, template, attachment, shift
+    flag = people.flag_set(
+        enquiry=enquiry, kind=FlagKind.INTERPRETER, reason="Speaks Polish", review_on=timezone.localdate(), by=nurse
+    )
+    return enquiry, callback, template, attachment, shift, flag
 
 
 def test_every_helpline_url_is_either_public_or_in_this_sweep(objects):

@@ -160,6 +160,13 @@ MATRIX: dict[str, Rule] = {
     "helpline:reports-csv": Rule(STAFF),
     "helpline:gaps": Rule(EDITORS_AND_NURSES),
     "helpline:enquiry-urgency": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:person-link": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:person-unlink": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:flag-set": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
+    "helpline:flag-end": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk, "flag_pk": _flag(p).pk})),
+    "helpline:flag-review": Rule(
+        STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk, "flag_pk": _flag(p).pk})
+    ),
     "helpline:rota": Rule(STAFF),
     "helpline:rota-remove": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _duty_shift(p).pk})),
     # ---------------------------------------------------------------- peers
@@ -352,6 +359,21 @@ def _her_enquiry(p):
         return enquiry
 
     return _once(p, "her_enquiry", build)
+
+
+def _flag(p):
+    """A flag on the woman behind the sweep's enquiry."""
+    from django.utils import timezone
+
+    from helpline import people
+
+    return _once(
+        p,
+        "flag",
+        lambda: people.flag_set(
+            enquiry=_enquiry(p), kind="interpreter", reason="Speaks Polish", review_on=timezone.localdate(), by=p[NURSE]
+        ),
+    )
 
 
 def _callback(p):
