@@ -74,6 +74,12 @@ MATRIX: dict[str, Rule] = {
     "leaflet:case-studies": Rule(PUBLIC),
     "leaflet:print": Rule(PUBLIC),
     "leaflet:section": Rule(PUBLIC, objects=lambda p: (PUBLIC, {"slug": _section(p).slug})),
+    "leaflet:section-helpful": Rule(
+        PUBLIC,
+        objects=lambda p: (PUBLIC, {"slug": _section(p).slug}),
+        note="POST only; stores no personal data; rate-limited per IP; CSRF-exempt (the page is cached whole)",
+    ),
+    "leaflet:helpfulness": Rule(EDITORS_AND_NURSES, note="counts and anonymous comments only"),
     "leaflet:contacts": Rule(PUBLIC, note="a permanent redirect to the contacts section"),
     "leaflet:search": Rule(PUBLIC),
     "leaflet:search-go": Rule(
@@ -207,7 +213,11 @@ MATRIX: dict[str, Rule] = {
 }
 
 # URLs that take no CSRF token, and why.
-CSRF_EXEMPT = {"portal:email-unsubscribe": "RFC 8058 one-click unsubscribe from mail clients"}
+CSRF_EXEMPT = {
+    "portal:email-unsubscribe": "RFC 8058 one-click unsubscribe from mail clients",
+    "leaflet:section-helpful": "the guidance pages are cached whole for every reader, so carry no token; "
+    "the answer stores no personal data and is rate-limited",
+}
 
 
 def _once(personas, key, build):
