@@ -70,6 +70,7 @@ def pages() -> dict[str, tuple[str | None, str]]:
         "enquiry-edit": reverse("helpline:enquiry-edit", args=[enquiry.pk]),
         "reports": reverse("helpline:reports"),
         "templates": reverse("helpline:template-list"),
+        "calls": reverse("helpline:calls"),
         "peer-nurse-queue": reverse("peers:nurse-queue"),
         "peer-nurse-request": reverse("peers:nurse-request", args=[waiting.pk]),
         "volunteers": reverse("peers:nurse-volunteers"),
@@ -80,6 +81,8 @@ def pages() -> dict[str, tuple[str | None, str]]:
         "section-review": reverse("leaflet:section-review", args=[section.pk]),
         "section-edit": reverse("leaflet:section-edit", args=[section.pk]),
         "section-history": reverse("leaflet:section-history", args=[section.pk]),
+        "helpfulness": reverse("leaflet:helpfulness"),
+        "search-report": reverse("leaflet:search-report"),
     }
     others = {
         "mother-request": ("mother@example.org", reverse("peers:request-detail", args=[introduced.pk])),

@@ -134,6 +134,15 @@ MATRIX: dict[str, Rule] = {
     # ---------------------------------------------------------------- helpline
     "helpline:ask": Rule(PUBLIC, note="anyone may ask; rate-limited per IP and address"),
     "helpline:ask-thanks": Rule(PUBLIC, note="shows only what this session sent"),
+    "helpline:ask-callback": Rule(PUBLIC, note="books a call for the question this session sent, else redirects"),
+    "helpline:callback-manage": Rule(
+        PUBLIC, kwargs={"token": "not-a-real-token"}, note="the signed, dated emailed token is the credential"
+    ),
+    "helpline:my-enquiry-callback": Rule(
+        frozenset({MOTHER}), objects=lambda p: (frozenset({MOTHER}), {"pk": _her_enquiry(p).pk})
+    ),
+    "helpline:calls": Rule(STAFF),
+    "helpline:slots-publish": Rule(STAFF),
     "helpline:queue": Rule(STAFF),
     "helpline:enquiry-new": Rule(STAFF),
     "helpline:enquiry-detail": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
