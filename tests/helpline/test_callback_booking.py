@@ -325,3 +325,15 @@ def test_the_day_view_lists_the_calls_due_and_is_audited(nurse_client, nurse, bo
 def test_a_booked_call_shows_on_the_enquiry_as_the_nurse_callback(nurse_client, booked):
     page = nurse_client.get(f"/helpline/enquiries/{booked.enquiry.pk}/").content.decode()
     assert "She booked this time herself." in page
+
+
+def test_the_daily_command_publishes_slots_from_the_rota(nurse):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    DutyShift.objects.create(nurse=nurse, starts_at=at(16), ends_at=at(18))
+    out = StringIO()
+    call_command("callback_slots_publish", days=1, stdout=out)
+    assert out.getvalue().strip() == "2 new callback slots published."
+    assert [s.starts_at for s in CallbackSlot.objects.all()] == [at(16), at(16, 30)]
