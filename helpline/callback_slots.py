@@ -232,7 +232,8 @@ def booking_cancel(*, booking: CallbackBooking, by: User | None = None) -> Callb
                 context={"reference": enquiry.reference, "starts_at": booking.slot.starts_at},
                 about=enquiry,
                 kind=OutboundEmail.Kind.TRANSACTIONAL,
-                attachments=[_ics(booking, enquiry, cancelled=True, sequence=100)],
+                # A higher SEQUENCE than any confirmation sent for this enquiry's call, so calendars apply it.
+                attachments=[_ics(booking, enquiry, cancelled=True, sequence=enquiry.callback_bookings.count())],
             )
     return booking
 
