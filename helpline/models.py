@@ -165,6 +165,9 @@ class Enquiry(models.Model):
     safe_to_email = models.BooleanField("safe to email", default=False)
     safe_to_leave_message = models.BooleanField("safe to leave a message", default=False)
     preferred_times = models.CharField("times that suit her", max_length=200, blank=True)
+    # The parts of the day she said it is safe to ring her (SafeCallPeriod values), chosen when she
+    # books a callback: slots outside them are never offered to her (helpline.callback_slots).
+    safe_call_periods = models.JSONField("parts of the day it is safe to ring her", default=list, blank=True)
     red_flag = models.BooleanField(default=False)
     # What the safety triage found in her words ("chest pain: “my chest hurts”"), for nurses.
     # Her words are health details: retention blanks this with the summary.
@@ -346,6 +349,7 @@ class EnquiryEvent(models.Model):
         NOTE = "note", "Note"
         CALLBACK_SCHEDULED = "callback_scheduled", "Callback scheduled"
         CALLBACK_DONE = "callback_done", "Callback made"
+        CALLBACK_CANCELLED = "callback_cancelled", "Callback cancelled"
         FOLLOW_UP = "follow_up", "Follow-up email"
         # The conversation: what a nurse wrote to her (by email and in her account), and what she
         # wrote back (in her account, or by replying to an email).
@@ -657,3 +661,75 @@ class PersonFlag(models.Model):
     @property
     def is_live(self) -> bool:
         return self.ended_at is None
+
+
+class SafeCallPeriod(models.TextChoices):
+    """Parts of the day a woman may say it is safe to ring her; a slot must lie wholly inside one she chose."""
+
+    MORNING = "morning", "Mornings (8am to 12 noon)"
+    AFTERNOON = "afternoon", "Afternoons (12 noon to 5pm)"
+    EVENING = "evening", "Evenings (5pm to 9pm)"
+
+
+class CallbackSlot(models.Model):
+    """A time a nurse on the rota has set aside to ring someone back, which one woman may book."""
+
+    nurse = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["starts_at"], name="hl_slot_starts_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="hl_slot_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["nurse", "starts_at"], name="hl_slot_nurse_starts_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"slot #{self.pk} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class CallbackBooking(models.Model):
+    """Her booking of a callback slot. A cancelled or moved booking keeps its row, with `cancelled_at` set.
+
+    The partial unique constraint is what makes a slot never given twice: two
+    women booking the same slot at the same moment both insert, and the database
+    lets only one of them commit.
+    """
+
+    class Ended(models.TextChoices):
+        CANCELLED = "cancelled", "Cancelled"
+        MOVED = "moved", "Moved to another time"
+
+    slot = models.ForeignKey(CallbackSlot, on_delete=models.PROTECT, related_name="bookings")
+    enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="callback_bookings")
+    # The nurse's side of it: the reminder, the overdue flag and "callback made" (None once cancelled).
+    callback = models.OneToOneField(Callback, null=True, blank=True, on_delete=models.SET_NULL, related_name="booking")
+    booked_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    ended = models.CharField(max_length=16, choices=Ended, blank=True)
+
+    class Meta:
+        ordering = ["booked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot"], condition=models.Q(cancelled_at__isnull=True), name="hl_booking_slot_once"
+            ),
+            models.UniqueConstraint(
+                fields=["enquiry"], condition=models.Q(cancelled_at__isnull=True), name="hl_booking_one_per_enquiry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"booking #{self.pk} of slot {self.slot_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.cancelled_at is None

@@ -1,37 +1,8 @@
-"""Fixed-window rate limits for the public form, kept in the shared cache (Redis in production).
+"""Rate limits for the public "Ask a nurse" form: the counter is portal.ratelimit, shared by every public form."""
 
-Keys hold a hash of the IP or address, never the address itself, because the
-cache is not a place for personal data.
+from portal.ratelimit import hit
 
-While Redis is unavailable the cache counts in each web process's memory
-(portal/cache.py), so these limits still hold per process: a flood costs at most
-the limit times the number of web processes, and a mother's question is never
-refused, nor lost, because Redis is down.
-"""
-
-import hashlib
-import time
-
-from django.conf import settings
-from django.core.cache import cache
-
-
-def _key(scope: str, value: str, window: int) -> str:
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:32]
-    return f"helpline:rl:{scope}:{digest}:{int(time.time() // window)}"
-
-
-def hit(scope: str, value: str, *, limit: int, window: int) -> bool:
-    """Count one use; return False once `limit` uses have been made in this window."""
-    key = _key(scope, value, window)
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The key expired between add and incr: this is the first use of a new window.
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+__all__ = ["hit", "normalise_address"]
 
 
 def normalise_address(*, email: str = "", phone: str = "") -> list[str]:

@@ -1078,6 +1078,7 @@ def _anonymise(enquiry: Enquiry, *, now: datetime, reason: str) -> None:
     enquiry.name = enquiry.email = enquiry.phone = enquiry.preferred_times = ""
     enquiry.summary = "[anonymised]"
     enquiry.triage_reasons = []
+    enquiry.safe_call_periods = []
     enquiry.language = enquiry.not_emailed_because = ""
     enquiry.anonymised_at, enquiry.anonymised_reason = now, reason
     enquiry.save(
@@ -1088,6 +1089,7 @@ def _anonymise(enquiry: Enquiry, *, now: datetime, reason: str) -> None:
             "preferred_times",
             "summary",
             "triage_reasons",
+            "safe_call_periods",
             "language",
             "not_emailed_because",
             "anonymised_at",

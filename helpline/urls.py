@@ -1,12 +1,16 @@
 from django.urls import path
 
-from . import person_views, views
+from . import callback_views, person_views, views
 
 app_name = "helpline"
 
 urlpatterns = [
     path("ask/", views.ask, name="ask"),
     path("ask/thank-you/", views.ask_thanks, name="ask-thanks"),
+    path("ask/thank-you/callback/", callback_views.ask_callback, name="ask-callback"),
+    path("call/<str:token>/", callback_views.callback_manage, name="callback-manage"),
+    path("calls/", callback_views.calls_day, name="calls"),
+    path("calls/publish/", callback_views.slots_publish, name="slots-publish"),
     path("", views.queue, name="queue"),
     path("enquiries/new/", views.enquiry_new, name="enquiry-new"),
     path("enquiries/<int:pk>/", views.enquiry_detail, name="enquiry-detail"),
@@ -34,6 +38,7 @@ urlpatterns = [
     path("enquiries/<int:pk>/person/unlink/", person_views.person_unlink, name="person-unlink"),
     path("my-enquiries/", views.my_enquiries, name="my-enquiries"),
     path("my-enquiries/<int:pk>/", views.my_enquiry, name="my-enquiry"),
+    path("my-enquiries/<int:pk>/callback/", callback_views.my_enquiry_callback, name="my-enquiry-callback"),
     path("enquiries/<int:pk>/refer/", views.refer, name="refer"),
     path("rota/", views.rota, name="rota"),
     path("rota/<int:pk>/remove/", views.rota_remove, name="rota-remove"),

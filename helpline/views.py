@@ -24,7 +24,7 @@ from portal.client_address import client_ip
 from portal.forms import add_service_error, attempt, error_text
 from portal.roles import Role, acts_as, has_role
 
-from . import queue_search, ratelimit, replies, response_targets, selectors, services
+from . import callback_slots, queue_search, ratelimit, replies, response_targets, selectors, services
 from .alarm_intake import alarm_intake
 from .charts import horizontal_bars, vertical_bars
 from .forms import (
@@ -153,6 +153,8 @@ def _asked(request, data: dict, *, note: str = "", unusable: tuple | list = ()):
         "reachable": bool(data["email"] or data["phone"] or enquiry.user_id),
         "unusable": [label.lower() for label in unusable],
         "account": enquiry.user_id is not None,
+        # Whether to offer her a time for a nurse to ring (helpline.callback_slots).
+        "can_book": callback_slots.can_book(enquiry),
     }
     return redirect("helpline:ask-thanks")
 

@@ -506,3 +506,30 @@ class SearchStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.query}"
+
+
+class PageFeedback(models.Model):
+    """One reader's answer to "Was this page helpful?" on a guidance page.
+
+    Stores no personal data: no account, session, IP address or time of day (the
+    day only), and a comment holding an email address or a phone number is refused
+    before it is stored (leaflet.helpfulness).
+    """
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="feedback")
+    day = models.DateField()
+    helpful = models.BooleanField()
+    # What was missing, in the reader's words: only with a "No".
+    comment = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        indexes = [models.Index(fields=["section", "day"], name="leaflet_feedback_section_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(helpful=False) | models.Q(comment=""), name="leaflet_feedback_comment_only_with_no"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section_id} {'yes' if self.helpful else 'no'} {self.day}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import helpfulness_views, views
 
 app_name = "leaflet"
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("guidance/stories/", views.case_studies, name="case-studies"),
     path("guidance/print/", views.print_leaflet, name="print"),
     path("guidance/<slug:slug>/", views.section_detail, name="section"),
+    path("guidance/<slug:slug>/helpful/", helpfulness_views.section_helpful, name="section-helpful"),
     path("contacts/", views.contacts, name="contacts"),
     path("search/", views.search_view, name="search"),
     path("search/go/<int:search_id>/", views.search_go, name="search-go"),
@@ -46,6 +47,7 @@ urlpatterns = [
     path("editor/contacts/<int:pk>/approve/", views.organisation_approve, name="organisation-approve"),
     path("editor/contacts/<int:pk>/reject/", views.organisation_reject, name="organisation-reject"),
     path("editor/search/", views.search_report, name="search-report"),
+    path("editor/helpfulness/", helpfulness_views.helpfulness_report, name="helpfulness"),
     path("editor/search/synonyms/", views.synonyms, name="synonyms"),
     path("editor/search/synonyms/<int:pk>/", views.synonyms, name="synonym-edit"),
     path("editor/search/synonyms/<int:pk>/delete/", views.synonym_delete, name="synonym-delete"),

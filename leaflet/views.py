@@ -16,7 +16,7 @@ from portal.audit import audit_record
 from portal.forms import attempt, error_text
 from portal.roles import Role
 
-from . import access, diffs, outdated, rendering, search, selectors, services
+from . import access, diffs, helpfulness, outdated, rendering, search, selectors, services
 from .cache import KeptSearch, is_anonymous_reader, public_page, search_pages
 from .forms import (
     BestBetForm,
@@ -86,6 +86,7 @@ def section_detail(request, slug):
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         "case_studies": section.case_studies.filter(published_at__isnull=False).order_by("order"),
         "evidence": [line for line in section.evidence_sources.splitlines() if line.strip()],
+        "helpful_form": helpfulness.HelpfulForm(),
     }
     if slug == EXERCISES_SLUG:
         context["programme"], context["groups"] = _programme()
@@ -603,6 +604,8 @@ def search_report(request):
         "leaflet/editor/search/report.html",
         {
             "failed": selectors.failed_searches(days=SEARCH_REPORT_DAYS),
+            # What readers said was missing from a page: the other half of "could not find".
+            "missing": helpfulness.missing_comments(days=SEARCH_REPORT_DAYS),
             "days": SEARCH_REPORT_DAYS,
             "can_edit": access.edits_search(request.user),
         },

@@ -295,6 +295,7 @@ CELERY_BEAT_SCHEDULE["peers-briefing-reminders"] = {"task": "peers.briefing_remi
 HELPLINE_RETENTION_DAYS = env_int("HELPLINE_RETENTION_DAYS", 2 * 365)
 HELPLINE_ASK_LIMIT_PER_IP = env_int("HELPLINE_ASK_LIMIT_PER_IP", 10)  # form posts per hour
 HELPLINE_ASK_LIMIT_PER_ADDRESS = env_int("HELPLINE_ASK_LIMIT_PER_ADDRESS", 3)  # questions per day
+LEAFLET_FEEDBACK_LIMIT_PER_IP = env_int("LEAFLET_FEEDBACK_LIMIT_PER_IP", 20)  # "was this helpful?" posts per hour
 # An emergency or crisis enquiry nobody has claimed after this long is sent to every nurse and admin.
 HELPLINE_ALERT_ESCALATE_MINUTES = env_int("HELPLINE_ALERT_ESCALATE_MINUTES", 15)
 CELERY_BEAT_SCHEDULE["helpline-callback-reminders"] = {"task": "helpline.callback_reminders", "schedule": 60.0}

@@ -1,6 +1,6 @@
 from .audit import AuditEntry
 from .inbound import InboundAttachment, InboundEmail
-from .outbox import EmailBounce, EmailSuppression, OutboundEmail
+from .outbox import EmailBounce, EmailSuppression, OutboundAttachment, OutboundEmail
 from .users import User
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "EmailSuppression",
     "InboundAttachment",
     "InboundEmail",
+    "OutboundAttachment",
     "OutboundEmail",
     "User",
 ]

@@ -81,6 +81,18 @@ class OutboundEmail(models.Model):
         return mask_address(self.to)
 
 
+class OutboundAttachment(models.Model):
+    """A file sent with an outbox email (a calendar invitation, say), kept with it so a retry sends the same."""
+
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.filename} for email #{self.email_id}"
+
+
 class EmailSuppression(models.Model):
     """An address we no longer email: it unsubscribed, complained of spam, or bounced.
 

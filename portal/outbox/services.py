@@ -43,7 +43,7 @@ from django.utils.html import strip_tags
 
 from ..audit import audit_record
 from ..identity import charity_identity
-from ..models import EmailSuppression, OutboundEmail, User
+from ..models import EmailSuppression, OutboundAttachment, OutboundEmail, User
 from .consent import NOT_SENT, not_sent_reason, unsubscribe_url
 from .vetoes import veto_reason
 
@@ -71,6 +71,7 @@ def email_queue(
     about: models.Model | None = None,
     send_after: datetime | None = None,
     kind: str = OutboundEmail.Kind.TRANSACTIONAL,
+    attachments: list[tuple[str, bytes, str]] = (),
 ) -> OutboundEmail:
     """Record an email to send once the surrounding transaction commits.
 
@@ -87,6 +88,7 @@ def email_queue(
         about=about,
         send_after=send_after,
         kind=kind,
+        attachments=attachments,
     )
 
 
@@ -118,8 +120,13 @@ def email_record(
     about: models.Model | None = None,
     send_after: datetime | None = None,
     kind: str = OutboundEmail.Kind.TRANSACTIONAL,
+    attachments: list[tuple[str, bytes, str]] = (),
 ) -> OutboundEmail:
-    """Record an already-rendered email (account mail rendered by allauth uses this)."""
+    """Record an already-rendered email (account mail rendered by allauth uses this).
+
+    `attachments` are (filename, content, content type), stored with the row so every
+    retry sends the same files.
+    """
     now = timezone.now()
     send_after = send_after or now
     about_type, about_id = (about._meta.label_lower, str(about.pk)) if about is not None else ("", "")
@@ -141,6 +148,11 @@ def email_record(
         status=status,
         last_error=reason,
         enqueued_at=now if publish else None,
+    )
+    # Before the publish below runs (on commit), so the worker always finds them.
+    OutboundAttachment.objects.bulk_create(
+        OutboundAttachment(email=message, filename=name, content=content, content_type=content_type)
+        for name, content, content_type in attachments
     )
     if publish:
         # robust: the action has committed by then; nothing here may turn it into an error page.
@@ -233,6 +245,8 @@ def _build(message: OutboundEmail) -> EmailMultiAlternatives:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments.all():
+        email.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     return email
 
 

@@ -16,9 +16,10 @@ from .conftest import make_enquiry
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"helpline:ask", "helpline:ask-thanks"}
+# The signed link in her email is the credential for the last (tests/helpline/test_callback_booking.py).
+PUBLIC = {"helpline:ask", "helpline:ask-thanks", "helpline:ask-callback", "helpline:callback-manage"}
 # A mother's own enquiries: swept in tests/helpline/test_her_side.py and the security access matrix.
-HER_PAGES = {"helpline:my-enquiries", "helpline:my-enquiry"}
+HER_PAGES = {"helpline:my-enquiries", "helpline:my-enquiry", "helpline:my-enquiry-callback"}
 # Counts only, so content editors may see it too: they decide what to write next.
 EDITORS_TOO = {"gaps"}
 
@@ -66,6 +67,7 @@ def nurse_urls(enquiry, callback, template, attachment, shift, flag):
         "flag-set",
         "flag-end",
         "flag-review",
+        "slots-publish",
     }
     urls = []
     for name in helpline_url_names():

@@ -71,6 +71,7 @@ def pages() -> dict[str, tuple[str | None, str]]:
         "enquiry-edit": reverse("helpline:enquiry-edit", args=[enquiry.pk]),
         "reports": reverse("helpline:reports"),
         "templates": reverse("helpline:template-list"),
+        "calls": reverse("helpline:calls"),
         "peer-nurse-queue": reverse("peers:nurse-queue"),
         "peer-nurse-request": reverse("peers:nurse-request", args=[waiting.pk]),
         "volunteers": reverse("peers:nurse-volunteers"),
@@ -83,8 +84,13 @@ def pages() -> dict[str, tuple[str | None, str]]:
         "section-review": reverse("leaflet:section-review", args=[section.pk]),
         "section-edit": reverse("leaflet:section-edit", args=[section.pk]),
         "section-history": reverse("leaflet:section-history", args=[section.pk]),
+        "helpfulness": reverse("leaflet:helpfulness"),
+        "search-report": reverse("leaflet:search-report"),
     }
+    booking_page, manage_page = _callback_pages()
     others = {
+        "callback-book": ("mother@example.org", booking_page),
+        "callback-manage": (None, manage_page),
         "mother-request": ("mother@example.org", reverse("peers:request-detail", args=[introduced.pk])),
         "account": ("mother@example.org", reverse("portal:account")),
         "volunteer-home": ("volunteer@example.org", reverse("peers:volunteer-home")),
@@ -98,6 +104,31 @@ def pages() -> dict[str, tuple[str | None, str]]:
         **{name: ("editor@example.org", url) for name, url in editor.items()},
         **others,
     }
+
+
+def _callback_pages() -> tuple[str, str]:
+    """Her page for choosing a time (with free slots offered) and the signed page for a booked call."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from helpline import callback_slots
+    from helpline.models import CallbackSlot
+
+    nurse = User.objects.get(email="nurse@example.org")
+    mother = User.objects.get(email="mother@example.org")
+    day = timezone.localdate() + timedelta(days=1)
+    for hour in (9, 10, 11):
+        starts = timezone.make_aware(datetime.combine(day, time(hour)))
+        CallbackSlot.objects.create(nurse=nurse, starts_at=starts, ends_at=starts + timedelta(minutes=30))
+    hers, other = (
+        Enquiry.objects.create(summary="A question", phone="07700 900123", consent_phone=True, user=user)
+        for user in (mother, None)
+    )
+    Enquiry.objects.filter(pk__in=[hers.pk, other.pk]).update(safe_call_periods=["morning"])
+    other.refresh_from_db()
+    booking = callback_slots.booking_make(enquiry=other, slot=CallbackSlot.objects.order_by("starts_at").first())
+    return reverse("helpline:my-enquiry-callback", args=[hers.pk]), callback_slots.manage_path(booking)
 
 
 def test_public_and_staff_pages_are_valid_html(vnu, tmp_path, django_capture_on_commit_callbacks):

@@ -220,3 +220,16 @@ def test_a_broker_outage_never_fails_the_action_and_the_sweeper_catches_up(
     assert emails_sweep() == 2
     assert len(mail.outbox) == 2
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_an_attachment_is_kept_with_the_message_and_sent_on_every_attempt(smtp, django_capture_on_commit_callbacks):
+    sink = smtp(["451 4.3.0 Mailbox busy, try again later"])
+    ics = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    message = queue_now(django_capture_on_commit_callbacks, attachments=[("callback.ics", ics, "text/calendar")])
+    assert message.status == Status.SCHEDULED and sink.messages == []
+    with time_machine.travel(message.send_after + timedelta(seconds=1)):
+        assert emails_sweep() == 1
+    (sent,) = sink.messages
+    (part,) = [p for p in sent.walk() if p.get_filename() == "callback.ics"]
+    assert part.get_content_type() == "text/calendar"
+    assert part.get_payload(decode=True).replace(b"\r\n", b"\n") == ics.replace(b"\r\n", b"\n")

@@ -74,6 +74,12 @@ MATRIX: dict[str, Rule] = {
     "leaflet:case-studies": Rule(PUBLIC),
     "leaflet:print": Rule(PUBLIC),
     "leaflet:section": Rule(PUBLIC, objects=lambda p: (PUBLIC, {"slug": _section(p).slug})),
+    "leaflet:section-helpful": Rule(
+        PUBLIC,
+        objects=lambda p: (PUBLIC, {"slug": _section(p).slug}),
+        note="POST only; stores no personal data; rate-limited per IP; CSRF-exempt (the page is cached whole)",
+    ),
+    "leaflet:helpfulness": Rule(EDITORS_AND_NURSES, note="counts and anonymous comments only"),
     "leaflet:contacts": Rule(PUBLIC, note="a permanent redirect to the contacts section"),
     "leaflet:search": Rule(PUBLIC),
     "leaflet:search-go": Rule(
@@ -128,6 +134,15 @@ MATRIX: dict[str, Rule] = {
     # ---------------------------------------------------------------- helpline
     "helpline:ask": Rule(PUBLIC, note="anyone may ask; rate-limited per IP and address"),
     "helpline:ask-thanks": Rule(PUBLIC, note="shows only what this session sent"),
+    "helpline:ask-callback": Rule(PUBLIC, note="books a call for the question this session sent, else redirects"),
+    "helpline:callback-manage": Rule(
+        PUBLIC, kwargs={"token": "not-a-real-token"}, note="the signed, dated emailed token is the credential"
+    ),
+    "helpline:my-enquiry-callback": Rule(
+        frozenset({MOTHER}), objects=lambda p: (frozenset({MOTHER}), {"pk": _her_enquiry(p).pk})
+    ),
+    "helpline:calls": Rule(STAFF),
+    "helpline:slots-publish": Rule(STAFF),
     "helpline:queue": Rule(STAFF),
     "helpline:enquiry-new": Rule(STAFF),
     "helpline:enquiry-detail": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
@@ -250,7 +265,11 @@ MATRIX: dict[str, Rule] = {
 }
 
 # URLs that take no CSRF token, and why.
-CSRF_EXEMPT = {"portal:email-unsubscribe": "RFC 8058 one-click unsubscribe from mail clients"}
+CSRF_EXEMPT = {
+    "portal:email-unsubscribe": "RFC 8058 one-click unsubscribe from mail clients",
+    "leaflet:section-helpful": "the guidance pages are cached whole for every reader, so carry no token; "
+    "the answer stores no personal data and is rate-limited",
+}
 
 
 def _once(personas, key, build):
