@@ -15,9 +15,6 @@ def signed_in(role: str | None = None) -> dict:
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from portal.models import User
     from portal.roles import grant_role, needs_second_factor
@@ -31,6 +28,15 @@ def signed_in(role: str | None = None) -> dict:
             grant_role(user, role)
     if needs_second_factor(user) and not Authenticator.objects.filter(user=user).exists():
         TOTP.activate(user, generate_totp_secret())
+    return session_of(user)
+
+
+def session_of(user) -> dict:
+    """A Cookie header for a new session of this user, made as a login makes it."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -369,3 +375,41 @@ def suggestion_checks(base: str, loads: list) -> list:
 def suggestion_loads():
     paths = waiting_request_paths()
     return [Load(f"request page ({len(paths)} requests in turn)", paths[0], signed_in("nurse"), paths=paths)]
+
+
+# ---------------------------------------------------------------- peer conversations
+
+
+def live_conversations(count: int = 20) -> list:
+    from peers.models import Introduction, TalkBy
+
+    return list(
+        Introduction.objects.filter(status=Introduction.Status.ACCEPTED, talk_by=TalkBy.PORTAL, messages__isnull=False)
+        .distinct()
+        .select_related("peer_request__mother")
+        .order_by("-pk")[:count]
+    )
+
+
+@benchmark(
+    name="conversation",
+    describe="a peer conversation page among 2,000 live conversations and 200,000 messages, and its poll for "
+    "new messages (target: p95 < 150 ms; seed_demo --conversations 2000 --conversation-messages 200000)",
+    max_p95_ms=150,
+)
+def conversation_loads():
+    intros = live_conversations()
+    paths = [f"/peers/conversations/{intro.pk}/" for intro in intros]
+    hers = intros[0]
+    last = hers.messages.order_by("-id").values_list("id", flat=True).first()
+    mother = session_of(hers.peer_request.mother)
+    return [
+        Load(f"her conversation ({hers.messages.count()} messages)", paths[0], mother),
+        Load("her page's poll, nothing new", f"{paths[0]}messages/?after={last}", mother),
+        Load(
+            f"a nurse reads conversations ({len(paths)} in turn, each audited)",
+            paths[0],
+            signed_in("nurse"),
+            paths=paths,
+        ),
+    ]

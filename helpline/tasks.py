@@ -36,3 +36,13 @@ def flags_review_task() -> int:
     from .people import flags_review_due
 
     return flags_review_due()
+
+
+@shared_task(name="helpline.publish_callback_slots")
+def publish_callback_slots_task() -> int:
+    """Slots for the coming days from the duty rota, so a new shift can be booked without anyone pressing a button."""
+    from django.utils import timezone
+
+    from .callback_slots import slots_publish
+
+    return slots_publish(by=None, first_day=timezone.localdate())

@@ -304,6 +304,8 @@ CELERY_BEAT_SCHEDULE["helpline-alert-escalation"] = {"task": "helpline.escalate_
 # are sent once to the nurses on duty (helpline.response_targets); checked every minute.
 HELPLINE_TARGET_WARN_MINUTES = env_int("HELPLINE_TARGET_WARN_MINUTES", 60)
 CELERY_BEAT_SCHEDULE["helpline-target-warnings"] = {"task": "helpline.warn_targets", "schedule": 60.0}
+# Idempotent: slots already published are kept; a shift added to the rota is bookable within the hour.
+CELERY_BEAT_SCHEDULE["helpline-callback-slots"] = {"task": "helpline.publish_callback_slots", "schedule": 60.0 * 60}
 CELERY_BEAT_SCHEDULE["helpline-retention"] = {"task": "helpline.anonymise_closed", "schedule": 60.0 * 60}
 # Risk flags on a woman whose review date has come: a crisis flag ends, the others are marked due for
 # review. Daily, just after midnight; it is idempotent, so a missed or repeated run does no harm.

@@ -337,3 +337,15 @@ def test_the_daily_command_publishes_slots_from_the_rota(nurse):
     call_command("callback_slots_publish", days=1, stdout=out)
     assert out.getvalue().strip() == "2 new callback slots published."
     assert [s.starts_at for s in CallbackSlot.objects.all()] == [at(16), at(16, 30)]
+
+
+def test_beat_publishes_slots_every_hour_so_a_new_shift_is_bookable_without_a_button(nurse, settings):
+    from helpline.tasks import publish_callback_slots_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["helpline-callback-slots"] == {
+        "task": "helpline.publish_callback_slots",
+        "schedule": 3600.0,
+    }
+    DutyShift.objects.create(nurse=nurse, starts_at=at(16), ends_at=at(18))
+    assert publish_callback_slots_task() == 2
+    assert publish_callback_slots_task() == 0

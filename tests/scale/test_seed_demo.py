@@ -74,3 +74,21 @@ def test_volunteers_places_match_their_live_introductions(seeded):
         assert volunteer.active_count <= volunteer.capacity
     assert PeerRequest.objects.exists()
     assert not PeerRequest.objects.filter(consent_nurses_read=False).exists()
+
+
+def test_it_seeds_live_conversations_in_the_portal_for_the_conversation_benchmark():
+    from django.utils import timezone
+
+    from peers.models import Message, TalkBy
+
+    call_command(
+        "seed_demo", mothers=24, peers=12, enquiries=10, messages=20, conversations=6, conversation_messages=60,
+        stdout=StringIO(),
+    )  # fmt: skip
+    live = Introduction.objects.filter(status=Introduction.Status.ACCEPTED, talk_by=TalkBy.PORTAL)
+    assert live.annotate(n=Count("messages")).filter(n=10).count() == 6
+    assert Message.objects.count() == 60
+    assert not Message.objects.filter(created_at__gt=timezone.now()).exists()
+    # Both women write: the mother first, then her volunteer.
+    assert not Message.objects.exclude(author=F("introduction__peer_request__mother")).filter(side="mother").exists()
+    assert not Message.objects.exclude(author=F("introduction__volunteer__user")).filter(side="volunteer").exists()

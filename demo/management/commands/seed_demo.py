@@ -40,7 +40,7 @@ from helpline.models import (
 )
 from leaflet.loader import content_load
 from leaflet.models import Section
-from peers.models import FractureKind, Introduction, PeerRequest, Region, Timing, VolunteerProfile
+from peers.models import FractureKind, Introduction, Message, PeerRequest, Region, TalkBy, Timing, VolunteerProfile
 from peers.models import Topic as PeerTopic
 from portal.models import User
 from portal.roles import Role
@@ -126,6 +126,17 @@ NOTES = (
     "Called back as arranged; she is feeling more positive.",
 )
 
+CHAT = (
+    "How are you getting on this week?",
+    "The physio gave me new exercises, slowly getting there.",
+    "I remember that stage, it does get easier, I promise.",
+    "Baby slept four hours in a row last night!",
+    "I had my scan results back, still waiting to see the consultant.",
+    "Lifting the car seat is still the hardest part for me.",
+    "Did you carry on breastfeeding after your fractures?",
+    "Thank you for listening, it really helps to talk to someone who gets it.",
+)
+
 
 def pick(rng: random.Random, weighted) -> str:
     values, weights = zip(*weighted, strict=True)
@@ -140,9 +151,11 @@ class Command(BaseCommand):
         parser.add_argument("--peers", type=int, default=1000, help="peer volunteers")
         parser.add_argument("--enquiries", type=int, default=20000)
         parser.add_argument("--messages", type=int, default=50000, help="timeline entries across all enquiries")
+        parser.add_argument("--conversations", type=int, default=0, help="live peer conversations in the portal")
+        parser.add_argument("--conversation-messages", type=int, default=0, help="messages across those")
         parser.add_argument("--seed", type=int, default=2024)
 
-    def handle(self, *args, mothers, peers, enquiries, messages, seed, **options):
+    def handle(self, *args, mothers, peers, enquiries, messages, conversations, conversation_messages, seed, **options):
         if Enquiry.objects.exists() or User.objects.filter(email__endswith="@" + DOMAIN).exists():
             raise CommandError("The database already has enquiries or demo users: seed_demo fills an empty one.")
         self.rng = random.Random(seed)
@@ -155,6 +168,8 @@ class Command(BaseCommand):
         mother_users = self.make_users("mother", mothers, Role.MOTHER)
         volunteers = self.make_volunteers(peers)
         self.make_peer_requests(mother_users, volunteers)
+        if conversations:
+            self.make_conversations(conversations, conversation_messages, volunteers)
         self.make_enquiries(enquiries, messages, nurses)
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             # Fresh statistics for the planner, and a visibility map so index-only scans work.
@@ -333,6 +348,72 @@ class Command(BaseCommand):
         VolunteerProfile.objects.bulk_update([v for v in free if v.active_count], ["active_count"], batch_size=BATCH)
         self.say("peer requests", len(requests))
         self.say("introductions", len(introductions))
+
+    @transaction.atomic
+    def make_conversations(self, count: int, messages: int, volunteers: list[VolunteerProfile]) -> None:
+        """Live introductions talking by messages in the portal, each with its share of the messages so far."""
+        rng = self.rng
+        mothers = self.make_users("talking-mother", count, Role.MOTHER)
+        approved = [v for v in volunteers if v.status == VolunteerProfile.Status.APPROVED]
+        requests = []
+        for mother in mothers:
+            introduced = self.now - timedelta(days=rng.uniform(2, 50))
+            requests.append(
+                PeerRequest(
+                    mother=mother,
+                    status=PeerRequest.Status.INTRODUCED,
+                    created_at=introduced - timedelta(days=rng.randint(2, 10)),
+                    introduced_at=introduced,
+                    consent_nurses_read=True,
+                    consent_share_details=True,
+                    contact_email=mother.email,
+                    **self.experience(mother.first_name),
+                )
+            )
+        requests = PeerRequest.objects.bulk_create(requests, batch_size=BATCH)
+        intros = []
+        for n, request in enumerate(requests):
+            volunteer = approved[n % len(approved)]
+            volunteer.active_count += 1
+            intros.append(
+                Introduction(
+                    peer_request=request,
+                    volunteer=volunteer,
+                    status=Introduction.Status.ACCEPTED,
+                    talk_by=TalkBy.PORTAL,
+                    proposed_at=request.created_at,
+                    respond_by=request.created_at + timedelta(days=7),
+                    responded_at=request.introduced_at,
+                    planned_end_at=request.introduced_at + timedelta(weeks=8),
+                )
+            )
+        intros = Introduction.objects.bulk_create(intros, batch_size=BATCH)
+        VolunteerProfile.objects.bulk_update(approved, ["active_count"], batch_size=BATCH)
+        per, made, batch = messages // count, 0, []
+        for intro in intros:
+            step = (self.now - intro.responded_at) / (per + 1)
+            for k in range(per):
+                at = intro.responded_at + step * (k + 1)
+                mother_writes = k % 2 == 0
+                text = rng.choice(CHAT)
+                batch.append(
+                    Message(
+                        introduction=intro,
+                        author_id=intro.peer_request.mother_id if mother_writes else intro.volunteer.user_id,
+                        side=Message.Side.MOTHER if mother_writes else Message.Side.VOLUNTEER,
+                        body=text,
+                        shared_body=text,
+                        created_at=at,
+                        read_at=at + step / 2,
+                        level="routine",
+                    )
+                )
+            if len(batch) >= BATCH * 10:
+                made += len(Message.objects.bulk_create(batch, batch_size=BATCH))
+                batch = []
+        made += len(Message.objects.bulk_create(batch, batch_size=BATCH))
+        self.say("live conversations in the portal", len(intros))
+        self.say("messages in them", made)
 
     # ------------------------------------------------------------ the helpline
 
