@@ -355,6 +355,11 @@ class Command(BaseCommand):
         rng = self.rng
         mothers = self.make_users("talking-mother", count, Role.MOTHER)
         approved = [v for v in volunteers if v.status == VolunteerProfile.Status.APPROVED]
+        places = [v for v in approved for _ in range(v.capacity - v.active_count)]
+        if len(places) < count:
+            raise CommandError(
+                f"Only {len(places)} volunteers' places are free for {count} conversations: add --peers."
+            )
         requests = []
         for mother in mothers:
             introduced = self.now - timedelta(days=rng.uniform(2, 50))
@@ -372,8 +377,7 @@ class Command(BaseCommand):
             )
         requests = PeerRequest.objects.bulk_create(requests, batch_size=BATCH)
         intros = []
-        for n, request in enumerate(requests):
-            volunteer = approved[n % len(approved)]
+        for request, volunteer in zip(requests, rng.sample(places, count), strict=True):
             volunteer.active_count += 1
             intros.append(
                 Introduction(
