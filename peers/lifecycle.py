@@ -203,3 +203,43 @@ def volunteer_record(profile: VolunteerProfile) -> VolunteerRecord:
         average_rating=round(average, 1) if average is not None else None,
         hours_given=hours["hours"] or 0,
     )
+
+
+@dataclass(frozen=True)
+class QuarterOfEndings:
+    quarter: str  # "2026 Q4"
+    told: int  # mothers who said how it went
+    ended_well: int  # of those, 4 or 5 out of 5
+    average_rating: float | None
+    wanted_another: int
+    volunteer_hours: int
+
+
+def endings_by_quarter() -> list[QuarterOfEndings]:
+    """How introductions ended, by the quarter the ending was written in, newest first: counts only."""
+    from django.db.models.functions import ExtractQuarter, ExtractYear
+
+    mothers = Q(side=Message.Side.MOTHER)
+    rows = (
+        Ending.objects.annotate(year=ExtractYear("created_at"), q=ExtractQuarter("created_at"))
+        .values("year", "q")
+        .annotate(
+            told=Count("id", filter=mothers),
+            well=Count("id", filter=mothers & Q(rating__gte=4)),
+            average=Avg("rating", filter=mothers),
+            another=Count("id", filter=mothers & Q(wants_another=True)),
+            hours=Sum("hours_given", filter=Q(side=Message.Side.VOLUNTEER)),
+        )
+        .order_by("-year", "-q")
+    )
+    return [
+        QuarterOfEndings(
+            quarter=f"{row['year']} Q{row['q']}",
+            told=row["told"],
+            ended_well=row["well"],
+            average_rating=round(row["average"], 1) if row["average"] is not None else None,
+            wanted_another=row["another"],
+            volunteer_hours=row["hours"] or 0,
+        )
+        for row in rows
+    ]

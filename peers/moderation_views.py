@@ -9,7 +9,7 @@ from portal.access import role_required
 from portal.forms import error_text
 from portal.roles import Role
 
-from . import moderation, selectors
+from . import lifecycle, moderation, selectors
 from .models import Introduction, Message
 
 
@@ -20,7 +20,11 @@ def nurse_moderation(request):
     return render(
         request,
         "peers/nurse_moderation.html",
-        {"marked": list(selectors.messages_for_a_nurse()[:200]), "quiet": list(selectors.quiet_conversations()[:200])},
+        {
+            "marked": list(selectors.messages_for_a_nurse()[:200]),
+            "quiet": list(selectors.quiet_conversations()[:200]),
+            "endings": lifecycle.endings_by_quarter(),
+        },
     )
 
 

@@ -126,3 +126,24 @@ def test_someone_else_cannot_open_or_send_the_ending_page(client, intro, other_m
     assert client.post(reverse("peers:ending", args=[intro.pk]), {"rating": "1"}).status_code == 404
     intro.refresh_from_db()
     assert intro.status == Introduction.Status.ACCEPTED
+
+
+def test_the_nurses_see_how_introductions_ended_each_quarter_in_counts_only(client, intro, mother, volunteer, nurse):
+    import time_machine
+
+    with time_machine.travel("2026-11-20 10:00 +00:00", tick=False):
+        client.force_login(mother)
+        client.post(
+            reverse("peers:ending", args=[intro.pk]),
+            {"rating": "2", "comment": "We never found a time", "wants_another": "on"},
+        )
+        client.force_login(volunteer)
+        client.post(reverse("peers:ending", args=[intro.pk]), {"rating": "3", "hours_given": "6"})
+
+    [quarter] = lifecycle.endings_by_quarter()
+    assert (quarter.quarter, quarter.told, quarter.ended_well, quarter.wanted_another) == ("2026 Q4", 1, 0, 1)
+    assert (quarter.average_rating, quarter.volunteer_hours) == (2.0, 6)
+    client.force_login(nurse)
+    page = client.get(reverse("peers:nurse-moderation")).text
+    assert "How introductions ended" in page and '<th scope="row">2026 Q4</th>' in page
+    assert "We never found a time" not in page
