@@ -14,7 +14,7 @@ from portal.models import OutboundEmail
 from portal.outbox import email_queue
 
 from .models import Urgency
-from .selectors import helpline_nurses, nurses_on_duty
+from .selectors import nurses_to_alert
 from .triage import advice_shown, triage
 
 
@@ -39,9 +39,7 @@ def advice(slugs: Sequence[str], level: str) -> list[dict]:
 
 
 def alert(level_label: str, path: str) -> None:
-    on_duty = [u for u in nurses_on_duty() if u.email]
-    everyone = not on_duty
-    recipients = [u for u in helpline_nurses() if u.email] if everyone else on_duty
+    recipients, everyone = nurses_to_alert()
     for user in recipients:
         email_queue(
             to=user.email,

@@ -243,10 +243,9 @@ def targets_warn_due(*, now: datetime | None = None) -> int:
 
 def _warning_send(enquiry: Enquiry, *, now: datetime) -> None:
     # Imported here: the selectors use this module's QueueClock for the queue's rows.
-    from .selectors import helpline_nurses, nurses_on_duty
+    from .selectors import nurses_to_alert
 
-    on_duty = [u for u in nurses_on_duty(now) if u.email]
-    recipients = on_duty or [u for u in helpline_nurses() if u.email]
+    recipients, everyone = nurses_to_alert(now)
     due = enquiry.awaiting_response_due_at
     for user in recipients:
         # The reference, the level and the time only: a staff inbox is no place for her details.
@@ -263,7 +262,7 @@ def _warning_send(enquiry: Enquiry, *, now: datetime) -> None:
             about=enquiry,
             kind=OutboundEmail.Kind.TRANSACTIONAL,
         )
-    who = "The nurses on duty" if on_duty else "Nobody is on duty, so every nurse and admin"
+    who = "Nobody is on duty, so every nurse and admin" if everyone else "The nurses on duty"
     names = ", ".join(u.display_name for u in recipients) or "nobody: no nurse has an email address"
     local_due = timezone.localtime(due)
     EnquiryEvent.objects.create(
@@ -272,7 +271,7 @@ def _warning_send(enquiry: Enquiry, *, now: datetime) -> None:
         kind=EnquiryEvent.Kind.ALERT,
         at=now,
         text=f"Response target {'missed' if due <= now else 'near'} (due {local_due:%a %d %b %H:%M}): "
-        f"{who.lower() if on_duty else who} emailed: {names}",
+        f"{who if everyone else who.lower()} emailed: {names}",
     )
 
 

@@ -66,6 +66,15 @@ def nurses_on_duty(now: datetime | None = None) -> list[User]:
     return list(helpline_nurses().filter(pk__in=list(ids)))
 
 
+def nurses_to_alert(now: datetime | None = None) -> tuple[list[User], bool]:
+    """Who an alert goes to: the nurses on duty with an email address, or, when there are none,
+    every nurse and admin with one. The flag says it is everyone."""
+    on_duty = [u for u in nurses_on_duty(now) if u.email]
+    if on_duty:
+        return on_duty, False
+    return [u for u in helpline_nurses() if u.email], True
+
+
 def duty_rota(now: datetime | None = None) -> QuerySet[DutyShift]:
     """Shifts on now and to come, soonest first."""
     now = now or timezone.now()

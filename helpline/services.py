@@ -60,7 +60,7 @@ from .models import (
     find_reference,
 )
 from .people import person_link_account
-from .selectors import helpline_nurses, nurses_on_duty
+from .selectors import helpline_nurses, nurses_to_alert
 from .triage import ALARM_LEVELS, Triage, advice_shown, triage
 
 logger = logging.getLogger(__name__)
@@ -374,9 +374,7 @@ def _alert_raise(enquiry: Enquiry, *, level: int, found: Triage | None = None) -
     the alert says why, and that she was shown the advice.
     """
     now = timezone.now()
-    on_duty = [u for u in nurses_on_duty(now) if u.email]
-    everyone = not on_duty
-    recipients = [u for u in helpline_nurses() if u.email] if everyone else on_duty
+    recipients, everyone = nurses_to_alert(now)
     alert = SafetyAlert.objects.create(
         enquiry=enquiry,
         level=level,
