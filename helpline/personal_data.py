@@ -58,8 +58,11 @@ def helpline_export(user) -> dict:
                     for event in e.events.all()
                 ],
                 "emails_from_her": [_email_export(event.inbound) for event in e.events.all() if event.inbound],
+                "feedback_after_closing": _feedback_export(e),
             }
-            for e in _hers(user).prefetch_related(
+            for e in _hers(user)
+            .select_related("feedback")
+            .prefetch_related(
                 "topic_links",
                 Prefetch(
                     "events",
@@ -69,6 +72,19 @@ def helpline_export(user) -> dict:
                 ),
             )
         ]
+    }
+
+
+def _feedback_export(enquiry: Enquiry) -> dict | None:
+    """The feedback email we sent her after the enquiry closed, and her answer, if any."""
+    feedback = getattr(enquiry, "feedback", None)
+    if feedback is None or feedback.sent_at is None:
+        return None
+    return {
+        "email_sent": feedback.sent_at.isoformat(),
+        "answered": feedback.answered_at.isoformat() if feedback.answered_at else None,
+        "score_1_to_5": feedback.score,
+        "comment": feedback.comment,
     }
 
 

@@ -49,6 +49,7 @@ from .models import (
     DutyShift,
     Enquiry,
     EnquiryEvent,
+    EnquiryFeedback,
     EnquiryTopic,
     FollowUpTemplate,
     Outcome,
@@ -1102,6 +1103,8 @@ def _anonymise(enquiry: Enquiry, *, now: datetime, reason: str) -> None:
     email_cancel_about(about=enquiry)
     emails_about(enquiry).update(to="", body_text="", body_html="")
     ReplyDraft.objects.filter(enquiry=enquiry).delete()
+    # Her feedback after closing (her score and her words) goes with her details.
+    EnquiryFeedback.objects.filter(enquiry=enquiry).delete()
     inbound_erase_about(about=enquiry)
     _record_and_audit(
         enquiry,

@@ -46,3 +46,10 @@ def publish_callback_slots_task() -> int:
     from .callback_slots import slots_publish
 
     return slots_publish(by=None, first_day=timezone.localdate())
+
+
+@shared_task(name="helpline.closure_feedback")
+def closure_feedback_task() -> int:
+    from .closure_feedback import feedback_emails_send_due
+
+    return feedback_emails_send_due()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import callback_views, person_views, views
+from . import callback_views, closure_feedback_views, person_views, views
 
 app_name = "helpline"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("ask/thank-you/", views.ask_thanks, name="ask-thanks"),
     path("ask/thank-you/callback/", callback_views.ask_callback, name="ask-callback"),
     path("call/<str:token>/", callback_views.callback_manage, name="callback-manage"),
+    path("feedback/<str:token>/", closure_feedback_views.feedback, name="feedback"),
     path("calls/", callback_views.calls_day, name="calls"),
     path("calls/publish/", callback_views.slots_publish, name="slots-publish"),
     path("", views.queue, name="queue"),

@@ -27,6 +27,7 @@ from portal.roles import Role, acts_as, has_role
 from . import callback_slots, queue_search, ratelimit, replies, response_targets, selectors, services
 from .alarm_intake import alarm_intake
 from .charts import horizontal_bars, vertical_bars
+from .closure_feedback import SCORES, enquiry_feedback, feedback_quarters
 from .forms import (
     AskForm,
     AssignForm,
@@ -256,6 +257,7 @@ def _detail_page(request, enquiry: Enquiry, *, status: int = 200, **bound_forms)
             "callback_done_form": CallbackDoneForm(),
             "has_templates": FollowUpTemplate.objects.filter(is_active=True).exists(),
             "draft": draft,
+            "feedback": enquiry_feedback(enquiry),
             **her,
             **forms,
         },
@@ -722,6 +724,8 @@ def reports(request):
             (label, report.target_minutes[level], level not in response_targets.CLOCK_LEVELS)
             for level, label in Urgency.choices
         ],
+        "feedback_quarters": feedback_quarters(),
+        "scores": SCORES,
     }
     return render(request, "helpline/reports.html", context)
 
@@ -771,6 +775,17 @@ def reports_csv(request):
             ("target_median_first_response_hours", _hours(week.median_response)),
         ):
             writer.writerow([measure, week.level, week.monday.isoformat(), value])
+    # Feedback after closing, per calendar quarter (the week_starting column is the quarter's first day).
+    for quarter in feedback_quarters():
+        summary = quarter.summary
+        for measure, category, value in (
+            ("feedback_sent", "", summary.sent),
+            ("feedback_answered", "", summary.answered),
+            ("feedback_share_answered_percent", "", quarter.share_text.rstrip("%")),
+            ("feedback_mean_score", "", quarter.mean_text),
+            *(("feedback_score_count", str(n), summary.per_score[n]) for n in SCORES),
+        ):
+            writer.writerow([measure, category, quarter.start.isoformat(), value])
     return response
 
 
