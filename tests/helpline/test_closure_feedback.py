@@ -166,6 +166,17 @@ def test_one_feedback_email_per_woman_in_thirty_days_however_many_enquiries_clos
     assert not EnquiryFeedback.objects.filter(enquiry=third, sent_at__isnull=False).exists()
 
 
+def test_the_window_follows_her_person_when_she_wrote_from_another_address(nurse):
+    first = make_enquiry(nurse)
+    second = make_enquiry(nurse, email="h.other@example.net", summary="Another question")  # same phone number
+    people.person_link_confirm(enquiry=second, other=first, by=nurse)
+    close(first, nurse)
+    assert sweep_later() == 1
+    close(second, nurse)
+    assert sweep_later(days=2.2) == 0
+    assert EnquiryFeedback.objects.get(enquiry=second).skipped == "recent"
+
+
 def test_the_sweep_is_on_beat_and_its_task_sends(settings, nurse):
     entry = settings.CELERY_BEAT_SCHEDULE["helpline-closure-feedback"]
     assert entry["task"] == "helpline.closure_feedback"

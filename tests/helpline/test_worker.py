@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from helpline import services
-from helpline.models import Callback
-from helpline.tasks import callback_reminders_task
+from helpline.models import Callback, Enquiry
+from helpline.tasks import callback_reminders_task, closure_feedback_task
 from portal.models import OutboundEmail
 from portal.outbox import services as outbox_services
 from portal.roles import Role
@@ -60,3 +60,31 @@ def test_the_beat_task_run_by_a_worker_reminds_the_nurse_once(tmp_path):
     assert OutboundEmail.objects.count() == 1
     callback.refresh_from_db()
     assert callback.reminder_sent_at is not None
+
+
+def test_the_feedback_sweep_run_twice_by_a_worker_sends_one_email(tmp_path):
+    nurse = make_user("nora@example.org", role=Role.NURSE, mfa=True)
+    enquiry = services.enquiry_log(
+        by=nurse,
+        channel="phone",
+        caller_type="self",
+        topics=["pain"],
+        urgency=3,
+        summary="Back pain questions",
+        email="fay@example.net",
+        consent_email=True,
+        safe_to_email=True,
+    )
+    services.enquiry_transition(enquiry=enquiry, by=nurse, action="close", outcome="information_given")
+    # Closed two days ago, as the clock would have it by now.
+    Enquiry.objects.filter(pk=enquiry.pk).update(closed_at=timezone.now() - timedelta(days=2, minutes=5))
+
+    with publishing_to_broker(), running_worker(tmp_path) as worker:
+        closure_feedback_task.delay()
+        closure_feedback_task.delay()  # beat firing twice must not ask her twice
+        mail = worker.wait_for_mail(1)
+        wait_until(lambda: OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).count() == 1)
+        wait_until(lambda: worker.log().count("helpline.closure_feedback") >= 2 and "succeeded" in worker.log())
+
+    assert [m["To"] for m in mail] == ["fay@example.net"]
+    assert OutboundEmail.objects.filter(template="helpline/email/closure_feedback").count() == 1
