@@ -307,14 +307,14 @@ CELERY_BEAT_SCHEDULE["helpline-target-warnings"] = {"task": "helpline.warn_targe
 # Idempotent: slots already published are kept; a shift added to the rota is bookable within the hour.
 CELERY_BEAT_SCHEDULE["helpline-callback-slots"] = {"task": "helpline.publish_callback_slots", "schedule": 60.0 * 60}
 CELERY_BEAT_SCHEDULE["helpline-retention"] = {"task": "helpline.anonymise_closed", "schedule": 60.0 * 60}
-# Risk flags on a woman whose review date has come: a crisis flag ends, the others are marked due for
-# review. Daily, just after midnight; it is idempotent, so a missed or repeated run does no harm.
 # The one feedback email after an enquiry closed (helpline.closure_feedback): due times are closed_at in
 # the database, so hourly in the daytime (nobody gets it at 3am), and a missed run is caught by the next.
 CELERY_BEAT_SCHEDULE["helpline-closure-feedback"] = {
     "task": "helpline.closure_feedback",
     "schedule": crontab(hour="9-18", minute=25),
 }
+# Risk flags on a woman whose review date has come: a crisis flag ends, the others are marked due for
+# review. Daily, just after midnight; it is idempotent, so a missed or repeated run does no harm.
 CELERY_BEAT_SCHEDULE["helpline-flags-review"] = {
     "task": "helpline.flags_review",
     "schedule": crontab(hour=0, minute=10),
