@@ -138,6 +138,7 @@ def _asked(request, data: dict, *, note: str = "", unusable: tuple | list = ()):
         phone=data["phone"],
         safe_to_leave_message=data["safe_to_leave_message"],
         preferred_times=data["preferred_times"],
+        region=data.get("region", ""),
         user=request.user if request.user.is_authenticated else None,
         note=note,
     )
