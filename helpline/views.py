@@ -22,7 +22,7 @@ from portal.access import role_required
 from portal.audit import audit_record
 from portal.client_address import client_ip
 from portal.forms import add_service_error, attempt, error_text
-from portal.roles import Role, acts_as, has_role
+from portal.roles import Role, acts_as, has_role, is_admin
 
 from . import callback_slots, queue_search, ratelimit, replies, response_targets, selectors, services
 from .alarm_intake import alarm_intake
@@ -715,6 +715,7 @@ def reports(request):
         "form": form,
         "report": report,
         "weekly": weekly,
+        "show_funder_report": is_admin(request.user),
         "breakdowns": breakdowns,
         "median_text": duration_text(report.median_response),
         "p90_text": duration_text(report.p90_response),
