@@ -246,3 +246,21 @@ def test_peer_introductions_made_and_ended_well_are_counted_and_guarded(admin_cl
     # 5 of 6 ended well would say that one did not.
     assert ["2026-Q3", "peer_support", "Of those, ended well (4 or 5 out of 5)", "hidden"] in rows
     assert ["2026-Q3", "peer_support", "Share that ended well", "not shown (too few)"] in rows
+
+
+def test_guidance_pages_helpfulness_is_counted_per_page_with_small_counts_hidden(admin_client):
+    from leaflet.models import PageFeedback, Section
+
+    pain = Section.objects.create(order=1, slug="pain", title="Pain", draft_title="Pain", published_at=NOW)
+    diet = Section.objects.create(order=2, slug="diet", title="Diet", draft_title="Diet", published_at=NOW)
+    answers = [(pain, True)] * 12 + [(pain, False)] * 6 + [(diet, True)] * 2 + [(diet, True, date(2026, 10, 1))]
+    for section, helpful, *day in answers:
+        PageFeedback.objects.create(section=section, helpful=helpful, day=day[0] if day else date(2026, 8, 3))
+
+    assert funder_report(quarter=Quarter(2026, 3), now=NOW).pages == [("Pain", 12, 6), ("Diet", 2, 0)]
+    with time_machine.travel(NOW, tick=False):
+        rows = csv_rows(admin_client.get(CSV, {"quarter": "2026-Q3"}))
+    assert ["2026-Q3", "page_share_yes", "Pain", "67%"] in rows
+    assert ["2026-Q3", "page_answers", "Diet", "fewer than 5"] in rows
+    assert ["2026-Q3", "page_yes", "Diet", "fewer than 5"] in rows
+    assert ["2026-Q3", "page_share_yes", "Diet", "not shown (too few)"] in rows
