@@ -758,3 +758,47 @@ class CallbackBooking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.cancelled_at is None
+
+
+class EnquiryFeedback(models.Model):
+    """The one feedback email after an enquiry closed, and her answer (helpline.closure_feedback).
+
+    One row per enquiry, ever (the one-to-one is what makes "never twice" hold
+    under two sweeps at once). A row whose email was not sent (`skipped`) keeps
+    the sweep from asking again. The link's token is stored only as a hash
+    (peers.tokens). Her comment is her own words: retention and erasure delete
+    the row with the enquiry's details; the reports count scores, never comments.
+    """
+
+    class Skipped(models.TextChoices):
+        VETOED = "vetoed", "Not sent: the outbox would not send it (flag, bounce or unsubscribe)"
+        RECENT = "recent", "Not sent: she had a feedback email recently"
+
+    enquiry = models.OneToOneField(Enquiry, on_delete=models.CASCADE, related_name="feedback")
+    token_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skipped = models.CharField(max_length=10, choices=Skipped, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["token_hash"], condition=~models.Q(token_hash=""), name="hl_feedback_token_idx"),
+            models.Index(fields=["sent_at"], name="hl_feedback_sent_idx"),
+            models.Index(fields=["answered_at"], name="hl_feedback_answered_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=5),
+                name="hl_feedback_score_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True) | models.Q(score__isnull=False),
+                name="hl_feedback_answer_has_score",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"feedback on enquiry #{self.enquiry_id}"
