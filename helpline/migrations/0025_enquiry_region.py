@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpline', '0023_callback_slots_she_books'),
+        ('helpline', '0024_enquiry_feedback'),
     ]
 
     operations = [
