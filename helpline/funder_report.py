@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from leaflet.selectors import page_helpfulness_between
 from peers.selectors import peer_figures
 
+from .closure_feedback import SCORES, FeedbackSummary, feedback_summary
 from .models import CallerType, Channel, Enquiry, EnquiryTopic, Outcome, Region, Status, Topic, Urgency
 from .response_targets import target_report
 
@@ -124,14 +125,6 @@ class TargetLevel:
 
 
 @dataclass(frozen=True)
-class Feedback:
-    sent: int
-    answered: int
-    per_score: list[tuple[int, int]]  # (score 1..5, how many)
-    mean: float | None
-
-
-@dataclass(frozen=True)
 class FunderReport:
     quarter: Quarter
     complete: bool  # False for the quarter under way
@@ -141,7 +134,7 @@ class FunderReport:
     introductions_made: int
     endings_told: int  # mothers who said how their introduction went
     endings_well: int  # of those, 4 or 5 out of 5
-    feedback: Feedback | None  # None until the closure feedback is there to count
+    feedback: FeedbackSummary  # the feedback emails after closing: sent, answered, per score, mean
     pages: list[tuple[str, int, int]]  # (guidance page, yes, no)
 
 
@@ -211,7 +204,7 @@ def funder_report(*, quarter: Quarter, now: datetime | None = None) -> FunderRep
         introductions_made=peers.introduced,
         endings_told=peers.endings.told,
         endings_well=peers.endings.ended_well,
-        feedback=None,
+        feedback=feedback_summary(start=quarter.first_day, end=quarter.end_day),
         pages=[(p.title, p.yes, p.no) for p in page_helpfulness_between(start=quarter.first_day, end=quarter.end_day)],
     )
 
@@ -295,7 +288,7 @@ class Published:
     breakdowns: list[PublishedBreakdown]
     targets: list[PublishedRow]  # level: due, within, share
     peers: list[tuple[str, Cell]]
-    feedback: PublishedRow | None  # sent, answered, each score 1..5, mean
+    feedback: PublishedRow  # sent, answered, each score 1..5, mean
     pages: list[PublishedRow]  # page: answers, yes, no, share helpful
 
 
@@ -320,17 +313,19 @@ def publish(report: FunderReport) -> Published:
         (_("Of those, ended well (4 or 5 out of 5)"), well),
         (_("Share that ended well"), _share(report.endings_well, report.endings_told)),
     ]
-    feedback = None
-    if report.feedback is not None:
-        fb = report.feedback
-        sent, answered = suppress([fb.sent, fb.answered])[0]
-        scores = suppress([n for score, n in fb.per_score], total=fb.answered)[0]
-        mean = (
-            Cell(None, _("not shown (too few)"), hidden=True)
-            if fb.mean is None or fb.answered < THRESHOLD
-            else Cell(None, f"{fb.mean:.1f}")
-        )
-        feedback = PublishedRow(_("Feedback after an enquiry closed"), [sent, answered, *scores, mean])
+    fb = report.feedback
+    # Emails sent in the quarter and answers given in it are not one set (an email sent on its
+    # last day may be answered in the next), so they are guarded apart; the scores add up to the answers.
+    sent, answered = suppress([fb.sent, fb.answered])[0]
+    scores = suppress([fb.per_score[n] for n in SCORES], total=fb.answered)[0]
+    # The mean and the counts shown would give a hidden count away (12 answers averaging 4.25, six 4s
+    # and no 1s or 3s leave one 2 and five 5s), so it is shown only when no score count is hidden.
+    mean = (
+        Cell(None, _("not shown (too few)"), hidden=True)
+        if fb.mean is None or fb.answered < THRESHOLD or any(cell.hidden for cell in scores)
+        else Cell(None, f"{fb.mean:.1f}")
+    )
+    feedback = PublishedRow(_("Feedback after an enquiry closed"), [sent, answered, *scores, mean])
     pages = []
     for title, yes, no in report.pages:
         (yes_cell, no_cell), answers = suppress([yes, no], total=yes + no)

@@ -13,6 +13,7 @@ from portal.access import admin_required
 from portal.audit import audit_record
 
 from .charts import horizontal_bars
+from .closure_feedback import SCORES
 from .funder_report import Published, funder_report, last_complete_quarter, publish, quarter_parse
 
 
@@ -91,10 +92,9 @@ def funder_report_csv(request):
             writer.writerow([code, measure, row.label, cell.text])
     for label, cell in published.peers:
         writer.writerow([code, "peer_support", label, cell.text])
-    if published.feedback is not None:
-        names = ["feedback_sent", "feedback_answered", *[f"feedback_score_{n}" for n in range(1, 6)], "feedback_mean"]
-        for measure, cell in zip(names, published.feedback.cells, strict=True):
-            writer.writerow([code, measure, "", cell.text])
+    names = ["feedback_sent", "feedback_answered", *[f"feedback_score_{n}" for n in SCORES], "feedback_mean"]
+    for measure, cell in zip(names, published.feedback.cells, strict=True):
+        writer.writerow([code, measure, "", cell.text])
     for row in published.pages:
         for measure, cell in zip(("page_answers", "page_yes", "page_no", "page_share_yes"), row.cells, strict=True):
             writer.writerow([code, measure, row.label, cell.text])

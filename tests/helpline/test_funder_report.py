@@ -70,7 +70,6 @@ def test_the_figures_count_the_enquiries_that_arrived_in_the_quarter(quarter_dat
     [routine] = report.targets
     assert (routine.level, routine.due, routine.within) == ("Routine", 11, 8)
     assert report.complete is True
-    assert report.feedback is None
 
 
 def test_the_quarter_under_way_is_marked_as_so_far(quarter_data):
@@ -264,3 +263,59 @@ def test_guidance_pages_helpfulness_is_counted_per_page_with_small_counts_hidden
     assert ["2026-Q3", "page_answers", "Diet", "fewer than 5"] in rows
     assert ["2026-Q3", "page_yes", "Diet", "fewer than 5"] in rows
     assert ["2026-Q3", "page_share_yes", "Diet", "not shown (too few)"] in rows
+
+
+def test_feedback_scores_are_counted_with_the_mean_hidden_on_too_few_answers(admin_client, nurse):
+    from helpline.models import EnquiryFeedback
+
+    sent = timezone.make_aware(datetime(2026, 8, 20, 12, 0))
+    for score in (5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 2, None):
+        EnquiryFeedback.objects.create(
+            enquiry=make_enquiry(nurse),
+            token_hash="x" * 64,
+            sent_at=sent,
+            answered_at=sent if score else None,
+            score=score,
+        )
+
+    report = funder_report(quarter=Quarter(2026, 3), now=NOW)
+    assert (report.feedback.sent, report.feedback.answered) == (13, 12)
+    with time_machine.travel(NOW, tick=False):
+        rows = csv_rows(admin_client.get(CSV, {"quarter": "2026-Q3"}))
+        page = admin_client.get(PAGE, {"quarter": "2026-Q3"}).content.decode()
+    figures = {row[1]: row[3] for row in rows if row[1].startswith("feedback_")}
+    assert figures == {
+        "feedback_sent": "13",
+        "feedback_answered": "12",
+        "feedback_score_1": "0",
+        "feedback_score_2": "fewer than 5",
+        "feedback_score_3": "0",
+        "feedback_score_4": "6",
+        "feedback_score_5": "hidden",  # else 12 - 6 - 0 - 0 gives the one 2 away
+        "feedback_mean": "not shown (too few)",  # 4.25 would too: 2a + 5b = 27 with a + b = 6
+    }
+    assert "<td>hidden</td>" in page
+
+
+def test_the_mean_score_is_shown_when_no_score_count_is_hidden(nurse):
+    from helpline.funder_report import publish
+    from helpline.models import EnquiryFeedback
+
+    sent = timezone.make_aware(datetime(2026, 8, 20, 12, 0))
+    for score in (5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4):
+        EnquiryFeedback.objects.create(
+            enquiry=make_enquiry(nurse), token_hash="x" * 64, sent_at=sent, answered_at=sent, score=score
+        )
+
+    published = publish(funder_report(quarter=Quarter(2026, 3), now=NOW))
+    assert [cell.text for cell in published.feedback.cells] == ["11", "11", "0", "0", "0", "6", "5", "4.5"]
+
+
+def test_the_mean_score_is_not_shown_on_fewer_than_5_answers():
+    from helpline.closure_feedback import FeedbackSummary
+    from helpline.funder_report import FunderReport, publish
+
+    few = FeedbackSummary(sent=9, answered=4, per_score={1: 0, 2: 0, 3: 0, 4: 0, 5: 4}, mean=5.0)
+    report = FunderReport(Quarter(2026, 3), True, 9, [], [], 0, 0, 0, few, [])
+
+    assert publish(report).feedback.cells[-1].text == "not shown (too few)"
