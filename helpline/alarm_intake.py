@@ -68,6 +68,8 @@ def alarm_intake(form: AskForm) -> AlarmIntake | None:
             typed = form.data.get(name, "").strip()
             if typed:
                 unusable[label] = typed
+    # Optional and counted only: kept when valid, dropped (never noted) when not.
+    fields["region"] = cleaned.get("region", "")
     fields["safe_to_leave_message"] = bool(cleaned.get("safe_to_leave_message")) and bool(fields["phone"])
     return AlarmIntake(
         fields=fields, unusable=unusable, consented=bool(cleaned.get("consent")), level_label=found.label

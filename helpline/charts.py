@@ -23,6 +23,8 @@ class Bar:
     height: int
     text_x: int
     text_y: int
+    # What is printed at the bar's end, when not the value itself ("fewer than 5" in the funder report).
+    text: str = ""
 
 
 @dataclass
@@ -36,8 +38,10 @@ class Chart:
     horizontal: bool
 
 
-def horizontal_bars(*, title: str, description: str, items: list[tuple[str, int]]) -> Chart:
-    """One labelled bar per item, longest to the right; the value is printed at the end of each bar."""
+def horizontal_bars(
+    *, title: str, description: str, items: list[tuple[str, int]], texts: list[str] | None = None
+) -> Chart:
+    """One labelled bar per item, longest to the right; the value (or its `texts` entry) is printed at the end."""
     top = max((value for _, value in items), default=0) or 1
     room = CHART_WIDTH - LABEL_WIDTH - VALUE_ROOM
     bars = []
@@ -54,6 +58,7 @@ def horizontal_bars(*, title: str, description: str, items: list[tuple[str, int]
                 height=BAR_HEIGHT,
                 text_x=LABEL_WIDTH + width + 6,
                 text_y=y + BAR_HEIGHT - 6,
+                text=texts[i] if texts else "",
             )
         )
     height = max(len(items) * (BAR_HEIGHT + GAP), BAR_HEIGHT)

@@ -2,10 +2,11 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.forms import EmailAddressField
 
-from .models import CallerType, Channel, FollowUpTemplate, Outcome, Status, Topic, Urgency
+from .models import CallerType, Channel, FollowUpTemplate, Outcome, Region, Status, Topic, Urgency
 from .selectors import ASSIGNEE_ME, ASSIGNEE_NONE, OPEN, helpline_nurses
 
 # Public form messages: shown next to the field and in the summary at the top.
@@ -35,6 +36,10 @@ def _clean_phone(value: str) -> str:
     if value and (len(digits) < 7 or any(c not in "0123456789 +()-" for c in value)):
         raise forms.ValidationError(ASK_PHONE_INVALID)
     return value
+
+
+# Blank is "prefer not to say": the question is optional, and not answering it is an answer.
+REGION_CHOICES = [("", _("Prefer not to say")), *Region.choices]
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -72,6 +77,15 @@ class AskForm(forms.Form):
         help_text="Leave these empty if you are not sure: a nurse will choose.",
         choices=Topic.choices,
         widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    region = forms.ChoiceField(
+        label=_("Where do you live? (optional)"),
+        help_text=_(
+            "We ask only to count the answers, so we can show the funders who pay for the helpline "
+            "where its help goes. You can leave it out."
+        ),
+        choices=REGION_CHOICES,
         required=False,
     )
     question = forms.CharField(
@@ -149,6 +163,12 @@ class EnquiryLogForm(forms.Form):
         label="Times that suit her",
         help_text="For example: text before calling, no voicemail, mornings only.",
         max_length=200,
+        required=False,
+    )
+    region = forms.ChoiceField(
+        label=_("Where she lives (optional)"),
+        help_text=_("Counted only, for the funder report. Ask only if it fits the call."),
+        choices=REGION_CHOICES,
         required=False,
     )
 

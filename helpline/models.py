@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Channel(models.TextChoices):
@@ -29,6 +30,28 @@ class CallerType(models.TextChoices):
     RELATIVE = "relative", "Relative or friend"
     PROFESSIONAL = "professional", "Health professional"
     OTHER = "other", "Other"
+
+
+class Region(models.TextChoices):
+    """Where she lives, asked only to count where the helpline's help goes (the funder report).
+
+    The UK nations, England's nine regions (the ONS "regions", formerly government office
+    regions), and outside the UK. Blank: not asked, or she preferred not to say.
+    """
+
+    NORTH_EAST = "north_east", _("North East England")
+    NORTH_WEST = "north_west", _("North West England")
+    YORKSHIRE = "yorkshire", _("Yorkshire and the Humber")
+    EAST_MIDLANDS = "east_midlands", _("East Midlands")
+    WEST_MIDLANDS = "west_midlands", _("West Midlands")
+    EAST = "east", _("East of England")
+    LONDON = "london", _("London")
+    SOUTH_EAST = "south_east", _("South East England")
+    SOUTH_WEST = "south_west", _("South West England")
+    WALES = "wales", _("Wales")
+    SCOTLAND = "scotland", _("Scotland")
+    NORTHERN_IRELAND = "northern_ireland", _("Northern Ireland")
+    OUTSIDE_UK = "outside_uk", _("Outside the UK")
 
 
 class Topic(models.TextChoices):
@@ -155,6 +178,8 @@ class Enquiry(models.Model):
     reference = models.CharField(max_length=12, unique=True, default=new_reference, editable=False)
     channel = models.CharField(max_length=16, choices=Channel, default=Channel.PHONE)
     caller_type = models.CharField("who is calling", max_length=16, choices=CallerType, default=CallerType.SELF)
+    # Counted only, for the funder report; blank when not asked or she preferred not to say.
+    region = models.CharField(_("where she lives"), max_length=20, choices=Region, blank=True)
     name = models.CharField(max_length=120, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)

@@ -39,6 +39,7 @@ def helpline_export(user) -> dict:
                 "topics": [link.get_topic_display() for link in e.topic_links.all()],
                 "question_or_summary": e.summary,
                 "times_that_suit_her": e.preferred_times,
+                "where_she_lives": e.get_region_display(),
                 "safe_times_to_ring_her": e.safe_call_periods,
                 "agreed_to_email": e.consent_email,
                 "agreed_to_phone": e.consent_phone,

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -301,14 +302,17 @@ class TargetWeek:
         return "–" if share is None else f"{share:.0%}"
 
 
-def target_report(*, start: datetime, now: datetime) -> list[TargetWeek]:
+def target_report(*, start: datetime, now: datetime, end: datetime | None = None) -> list[TargetWeek]:
     """Per ISO week (of arrival, local time) and level: the share answered within target and the median time
     to first response (clock time, from arrival to the first thing a nurse did). Counts only.
 
-    An enquiry counts towards the share once its outcome is known: answered, or
-    unanswered past its due time. One query; the medians are worked out here.
+    Enquiries that arrived from `start` up to `now` (or up to, not including, `end`: a
+    past quarter, judged as it stands `now`). An enquiry counts towards the share once
+    its outcome is known: answered, or unanswered past its due time. One query; the
+    medians are worked out here.
     """
-    rows = Enquiry.objects.filter(created_at__gte=start, created_at__lte=now).values_list(
+    arrived = Q(created_at__lte=now) if end is None else Q(created_at__lt=min(end, now))
+    rows = Enquiry.objects.filter(arrived, created_at__gte=start).values_list(
         "created_at", "urgency", "first_response_at", "response_due_at"
     )
     groups: dict[tuple[date, int], dict] = {}

@@ -195,6 +195,7 @@ def enquiry_log(
     safe_to_email: bool = False,
     safe_to_leave_message: bool = False,
     preferred_times: str = "",
+    region: str = "",
 ) -> Enquiry:
     """A nurse logs a call, email or letter. A phone call is answered as it is logged, so it counts as responded.
 
@@ -224,6 +225,7 @@ def enquiry_log(
             safe_to_email=safe_to_email,
             safe_to_leave_message=safe_to_leave_message,
             preferred_times=preferred_times,
+            region=region,
             **_triage_fields(found),
             created_by=by,
             created_at=now,
@@ -275,6 +277,7 @@ def enquiry_ask(
     phone: str = "",
     safe_to_leave_message: bool = False,
     preferred_times: str = "",
+    region: str = "",
     user: User | None = None,
     channel: str = Channel.WEB,
     note: str = "",
@@ -305,6 +308,7 @@ def enquiry_ask(
             safe_to_email=bool(email) and not found.email_unsafe,
             safe_to_leave_message=safe_to_leave_message,
             preferred_times=preferred_times,
+            region=region,
             **_triage_fields(found),
             user=user,
         )
@@ -531,6 +535,7 @@ CORRECTABLE_FIELDS = {
     "safe_to_email": "safe to email",
     "safe_to_leave_message": "safe to leave a message",
     "preferred_times": "times that suit her",
+    "region": "where she lives",
 }
 
 

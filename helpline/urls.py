@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import callback_views, closure_feedback_views, person_views, views
+from . import callback_views, closure_feedback_views, funder_views, person_views, views
 
 app_name = "helpline"
 
@@ -49,4 +49,6 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("reports/figures.csv", views.reports_csv, name="reports-csv"),
     path("reports/gaps/", views.gaps, name="gaps"),
+    path("reports/funders/", funder_views.funder_report_page, name="funder-report"),
+    path("reports/funders/figures.csv", funder_views.funder_report_csv, name="funder-report-csv"),
 ]

@@ -22,7 +22,7 @@ from portal.access import role_required
 from portal.audit import audit_record
 from portal.client_address import client_ip
 from portal.forms import add_service_error, attempt, error_text
-from portal.roles import Role, acts_as, has_role
+from portal.roles import Role, acts_as, has_role, is_admin
 
 from . import callback_slots, queue_search, ratelimit, replies, response_targets, selectors, services
 from .alarm_intake import alarm_intake
@@ -139,6 +139,7 @@ def _asked(request, data: dict, *, note: str = "", unusable: tuple | list = ()):
         phone=data["phone"],
         safe_to_leave_message=data["safe_to_leave_message"],
         preferred_times=data["preferred_times"],
+        region=data.get("region", ""),
         user=request.user if request.user.is_authenticated else None,
         note=note,
     )
@@ -716,6 +717,7 @@ def reports(request):
         "form": form,
         "report": report,
         "weekly": weekly,
+        "show_funder_report": is_admin(request.user),
         "breakdowns": breakdowns,
         "median_text": duration_text(report.median_response),
         "p90_text": duration_text(report.p90_response),

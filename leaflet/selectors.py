@@ -3,12 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from . import search
 from .health_statements import SITE_STATEMENTS
-from .models import ClinicalText, Organisation, Question, SearchStat, Section
+from .models import ClinicalText, Organisation, PageFeedback, Question, SearchStat, Section
 
 
 def published_sections() -> QuerySet[Section]:
@@ -127,3 +127,22 @@ def failed_searches(*, days: int, limit: int = 100) -> list[FailedSearch]:
     failed = [f for f in failed if f.failed]
     failed.sort(key=lambda f: (-f.failed, -f.searches, f.query))
     return failed[:limit]
+
+
+@dataclass(frozen=True)
+class PageAnswers:
+    title: str
+    yes: int
+    no: int
+
+
+def page_helpfulness_between(*, start: datetime.date, end: datetime.date) -> list[PageAnswers]:
+    """ "Was this page helpful?" answers per guidance page from `start` up to (not including) `end`:
+    counts only, pages with at least one answer, in leaflet order. One query."""
+    rows = (
+        PageFeedback.objects.filter(day__gte=start, day__lt=end)
+        .values("section__title", "section__order")
+        .annotate(yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False)))
+        .order_by("section__order")
+    )
+    return [PageAnswers(row["section__title"], row["yes"], row["no"]) for row in rows]

@@ -215,31 +215,43 @@ class QuarterOfEndings:
     volunteer_hours: int
 
 
+def _ending_figures() -> dict:
+    """How endings are counted, in one place: per quarter here, over any dates for the funder report."""
+    mothers = Q(side=Message.Side.MOTHER)
+    return {
+        "told": Count("id", filter=mothers),
+        "well": Count("id", filter=mothers & Q(rating__gte=4)),
+        "average": Avg("rating", filter=mothers),
+        "another": Count("id", filter=mothers & Q(wants_another=True)),
+        "hours": Sum("hours_given", filter=Q(side=Message.Side.VOLUNTEER)),
+    }
+
+
+def _quarter_of_endings(quarter: str, row: dict) -> QuarterOfEndings:
+    return QuarterOfEndings(
+        quarter=quarter,
+        told=row["told"],
+        ended_well=row["well"],
+        average_rating=round(row["average"], 1) if row["average"] is not None else None,
+        wanted_another=row["another"],
+        volunteer_hours=row["hours"] or 0,
+    )
+
+
 def endings_by_quarter() -> list[QuarterOfEndings]:
     """How introductions ended, by the quarter the ending was written in, newest first: counts only."""
     from django.db.models.functions import ExtractQuarter, ExtractYear
 
-    mothers = Q(side=Message.Side.MOTHER)
     rows = (
         Ending.objects.annotate(year=ExtractYear("created_at"), q=ExtractQuarter("created_at"))
         .values("year", "q")
-        .annotate(
-            told=Count("id", filter=mothers),
-            well=Count("id", filter=mothers & Q(rating__gte=4)),
-            average=Avg("rating", filter=mothers),
-            another=Count("id", filter=mothers & Q(wants_another=True)),
-            hours=Sum("hours_given", filter=Q(side=Message.Side.VOLUNTEER)),
-        )
+        .annotate(**_ending_figures())
         .order_by("-year", "-q")
     )
-    return [
-        QuarterOfEndings(
-            quarter=f"{row['year']} Q{row['q']}",
-            told=row["told"],
-            ended_well=row["well"],
-            average_rating=round(row["average"], 1) if row["average"] is not None else None,
-            wanted_another=row["another"],
-            volunteer_hours=row["hours"] or 0,
-        )
-        for row in rows
-    ]
+    return [_quarter_of_endings(f"{row['year']} Q{row['q']}", row) for row in rows]
+
+
+def endings_between(*, start: datetime, end: datetime, label: str) -> QuarterOfEndings:
+    """The same figures for the endings written from `start` up to (not including) `end`."""
+    row = Ending.objects.filter(created_at__gte=start, created_at__lt=end).aggregate(**_ending_figures())
+    return _quarter_of_endings(label, row)

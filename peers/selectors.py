@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from . import matching
+from . import lifecycle, matching
 from .models import Introduction, NurseTask, PeerRequest, VolunteerProfile
 from .score_bounds import score_bounds
 
@@ -327,3 +327,21 @@ def peer_requests_of(*, ids: list[int], mother_id: int | None) -> list[PeerReque
         PeerRequestLine(pk, f"R-{pk}", labels.get(status, status), created_at, status in PeerRequest.OPEN)
         for pk, status, created_at in rows
     ]
+
+
+@dataclass(frozen=True)
+class PeerFigures:
+    """Counts only, for the helpline's quarterly funder report."""
+
+    introduced: int  # introductions both women agreed to (accepted) in the period
+    endings: lifecycle.QuarterOfEndings  # endings written in the period: told, ended well (4 or 5 of 5), …
+
+
+def peer_figures(*, start: datetime, end: datetime, label: str) -> PeerFigures:
+    """Introductions made, and how introductions ended, from `start` up to (not including) `end`. Two queries."""
+    introduced = Introduction.objects.filter(
+        status__in=(Introduction.Status.ACCEPTED, Introduction.Status.ENDED),
+        responded_at__gte=start,
+        responded_at__lt=end,
+    ).count()
+    return PeerFigures(introduced=introduced, endings=lifecycle.endings_between(start=start, end=end, label=label))

@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from .middleware import SESSION_LOGIN_AT
-from .roles import acts_as
+from .roles import acts_as, is_admin
 
 
 def role_required(*roles: str):
@@ -35,6 +35,20 @@ def role_required(*roles: str):
         return wrapper
 
     return decorator
+
+
+def admin_required(view):
+    """Site administrators only: anonymous visitors are sent to sign in, everyone else gets 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if is_admin(request.user):
+            return view(request, *args, **kwargs)
+        raise PermissionDenied
+
+    return wrapper
 
 
 def recent_auth_required(view=None, *, allow_get: bool = False):

@@ -134,3 +134,9 @@ def test_an_ordinary_question_with_a_mistake_is_still_sent_back_to_be_corrected(
 
     assert response.status_code == 200
     assert not Enquiry.objects.exists()
+
+
+def test_where_she_lives_is_kept_on_a_question_saved_despite_its_errors(client, django_capture_on_commit_callbacks):
+    enquiry, _ = send(client, django_capture_on_commit_callbacks, form(consent=None, question=CRISIS, region="wales"))
+
+    assert enquiry.region == "wales"

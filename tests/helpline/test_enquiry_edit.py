@@ -34,6 +34,7 @@ def as_posted(enquiry, **changes):
         "topics": list(enquiry.topic_links.values_list("topic", flat=True)),
         "summary": enquiry.summary,
         "preferred_times": enquiry.preferred_times,
+        "region": enquiry.region,
     }
     for flag in ("consent_email", "consent_phone", "safe_to_email", "safe_to_leave_message"):
         if getattr(enquiry, flag):
@@ -263,3 +264,13 @@ def test_a_red_flag_the_nurse_already_judged_does_not_override_her_urgency(nurse
 
     enquiry.refresh_from_db()
     assert enquiry.urgency == Urgency.SOON
+
+
+def test_a_nurse_can_correct_where_she_lives(nurse_client, enquiry):
+    response = nurse_client.post(url(enquiry), as_posted(enquiry, region="north_east"))
+
+    assert response.status_code == 302
+    enquiry.refresh_from_db()
+    assert enquiry.region == "north_east"
+    assert "<dd>North East England</dd>" in nurse_client.get(detail_url(enquiry)).content.decode()
+    assert enquiry.events.get(kind=EnquiryEvent.Kind.DETAILS_CORRECTED).text == "Corrected: where she lives."

@@ -174,6 +174,8 @@ MATRIX: dict[str, Rule] = {
     "helpline:reports": Rule(STAFF),
     "helpline:reports-csv": Rule(STAFF),
     "helpline:gaps": Rule(EDITORS_AND_NURSES),
+    "helpline:funder-report": Rule(frozenset({ADMIN}), note="counts only, small numbers hidden; audited"),
+    "helpline:funder-report-csv": Rule(frozenset({ADMIN}), note="counts only, small numbers hidden; audited"),
     "helpline:enquiry-urgency": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
     "helpline:person-link": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),
     "helpline:person-unlink": Rule(STAFF, objects=lambda p: (frozenset(), {"pk": _enquiry(p).pk})),

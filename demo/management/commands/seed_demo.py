@@ -34,10 +34,12 @@ from helpline.models import (
     EnquiryEvent,
     EnquiryTopic,
     Outcome,
+    Person,
     Status,
     Topic,
     Urgency,
 )
+from helpline.models import Region as HomeRegion
 from leaflet.loader import content_load
 from leaflet.models import Section
 from peers.models import FractureKind, Introduction, Message, PeerRequest, Region, TalkBy, Timing, VolunteerProfile
@@ -70,6 +72,25 @@ CALLERS = (
     (CallerType.PROFESSIONAL, 6),
     (CallerType.OTHER, 2),
 )
+# Where she lives (the funder report), roughly by population; one in five did not say.
+HOME_REGIONS = (
+    ("", 20),
+    (HomeRegion.LONDON, 11),
+    (HomeRegion.SOUTH_EAST, 11),
+    (HomeRegion.NORTH_WEST, 9),
+    (HomeRegion.EAST, 8),
+    (HomeRegion.WEST_MIDLANDS, 7),
+    (HomeRegion.SOUTH_WEST, 7),
+    (HomeRegion.YORKSHIRE, 7),
+    (HomeRegion.SCOTLAND, 6),
+    (HomeRegion.EAST_MIDLANDS, 6),
+    (HomeRegion.WALES, 4),
+    (HomeRegion.NORTH_EAST, 3),
+    (HomeRegion.NORTHERN_IRELAND, 2),
+    (HomeRegion.OUTSIDE_UK, 1),
+)
+# One enquiry in five is from a woman the helpline knows (helpline.people), two or three each on average.
+KNOWN_SHARE = 0.2
 URGENCIES = ((Urgency.URGENT, 7), (Urgency.SOON, 23), (Urgency.ROUTINE, 70))
 TOPICS = (
     (Topic.PAIN, 22),
@@ -432,12 +453,15 @@ class Command(BaseCommand):
         schedule = opening_hours.Schedule(
             moments[0] if moments else self.now, closures=[], reach=timedelta(days=YEARS * 365 + 400)
         )
+        people = [p.pk for p in Person.objects.bulk_create([Person() for _ in range(count // 12)], batch_size=BATCH)]
         for start in range(0, count, BATCH):
             with transaction.atomic():
                 batch, topics_of, event_quota = [], [], []
                 for i in range(start, min(start + BATCH, count)):
                     created = moments[i]
                     enquiry, topics = self.enquiry(created, nurses, references, retention)
+                    if people and self.rng.random() < KNOWN_SHARE:
+                        enquiry.person_id = self.rng.choice(people)
                     response_targets.enquiry_due_set(enquiry, minutes=minutes, schedule=schedule)
                     if enquiry.awaiting_response_due_at and enquiry.awaiting_response_due_at < self.now:
                         # Already late when seeded: as after a backfill, not one warning email each.
@@ -488,6 +512,7 @@ class Command(BaseCommand):
             reference=reference,
             channel=channel,
             caller_type=pick(rng, CALLERS),
+            region=pick(rng, HOME_REGIONS),
             name=name,
             email=f"{name.split()[0].lower()}.{rng.randint(1, 99999)}@example.org" if consent_email else "",
             phone=f"07700 900{rng.randint(0, 999):03d}" if channel != Channel.EMAIL else "",
