@@ -138,6 +138,11 @@ MATRIX: dict[str, Rule] = {
     "helpline:callback-manage": Rule(
         PUBLIC, kwargs={"token": "not-a-real-token"}, note="the signed, dated emailed token is the credential"
     ),
+    "helpline:feedback": Rule(
+        PUBLIC,
+        objects=lambda p: (PUBLIC, {"token": _feedback_token(p)}),
+        note="the signed, dated emailed token is the credential; a bad one changes nothing",
+    ),
     "helpline:my-enquiry-callback": Rule(
         frozenset({MOTHER}), objects=lambda p: (frozenset({MOTHER}), {"pk": _her_enquiry(p).pk})
     ),
@@ -357,6 +362,23 @@ def _enquiry(p):
     from tests.helpline.conftest import make_enquiry
 
     return _once(p, "enquiry", lambda: make_enquiry(p[NURSE]))
+
+
+def _feedback_token(p):
+    """The link of a feedback email sent about a closed enquiry (helpline.closure_feedback)."""
+    from django.core import signing
+    from django.utils import timezone
+
+    from helpline import closure_feedback
+    from helpline.models import EnquiryFeedback
+
+    def build():
+        feedback = EnquiryFeedback.objects.create(enquiry=_enquiry(p), sent_at=timezone.now())
+        token = signing.dumps({"f": feedback.pk}, salt=closure_feedback.LINK_SALT, compress=True)
+        EnquiryFeedback.objects.filter(pk=feedback.pk).update(token_hash=closure_feedback._hash(token))
+        return token
+
+    return _once(p, "feedback_token", build)
 
 
 def _enquiry_with_draft(p):
