@@ -35,6 +35,7 @@ def pytest_configure(config):
         # Files from inbound email land in a throw-away folder, never the developer's var/.
         "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tempfile.mkdtemp(prefix="private-")}},
     }
+    settings.STORAGES["default"] = settings.STORAGES["private"]
     # The development default reads var/inbound/; tests give each reader its own mailbox.
     settings.INBOUND_MAIL_URL = ""
     from portal.celery import app

@@ -23,7 +23,9 @@ from helpline.models import Enquiry
 from portal.inbound import inbound_read
 from portal.models import InboundAttachment, InboundEmail
 from portal.storage import private_files
+from portal.tasks import inbound_read_task
 from tests.mailboxes import drop_into_maildir, make_email
+from tests.workers import publishing_to_broker, running_worker, wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +141,29 @@ def test_a_file_saved_by_one_node_is_read_by_another(moto_server, s3_bucket):
     assert result.returncode == 0, result.stderr
     with private_files.open(result.stdout.strip().splitlines()[-1]) as handle:
         assert handle.read() == b"from node b"
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_file_a_worker_on_another_node_stored_is_served_by_this_one(
+    tmp_path, maildir, moto_server, s3_bucket, client, nurse
+):
+    """Her email is read by a real Celery worker (another machine); this web process serves the file."""
+    drop_into_maildir(
+        maildir,
+        make_email(
+            sender="Jo Bloggs <jo@example.net>",
+            text="My scan report is attached.",
+            files=(("scan.pdf", "application/pdf", PDF),),
+        ),
+    )
+    env = {**moto_server.env(s3_bucket), "INBOUND_MAIL_URL": f"maildir://{maildir}"}
+    with publishing_to_broker(), running_worker(tmp_path, env=env) as worker:
+        inbound_read_task.delay()
+        wait_until(InboundAttachment.objects.exclude(file="").exists, message=worker.log()[-3000:])
+    attachment = InboundAttachment.objects.get()
+    assert bucket_keys(moto_server, s3_bucket) == [attachment.file.name]
+    client.force_login(nurse)
+    response = client.get(reverse("helpline:attachment-download", args=[Enquiry.objects.get().pk, attachment.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
