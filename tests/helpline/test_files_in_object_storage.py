@@ -6,6 +6,8 @@ the portal's checked view, gone with erasure, retention and deletion, and readab
 any other process configured the same way.
 """
 
+import base64
+import json
 import os
 import subprocess
 import sys
@@ -22,8 +24,11 @@ from helpline import services
 from helpline.models import Enquiry
 from portal.inbound import inbound_read
 from portal.models import InboundAttachment, InboundEmail
+from portal.personal_data import account_erase, personal_data_export
+from portal.roles import Role
 from portal.storage import private_files
 from portal.tasks import inbound_read_task
+from tests.conftest import make_user
 from tests.mailboxes import drop_into_maildir, make_email
 from tests.workers import publishing_to_broker, running_worker, wait_until
 
@@ -89,6 +94,16 @@ def test_her_erasure_deletes_the_object(her_question, moto_server, s3_bucket):
     services.enquiry_erase(enquiry=her_question)
     with pytest.raises(ClientError, match="404"):
         moto_server.client().head_object(Bucket=s3_bucket, Key=attachment.file.name)
+    assert bucket_keys(moto_server, s3_bucket) == []
+
+
+def test_her_account_export_reads_the_object_and_closing_her_account_deletes_it(her_question, moto_server, s3_bucket):
+    """Jo signs up with the address she emailed from: her export holds her file, her erasure removes it."""
+    jo = make_user("jo@example.net", role=Role.MOTHER)
+    export = json.loads(json.dumps(personal_data_export(user=jo)))
+    files = export["helpline"]["enquiries"][0]["emails_from_her"][0]["files"]
+    assert base64.b64decode(files[0]["content_base64"]) == PDF
+    account_erase(user=jo, by=jo)
     assert bucket_keys(moto_server, s3_bucket) == []
 
 
