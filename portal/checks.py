@@ -5,6 +5,9 @@ run any task, so whatever one node remembers or writes must be seen by the other
 cache (rate limits, used TOTP codes, markers) in Redis, sessions in the database, files
 in the object store, the broker and the mailbox on servers. Each check names what would
 stay on one machine; `manage.py check --deploy` reports them as warnings.
+
+The Redis cache's stand-in memory during an outage (portal/cache.py) is deliberate, for
+availability, and is not reported: the configured backend is what is checked.
 """
 
 from django.conf import settings
