@@ -137,7 +137,10 @@ if not PRODUCTION:
 # `make run` loads the demo data on first start unless this is off (DEMO_DATA=0).
 DEMO_DATA = env_bool("DEMO_DATA", True) and not PRODUCTION
 
+# This web node's name, sent as X-Portal-Node on every response when set (portal.middleware.NodeNameMiddleware).
+PORTAL_NODE_NAME = env_str("PORTAL_NODE_NAME", "")
 MIDDLEWARE = [
+    "portal.middleware.NodeNameMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves cached guidance pages to anonymous readers before sessions and auth run.
