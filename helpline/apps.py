@@ -14,6 +14,12 @@ def check_helpline_hours(app_configs, **kwargs):
     return []
 
 
+def _enquiry_deleted(sender, instance, **kwargs):
+    from portal.inbound import inbound_delete_about
+
+    inbound_delete_about(about=instance)
+
+
 class HelplineConfig(AppConfig):
     name = "helpline"
     default_auto_field = "django.db.models.BigAutoField"
@@ -36,6 +42,13 @@ class HelplineConfig(AppConfig):
         # "Do not email" on a woman stops every email to her, whichever app or enquiry sends it.
         outbox.register_veto("helpline", people.do_not_email_reason)
         checks.register(check_helpline_hours)
+        # Emails point at their enquiry by id, not a foreign key, so no cascade reaches them:
+        # an enquiry deleted by any means (the admin, a shell) takes its emails and files with it.
+        from django.db.models.signals import post_delete
+
+        from .models import Enquiry
+
+        post_delete.connect(_enquiry_deleted, sender=Enquiry, dispatch_uid="helpline.enquiry_deleted")
         # Each Celery worker process loads the language detector before its first task (inbound email).
         from celery.signals import worker_process_init
 

@@ -202,6 +202,12 @@ if DATABASE_MIGRATE_URL:
     DATABASE_RUNTIME_ROLE = _runtime["USER"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# ---------------------------------------------------------------- one node or several
+# Set on every node when more than one web server or worker machine runs the portal: the
+# deployment checks (portal/checks.py, `manage.py check --deploy`) then warn about anything
+# that would stay on one machine (a process-local cache, files or broker on local disk).
+PORTAL_MULTI_NODE = env_bool("PORTAL_MULTI_NODE", False)
+
 # ---------------------------------------------------------------- Redis: cache and broker
 REDIS_URL = env_str("REDIS_URL")
 # Redis answers in well under a millisecond; one that takes longer than this to accept a
@@ -529,14 +535,32 @@ WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise as they are.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Files people send us (inbound email attachments): outside MEDIA and static, with no URL;
-    # only an audited view streams them, to helpline staff, as downloads.
-    "private": {
+# Files people send us (inbound email attachments): no URL points at them; only an audited
+# view streams them, to helpline staff, as downloads. On local disk under var/private/ by
+# default, so `make run` needs nothing; in an S3 bucket (AWS S3 or any S3-compatible store)
+# when STORAGE_S3_BUCKET is set, so every web node and worker reads the same files. The
+# access key comes from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or from boto3's other
+# sources (an instance or task role), never from this file. docs/deploy.md, "Stored files".
+STORAGE_S3_BUCKET = env_str("STORAGE_S3_BUCKET", "")
+if STORAGE_S3_BUCKET:
+    PRIVATE_FILES = {
+        "BACKEND": "portal.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": env_str("STORAGE_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("STORAGE_S3_REGION", "eu-west-2"),
+        },
+    }
+else:
+    PRIVATE_FILES = {
         "BACKEND": "portal.storage.PrivateStorage",
         "OPTIONS": {"location": env_str("PRIVATE_FILES_ROOT", str(VAR_DIR / "private"))},
-    },
+    }
+STORAGES = {
+    # Nothing is meant to use the default storage, but anything that does gets the same
+    # private place, never a folder under the working directory or a public URL.
+    "default": PRIVATE_FILES,
+    "private": PRIVATE_FILES,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -14,7 +14,9 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import connection
+from django.dispatch import receiver
 
 from portal.dbroles import owner_credentials
 from portal.models import User
@@ -33,6 +35,7 @@ def pytest_configure(config):
         # Files from inbound email land in a throw-away folder, never the developer's var/.
         "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tempfile.mkdtemp(prefix="private-")}},
     }
+    settings.STORAGES["default"] = settings.STORAGES["private"]
     # The development default reads var/inbound/; tests give each reader its own mailbox.
     settings.INBOUND_MAIL_URL = ""
     from portal.celery import app
@@ -172,6 +175,53 @@ def dovecot():
     server = Dovecot()
     yield server
     server.stop()
+
+
+@receiver(setting_changed)
+def _private_files_follow_settings(*, setting, **kwargs):
+    if setting == "STORAGES":
+        from django.utils.functional import empty
+
+        from portal.storage import private_files
+
+        private_files._wrapped = empty
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory):
+    """A real S3-compatible server (moto) for the session; fails in CI if it cannot start."""
+    from tests.objectstore import MotoServer
+
+    server = MotoServer(tmp_path_factory.mktemp("moto") / "moto.log")
+    try:
+        server.start()
+    except RuntimeError as exc:
+        service_missing(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(moto_server, settings, monkeypatch):
+    """Private files in a fresh bucket on the moto server, configured as production configures them.
+
+    Returns the bucket's name; `moto_server.client()` reads it directly, `moto_server.env(name)`
+    gives another process the same settings.
+    """
+    bucket = moto_server.new_bucket()
+    env = moto_server.env(bucket)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, env[name])
+    files = {
+        "BACKEND": "portal.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env["STORAGE_S3_ENDPOINT_URL"],
+            "region_name": env["STORAGE_S3_REGION"],
+        },
+    }
+    settings.STORAGES = {**settings.STORAGES, "default": files, "private": files}
+    return bucket
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
 """Inbound email: replies, new emails and bounces. Apps import from here:
 
-from portal.inbound import register, inbound_erase_about
+from portal.inbound import register, inbound_erase_about, inbound_delete_about
 """
 
 from .registry import register
 from .services import (
+    inbound_delete_about,
     inbound_erase_about,
     inbound_erase_from,
     inbound_from,
@@ -14,6 +15,7 @@ from .services import (
 )
 
 __all__ = [
+    "inbound_delete_about",
     "inbound_erase_about",
     "inbound_erase_from",
     "inbound_from",

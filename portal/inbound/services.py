@@ -26,12 +26,12 @@ from operator import or_
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from ..models import InboundAttachment, InboundEmail
+from ..storage import private_file_delete_on_commit, private_files
 from . import automatic, classify, registry
 from .automatic import note_add as _note
 from .automatic import record_save as _save
@@ -231,9 +231,8 @@ def _store_attachments(record: InboundEmail, parsed: ParsedEmail, stored: list[s
 
 def _forget_files(names: list[str]) -> None:
     """Files written for a transaction that rolled back belong to nothing: remove them."""
-    storage = storages["private"]
     for name in names:
-        storage.delete(name)
+        private_files.delete(name)
 
 
 # ---------------------------------------------------------------- retention and erasure
@@ -241,9 +240,8 @@ def _forget_files(names: list[str]) -> None:
 
 def _erase(emails: models.QuerySet[InboundEmail]) -> int:
     """Blank the personal fields of these emails and delete their files; the rows stay for counts."""
-    storage = storages["private"]
     for name in InboundAttachment.objects.filter(email__in=emails).exclude(file="").values_list("file", flat=True):
-        storage.delete(name)
+        private_files.delete(name)
     InboundAttachment.objects.filter(email__in=emails).update(filename="", file="")
     return emails.update(
         from_address="", from_name="", subject="", new_text="", body_text="", note="", sender_warning=""
@@ -253,6 +251,17 @@ def _erase(emails: models.QuerySet[InboundEmail]) -> int:
 def inbound_erase_about(*, about: models.Model) -> int:
     """Erase every email attached to one record (an enquiry being anonymised)."""
     return _erase(InboundEmail.objects.filter(about_type=about._meta.label_lower, about_id=str(about.pk)))
+
+
+def inbound_delete_about(*, about: models.Model) -> int:
+    """Delete every email attached to a record that is itself being deleted, files and all."""
+    deleted, _ = InboundEmail.objects.filter(about_type=about._meta.label_lower, about_id=str(about.pk)).delete()
+    return deleted
+
+
+def attachment_deleted(sender, instance: InboundAttachment, **kwargs) -> None:
+    """Whatever deletes an attachment's row (a cascade, the admin, a shell), its file goes too."""
+    private_file_delete_on_commit(instance.file.name)
 
 
 def inbound_from(addresses: set[str]) -> models.QuerySet[InboundEmail]:

@@ -5,9 +5,9 @@ from django.utils import timezone
 
 
 def _private_storage():
-    from django.core.files.storage import storages
+    from portal.storage import private_files
 
-    return storages["private"]
+    return private_files
 
 
 def _attachment_path(instance, filename: str) -> str:

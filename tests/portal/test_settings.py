@@ -80,3 +80,38 @@ def test_production_refuses_to_read_the_mailbox_in_clear_text_over_a_network():
     assert "INBOUND_MAIL_URL must use imaps:// in production" in result.stderr
     secure = run_manage("check", env={**production, "INBOUND_MAIL_URL": "imaps://helpline:pw@mail.example.net/INBOX"})
     assert secure.returncode == 0, secure.stderr
+
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "prod-test-9f8e7d6c5b4a3210-ZyXwVuTsRqPoNmLkJiHgFeDcBa-0123456789",
+    "ALLOWED_HOSTS": "portal.example.org",
+}
+
+
+def test_several_nodes_with_a_process_cache_and_local_files_fail_the_deployment_checks():
+    env = {**PRODUCTION_ENV, "PORTAL_MULTI_NODE": "1", "REDIS_URL": "", "STORAGE_S3_BUCKET": ""}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    for check_id in ("portal.W001", "portal.W003", "portal.W004"):
+        assert check_id in result.stderr
+    assert "rate limits, used sign-in codes and markers would not be shared" in result.stderr
+    assert "Set STORAGE_S3_BUCKET" in result.stderr
+
+
+def test_several_nodes_on_redis_and_a_bucket_pass_the_deployment_checks():
+    env = {
+        **PRODUCTION_ENV,
+        "PORTAL_MULTI_NODE": "1",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "STORAGE_S3_BUCKET": "portal-files",
+        "STORAGE_S3_ENDPOINT_URL": "",
+    }
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_one_node_on_local_disk_is_still_fine_for_the_deployment_checks():
+    env = {**PRODUCTION_ENV, "REDIS_URL": "", "STORAGE_S3_BUCKET": "", "PORTAL_MULTI_NODE": ""}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
