@@ -122,6 +122,14 @@ def background(command: list[str], *, env: dict, name: str, ready: str):
         stop(proc)
 
 
+def alive(pid: int) -> bool:
+    """The process runs (not gone, and not a zombie waiting for its parent to reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 class Node:
     """One gunicorn web node on its own loopback port, which can be stopped and started again."""
 
@@ -132,7 +140,9 @@ class Node:
 
     def start(self) -> None:
         command = [
-            sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{self.port}",
+            # As the systemd unit runs it: the config loads the language detector before a worker's first request.
+            sys.executable, "-m", "gunicorn", "portal.wsgi", "--config", "gunicorn.conf.py",
+            "--bind", f"127.0.0.1:{self.port}", "--timeout", "30",
             "--workers", "2", "--worker-class", "sync", "--graceful-timeout", "10", "--log-level", "warning",
             "--forwarded-allow-ips", "127.0.0.1",
         ]  # fmt: skip
@@ -140,8 +150,17 @@ class Node:
         self.proc = self._stack.enter_context(process(command, env=self.env, name=self.name, port=self.port))
 
     def stop(self, sig: int) -> None:
+        """SIGTERM: gunicorn's graceful stop. SIGKILL: the node dies at once, its workers with it (a lost machine)."""
+        pid = self.proc.pid
+        workers = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
         self.proc.send_signal(sig)
+        if sig == signal.SIGKILL:
+            for worker in workers:
+                os.kill(worker, signal.SIGKILL)
         self.proc.wait(timeout=30)
+        for worker in workers:  # gone before the node counts as gone
+            while alive(worker):
+                time.sleep(0.05)
         self._stack.close()  # its SIGTERM finds the process gone
 
 
@@ -182,8 +201,11 @@ class Browser:
         return status, head.get("X-Portal-Node"), head.get("Location", ""), body
 
     def csrf(self, path: str) -> str:
-        _, _, _, body = self.request(path)
-        return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+        status, node, _, body = self.request(path)
+        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        if not found:
+            raise LookupError(f"no form in the page: HTTP {status} from {node}")
+        return found.group(1).decode()
 
 
 def question_form(token: str, words: str) -> dict:
@@ -293,6 +315,7 @@ class Load:
     def __init__(self, base: str, threads: int):
         self.base, self.threads = base, threads
         self.sent, self.failed, self.statuses = [], [], []  # statuses: (monotonic time, status)
+        self.errors: Counter = Counter()  # requests with no answer, by what went wrong
         self.lock = threading.Lock()
         self.running = threading.Event()
 
@@ -303,8 +326,10 @@ class Load:
             try:
                 token = browser.csrf("/helpline/ask/")
                 status, _, location, _ = browser.request("/helpline/ask/", question_form(token, words))
-            except (OSError, AttributeError):
+            except (OSError, LookupError) as error:
                 status, location = 0, ""
+                with self.lock:
+                    self.errors[type(error).__name__ + ": " + str(error)[:80]] += 1
             with self.lock:
                 self.statuses.append((time.monotonic(), status))
                 (self.sent if status == 302 and location.startswith(THANKS) else self.failed).append(words)
@@ -435,6 +460,8 @@ def main() -> None:
         f"   questions that failed: {len(load.failed)} {dict(answers)} (0: no answer);"
         f" saved all the same: {len(stored_though_failed)}"
     )
+    for error, count in load.errors.most_common(3):
+        print(f"   no answer, {count} times: {error}")
     for label, figures in (("web-1 SIGTERM", first), ("web-2 SIGKILL", second)):
         print(
             f"   {label}: errors (5xx or no answer) while it went down ({figures['shutdown_seconds']:.1f} s)"
