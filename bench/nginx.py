@@ -40,7 +40,7 @@ http {{
 """
 
 
-def site_conf(*, prefix: Path, http_port: int, https_port: int, upstream_port: int) -> str:
+def site_conf(*, prefix: Path, http_port: int, https_port: int, upstream_ports: list[int]) -> str:
     replacements = {
         "listen [::]:80;\n": "",
         "listen [::]:443 ssl http2;\n": "",
@@ -50,7 +50,12 @@ def site_conf(*, prefix: Path, http_port: int, https_port: int, upstream_port: i
         "/var/cache/nginx/portal": f"{prefix}/cache",
         "/var/log/nginx/": f"{prefix}/",
         "/srv/portal/staticfiles/": PRODUCTION_ENV["STATIC_ROOT"].rstrip("/") + "/",
-        "server 127.0.0.1:8000": f"server 127.0.0.1:{upstream_port}",
+        # Several application servers: each taken out of the round robin for 5 s after one failure.
+        "server 127.0.0.1:8000 max_fails=0;": "\n    ".join(
+            f"server 127.0.0.1:{port} "
+            + ("max_fails=0;" if len(upstream_ports) == 1 else "max_fails=1 fail_timeout=5s;")
+            for port in upstream_ports
+        ),
     }
     text = SITE_CONF.read_text()
     for old, new in replacements.items():
@@ -61,8 +66,8 @@ def site_conf(*, prefix: Path, http_port: int, https_port: int, upstream_port: i
 
 
 @contextmanager
-def running_nginx(*, upstream_port: int, work_dir: Path):
-    """Yield the https base URL of an nginx running the portal's site file."""
+def running_nginx(*, upstream_ports: list[int], work_dir: Path):
+    """Yield the https base URL of an nginx running the portal's site file, in front of these gunicorn ports."""
     nginx = need("nginx", "apt-get install -y nginx (this runs its own nginx; the system service stays off)")
     prefix = Path(tempfile.mkdtemp(prefix="nginx-", dir=work_dir))
     try:
@@ -77,7 +82,7 @@ def running_nginx(*, upstream_port: int, work_dir: Path):
         )  # fmt: skip
         http_port, https_port = free_port(), free_port()
         (prefix / "site.conf").write_text(
-            site_conf(prefix=prefix, http_port=http_port, https_port=https_port, upstream_port=upstream_port)
+            site_conf(prefix=prefix, http_port=http_port, https_port=https_port, upstream_ports=upstream_ports)
         )
         user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
         (prefix / "nginx.conf").write_text(MAIN_CONF.format(prefix=prefix, user=user))

@@ -260,7 +260,7 @@ def run_benchmark(bench: Benchmark, *, rounds: int, duration: float, connections
         if bench.via_nginx:
             from bench.nginx import running_nginx
 
-            base = stack.enter_context(running_nginx(upstream_port=portal_port, work_dir=WORK_DIR))
+            base = stack.enter_context(running_nginx(upstream_ports=[portal_port], work_dir=WORK_DIR))
             portal_pid = None  # the work is nginx's; gunicorn's CPU per request says nothing here
         bare_url = f"http://127.0.0.1:{bare_port}/"
 

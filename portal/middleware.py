@@ -4,11 +4,32 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import MiddlewareNotUsed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from .roles import needs_second_factor
+
+
+class NodeNameMiddleware:
+    """Name the web node that answered (X-Portal-Node), when PORTAL_NODE_NAME is set.
+
+    Behind a load balancer this tells an operator, or the two-node drill (bench/two_nodes.py),
+    which node served a response. Unset (the default), the middleware is left out entirely.
+    First in MIDDLEWARE, so responses that never reach a view (cached pages, redirects) say it too.
+    """
+
+    def __init__(self, get_response):
+        if not settings.PORTAL_NODE_NAME:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+        self.name = settings.PORTAL_NODE_NAME
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["X-Portal-Node"] = self.name
+        return response
 
 
 class StaffMFARequiredMiddleware:

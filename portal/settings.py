@@ -137,7 +137,10 @@ if not PRODUCTION:
 # `make run` loads the demo data on first start unless this is off (DEMO_DATA=0).
 DEMO_DATA = env_bool("DEMO_DATA", True) and not PRODUCTION
 
+# This web node's name, sent as X-Portal-Node on every response when set (portal.middleware.NodeNameMiddleware).
+PORTAL_NODE_NAME = env_str("PORTAL_NODE_NAME", "")
 MIDDLEWARE = [
+    "portal.middleware.NodeNameMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves cached guidance pages to anonymous readers before sessions and auth run.
@@ -255,6 +258,22 @@ if REDIS_URL:
     }
     CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_MS / 1000
     CELERY_TASK_PUBLISH_RETRY = False
+    # One beat sends, however many machines start one (celery-redbeat): the schedule and when each
+    # entry last ran live in Redis, and a beat sends only while it holds a lock there, extended at
+    # every tick. Another beat waits for the lock, checking every BEAT_MAX_LOOP_INTERVAL seconds,
+    # and takes over within BEAT_LOCK_TIMEOUT of its holder dying (at once when it stops cleanly).
+    # A holder that finds its lock gone (Redis restarted empty) exits before sending, to be restarted.
+    BEAT_MAX_LOOP_INTERVAL = env_int("BEAT_MAX_LOOP_INTERVAL", 30)
+    BEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_TIMEOUT", 5 * BEAT_MAX_LOOP_INTERVAL)
+    if BEAT_LOCK_TIMEOUT <= BEAT_MAX_LOOP_INTERVAL:
+        # The lock would lapse while its holder sleeps between ticks, and a second beat would send too.
+        raise ImproperlyConfigured("BEAT_LOCK_TIMEOUT must be longer than BEAT_MAX_LOOP_INTERVAL")
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_BEAT_MAX_LOOP_INTERVAL = BEAT_MAX_LOOP_INTERVAL
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    # Beat is not in a hurry, unlike a request: a few seconds before Redis counts as down.
+    CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": 5, "socket_timeout": 5}
+    CELERY_REDBEAT_LOCK_TIMEOUT = BEAT_LOCK_TIMEOUT
 else:
     # Embedded broker for a newcomer's machine: files under var/, no Redis needed.
     _broker_dir = VAR_DIR / "celery" / "queue"
