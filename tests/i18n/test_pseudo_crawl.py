@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from portal.outbox.consent import unsubscribe_token
@@ -27,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 # The apps whose pages are all marked. "portal" covers the accounts pages (allauth's views
 # with the portal's templates); "admin" is Django's admin.
-CRAWL_APPS: list[str] = []
+CRAWL_APPS = ["portal"]
 APPS = ["portal", "helpline", "peers", "leaflet", "admin"]
 
 # URL names that are no page to read, and why.
@@ -131,6 +133,14 @@ def test_every_page_is_translated(app, client, pseudo_locale, samples):
         if route.name not in NOT_CRAWLED and (problem := _visit(client, route, samples)) is not None
     ]
     assert not problems, "English words nobody marked for translation:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("template", ["400.html", "403.html", "403_csrf.html", "404.html", "429.html", "500.html"])
+def test_error_pages_are_translated(template, rf, pseudo_locale):
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    words = untouched_words(visible_text(render_to_string(template, request=request)))
+    assert not words, f"{template}: {' '.join(words)}"
 
 
 def test_the_crawl_reads_pages_in_the_pseudo_locale(client, pseudo_locale, samples):
