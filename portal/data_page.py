@@ -59,10 +59,10 @@ LABELS = {
 }
 # What recorded actions say, in words; others are spelled out from their name.
 ACTIONS = {
-    "auth.login": gettext_lazy("Signed in"),
-    "auth.logout": gettext_lazy("Signed out"),
-    "auth.login_failed": gettext_lazy("Sign-in failed"),
-    "data.exported": gettext_lazy("Looked at your data"),
+    "auth.login": gettext_lazy("Auth: login"),
+    "auth.logout": gettext_lazy("Auth: logout"),
+    "auth.login_failed": gettext_lazy("Auth: login failed"),
+    "data.exported": gettext_lazy("Data: exported"),
 }
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _PHONE = re.compile(r"iPhone|Android.+Mobile|Mobile|Mobi|Windows Phone", re.IGNORECASE)
