@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
@@ -100,7 +101,8 @@ def _development_site_url() -> str:
 SITE_URL = (env_str("SITE_URL") or ("https://" + ALLOWED_HOSTS[0] if PRODUCTION else _development_site_url())).rstrip(
     "/"
 )
-SITE_NAME = "Pregnancy and osteoporosis support"
+# Translated in each reader's language: the name says what the site is for.
+SITE_NAME = gettext_lazy("Pregnancy and osteoporosis support")
 # The charity that runs the portal, as it is today: header, footer, emails and the privacy
 # notice use these. The leaflet's own words keep the name it was published under (2008).
 # Write the name without "the": templates say "the {{ charity_name }}".
@@ -149,6 +151,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in woman's saved language applies on any device.
+    "portal.i18n.LanguageMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.usersessions.UserSessionActivityMiddleware",
@@ -529,6 +533,7 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Proxies in front of the app that append to X-Forwarded-For (nginx: 1). portal.client_address reads it
 # for the audit log, rate limits and sessions; allauth asks the same helper through the account adapter.
@@ -578,6 +583,17 @@ STORAGES = {
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "en-gb"
+# The interface languages (portal/i18n.py). A language other than English is offered only
+# once its catalogue in locale/ is translated far enough (LANGUAGE_OFFERED_AT).
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_OFFERED_AT = 0.95
+# Her choice is kept in this cookie (and on her account when she is signed in). It holds
+# only a language code and does what she asked for, so it needs no cookie banner.
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -38,10 +38,12 @@ from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 
 from ..audit import audit_record
+from ..i18n import offered, recipient_language
 from ..identity import charity_identity
 from ..models import EmailSuppression, OutboundAttachment, OutboundEmail, User
 from .consent import NOT_SENT, not_sent_reason, unsubscribe_url
@@ -54,7 +56,7 @@ NOT_SENT_UNSUBSCRIBED = NOT_SENT[EmailSuppression.Reason.UNSUBSCRIBED]
 CANCELLED_BY_STAFF = "Cancelled by staff before it was sent."
 CANCELLED_NO_LONGER_NEEDED = "Cancelled: no longer needed."
 STALE_SENDING = "The worker stopped while sending; trying again (the recipient may get it twice)."
-CANNOT_RETRY = 'Only a failed email can be retried; this one is "{status}".'
+CANNOT_RETRY = _('Only a failed email can be retried; this one is "{status}".')
 
 # After a failed publish this process stops trying the broker for a while
 # (OUTBOX_BROKER_PAUSE_SECONDS), so a Redis outage costs one business action the
@@ -72,6 +74,7 @@ def email_queue(
     send_after: datetime | None = None,
     kind: str = OutboundEmail.Kind.TRANSACTIONAL,
     attachments: list[tuple[str, bytes, str]] = (),
+    language: str = "",
 ) -> OutboundEmail:
     """Record an email to send once the surrounding transaction commits.
 
@@ -84,7 +87,7 @@ def email_queue(
     return email_record(
         to=to,
         template=template,
-        **email_render(to=to, template=template, context=context, kind=kind),
+        **email_render(to=to, template=template, context=context, kind=kind, language=language),
         about=about,
         send_after=send_after,
         kind=kind,
@@ -93,9 +96,18 @@ def email_queue(
 
 
 def email_render(
-    *, to: str, template: str, context: dict | None = None, kind: str = OutboundEmail.Kind.TRANSACTIONAL
+    *,
+    to: str,
+    template: str,
+    context: dict | None = None,
+    kind: str = OutboundEmail.Kind.TRANSACTIONAL,
+    language: str = "",
 ) -> dict[str, str]:
-    """The subject, plain text and HTML `email_queue` would record: for previews that must match what is sent."""
+    """The subject, plain text and HTML `email_queue` would record: for previews that must match what is sent.
+
+    In `language` (the one she used when she wrote, kept on her enquiry or request), or else
+    her account's, never the language of whoever's action sends it.
+    """
     ctx = {
         "site_url": settings.SITE_URL,
         **charity_identity(),
@@ -103,11 +115,12 @@ def email_render(
     }
     if kind == OutboundEmail.Kind.FOLLOW_UP:
         ctx["unsubscribe_url"] = unsubscribe_url(to)
-    return {
-        "subject": " ".join(render_to_string(f"{template}_subject.txt", ctx).split())[:200],
-        "body_text": render_to_string(f"{template}.txt", ctx),
-        "body_html": render_to_string(f"{template}.html", ctx),
-    }
+    with translation.override(offered(language) or recipient_language(to)):
+        return {
+            "subject": " ".join(render_to_string(f"{template}_subject.txt", ctx).split())[:200],
+            "body_text": render_to_string(f"{template}.txt", ctx),
+            "body_html": render_to_string(f"{template}.html", ctx),
+        }
 
 
 def email_record(
@@ -324,7 +337,7 @@ def emails_sweep() -> int:
     republish_before = now - timedelta(seconds=settings.OUTBOX_REPUBLISH_AFTER_SECONDS)
     batch = settings.OUTBOX_SWEEP_BATCH
     published = 0
-    for _ in range(20):  # bounded: a huge backlog is finished by the next sweeps
+    for _attempt in range(20):  # bounded: a huge backlog is finished by the next sweeps
         with transaction.atomic():
             ids = list(
                 OutboundEmail.objects.select_for_update(skip_locked=True)

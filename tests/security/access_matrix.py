@@ -57,6 +57,9 @@ MATRIX: dict[str, Rule] = {
     # ---------------------------------------------------------------- portal
     "healthz": Rule(PUBLIC, note="status only, no data"),
     "portal:privacy": Rule(PUBLIC),
+    "portal:language": Rule(
+        PUBLIC, note="POST only; keeps her choice in a cookie, and on her own account when signed in"
+    ),
     "portal:account": Rule(SIGNED_IN),
     "portal:data-export": Rule(SIGNED_IN, note="her own data only; step-up re-authentication"),
     "portal:data-export-json": Rule(SIGNED_IN, note="her own data only; step-up re-authentication"),

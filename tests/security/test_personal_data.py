@@ -256,7 +256,7 @@ def test_erasure_ends_every_session_she_had(client, mother):
 def test_after_deleting_she_sees_a_message_and_cannot_sign_in(client, mother):
     sign_in(client, mother)
     response = client.post("/account/delete/", {"confirm": "on"}, follow=True)
-    assert ACCOUNT_DELETED_MESSAGE in response.content.decode()
+    assert str(ACCOUNT_DELETED_MESSAGE) in response.content.decode()
     assert client.post("/accounts/login/", {"login": "alice@example.org", "password": TEST_PASSWORD}).status_code == 200
 
 
