@@ -25,7 +25,7 @@ from portal.forms import add_service_error, attempt, error_text
 from portal.roles import Role, acts_as, has_role
 
 from . import callback_slots, queue_search, ratelimit, replies, response_targets, selectors, services
-from .alarm_intake import alarm_intake
+from .alarm_intake import alarm_intake, unusable_text
 from .charts import horizontal_bars, vertical_bars
 from .forms import (
     AskForm,
@@ -151,7 +151,7 @@ def _asked(request, data: dict, *, note: str = "", unusable: tuple | list = ()):
         "emailed": bool(data["email"]) and not found.email_unsafe,
         "not_emailed": bool(data["email"]) and found.email_unsafe,
         "reachable": bool(data["email"] or data["phone"] or enquiry.user_id),
-        "unusable": [label.lower() for label in unusable],
+        "unusable": list(unusable),
         "account": enquiry.user_id is not None,
         # Whether to offer her a time for a nurse to ring (helpline.callback_slots).
         "can_book": callback_slots.can_book(enquiry),
@@ -167,6 +167,7 @@ def ask_thanks(request):
         return redirect("helpline:ask")
     level = sent.get("level", Urgency.ROUTINE)
     context = services.ask_reply_context(level, advice=sent.get("advice", ()))
+    context["unusable_text"] = unusable_text(sent.get("unusable", []))
     return render(request, "helpline/ask_thanks.html", {"sent": sent, **context})
 
 
