@@ -54,7 +54,7 @@ def _reasons(alert: SafetyAlert) -> list[tuple[str, str]]:
 
 def _joined(names: list[str]) -> str:
     first, *rest = names
-    return ", ".join([first, *(name[0].lower() + name[1:] for name in rest)])
+    return ", ".join([str(first), *(str(name)[0].lower() + str(name)[1:] for name in rest)])
 
 
 def alert_words(alert: SafetyAlert, *, moment: str, minutes: int, now: datetime, advised: bool) -> dict:
