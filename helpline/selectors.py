@@ -491,15 +491,20 @@ def helpline_report(*, weeks: int = 12, now: datetime | None = None) -> Report:
     start = timezone.make_aware(datetime.combine(week_list[0], datetime.min.time()))
     in_range = Enquiry.objects.filter(created_at__gte=start, created_at__lte=now)
     by_channel = _weekly(
-        in_range, "channel", Channel.choices, weeks=week_list, title="Enquiries by channel", dimension="Channel"
+        in_range,
+        "channel",
+        Channel.choices,
+        weeks=week_list,
+        title=gettext("Enquiries by channel"),
+        dimension=gettext("Channel"),
     )
     by_topic = _weekly(
         EnquiryTopic.objects.filter(enquiry__in=in_range),
         "topic",
         Topic.choices,
         weeks=week_list,
-        title="Enquiries by topic",
-        dimension="Topic",
+        title=gettext("Enquiries by topic"),
+        dimension=gettext("Topic"),
         date_field="enquiry__created_at",
     )
     by_outcome = _weekly(
@@ -507,8 +512,8 @@ def helpline_report(*, weeks: int = 12, now: datetime | None = None) -> Report:
         "outcome",
         Outcome.choices,
         weeks=week_list,
-        title="Closed enquiries by outcome",
-        dimension="Outcome",
+        title=gettext("Closed enquiries by outcome"),
+        dimension=gettext("Outcome"),
     )
     responses = sorted(
         (responded - created).total_seconds()

@@ -720,15 +720,24 @@ def _report(request):
 def reports(request):
     form, report = _report(request)
     weekly = vertical_bars(
-        title="Enquiries received each week",
-        description=f"{report.received} enquiries in the last {len(report.weeks)} weeks; the table below gives each figure.",
-        items=[(f"{week:%d %b}", total) for week, total in zip(report.weeks, report.by_channel.totals, strict=True)],
+        title=gettext("Enquiries received each week"),
+        description=ngettext(
+            "%(count)s enquiries in the last %(weeks)s weeks; the table below gives each figure.",
+            "%(count)s enquiries in the last %(weeks)s weeks; the table below gives each figure.",
+            report.received,
+        )
+        % {"count": report.received, "weeks": len(report.weeks)},
+        items=[
+            (date_format(week, "d M"), total)
+            for week, total in zip(report.weeks, report.by_channel.totals, strict=True)
+        ],
     )
     breakdowns = []
     for breakdown in (report.by_channel, report.by_topic, report.by_outcome):
         chart = horizontal_bars(
             title=breakdown.title,
-            description=f"Totals over the period; {breakdown.grand_total} in all. The table after the chart has each week.",
+            description=gettext("Totals over the period; %(total)s in all. The table after the chart has each week.")
+            % {"total": breakdown.grand_total},
             items=[(label, total) for label, _, total in breakdown.rows],
         )
         breakdowns.append((breakdown, chart))
@@ -751,13 +760,18 @@ def reports(request):
 def duration_text(delta) -> str:
     """A response time in words a manager reads at a glance: "45 minutes", "5 hours", "2 days 3 hours"."""
     if delta is None:
-        return "No responses yet"
+        return gettext("No responses yet")
     minutes = round(delta.total_seconds() / 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    parts = [(days, "day"), (hours, "hour")] if days else [(hours, "hour"), (minutes, "minute")]
-    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
-    return " ".join(words) or "under a minute"
+    day, hour, minute = (
+        (days, ngettext("%(n)s day", "%(n)s days", days)),
+        (hours, ngettext("%(n)s hour", "%(n)s hours", hours)),
+        (minutes, ngettext("%(n)s minute", "%(n)s minutes", minutes)),
+    )
+    parts = [day, hour] if days else [hour, minute]
+    words = [text % {"n": n} for n, text in parts if n]
+    return " ".join(words) or gettext("under a minute")
 
 
 @require_safe
