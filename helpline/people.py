@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from peers.selectors import peer_requests_of
@@ -211,7 +212,13 @@ def person_history(enquiry: Enquiry, *, request=None) -> list[HistoryItem]:
         .only("pk", "reference", "status", "created_at", "peer_request_id", "urgency")
     )
     items = [
-        HistoryItem(e.created_at, "enquiry", f"Enquiry {e.reference}", e.get_absolute_url(), e.get_status_display())
+        HistoryItem(
+            e.created_at,
+            "enquiry",
+            gettext("Enquiry %(reference)s") % {"reference": e.reference},
+            e.get_absolute_url(),
+            e.get_status_display(),
+        )
         for e in others
     ]
     references = {e.pk: e.reference for e in others}
@@ -220,9 +227,9 @@ def person_history(enquiry: Enquiry, *, request=None) -> list[HistoryItem]:
         HistoryItem(
             c.done_at or c.due_at,
             "call",
-            f"Call for {references[c.enquiry_id]}",
+            gettext("Call for %(reference)s") % {"reference": references[c.enquiry_id]},
             reverse("helpline:enquiry-detail", args=[c.enquiry_id]) + "#callbacks",
-            "Made" if c.done_at else "Due",
+            pgettext("a callback", "Made") if c.done_at else pgettext("a callback", "Due"),
         )
         for c in calls
     ]
@@ -232,7 +239,7 @@ def person_history(enquiry: Enquiry, *, request=None) -> list[HistoryItem]:
         HistoryItem(
             line.created_at,
             "peer_request",
-            f"Peer support request {line.reference}",
+            gettext("Peer support request %(reference)s") % {"reference": line.reference},
             reverse("peers:nurse-request", args=[line.pk]),
             line.status,
         )
@@ -403,7 +410,7 @@ def flag_proposals(enquiry: Enquiry, *, user: User, live_kinds: set[str]) -> lis
             FlagProposal(
                 FlagKind.RECENT_CRISIS,
                 FlagKind.RECENT_CRISIS.label,
-                f"The safety triage rated {enquiry.reference} a crisis.",
+                gettext("The safety triage rated %(reference)s a crisis.") % {"reference": enquiry.reference},
                 timezone.localtime(enquiry.created_at).date() + timedelta(days=CRISIS_DAYS),
             )
         )
@@ -414,7 +421,8 @@ def flag_proposals(enquiry: Enquiry, *, user: User, live_kinds: set[str]) -> lis
                 FlagProposal(
                     FlagKind.SAFEGUARDING,
                     FlagKind.SAFEGUARDING.label,
-                    f"The safety triage found words suggesting domestic abuse in {enquiry.reference}.",
+                    gettext("The safety triage found words suggesting domestic abuse in %(reference)s.")
+                    % {"reference": enquiry.reference},
                     today + timedelta(days=SAFEGUARDING_REVIEW_DAYS),
                 )
             )
