@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from portal.i18n import current_language
+
 
 class FractureKind(models.TextChoices):
     SPINAL = "spinal", "Spinal (vertebral) fractures"
@@ -157,6 +159,8 @@ class PeerRequest(Experience):
     about = models.TextField(blank=True)
     # The safety advice her words called for (peers.free_text), shown on her request page; {} when calm.
     safety = models.JSONField(default=dict, blank=True)
+    # The portal's language when she asked (portal.i18n): emails to her go in it.
+    interface_language = models.CharField("language she used the portal in", max_length=16, default=current_language)
     consent_nurses_read = models.BooleanField(default=False)
     consent_share_details = models.BooleanField(default=False)
     consent_recorded_by = models.ForeignKey(
