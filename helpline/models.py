@@ -430,7 +430,7 @@ class FollowUpTemplate(models.Model):
     body = models.TextField(
         help_text=_(
             "A starting point nurses read and change before sending. Plain text; start without a greeting "
-            "(\u201cDear\u201d and her first name are added). You may write {first_name}, {reference} and "
+            "(“Dear” and her first name are added). You may write {first_name}, {reference} and "
             "{nurse_first_name}: they are filled in."
         )
     )

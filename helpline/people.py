@@ -41,9 +41,7 @@ from .models import (
 )
 from .triage import triage
 
-FLAG_ALREADY_SET = _(
-    "She already has a \u201c%(label)s\u201d flag, so nothing was changed. Review or remove that one instead."
-)
+FLAG_ALREADY_SET = _("She already has a “%(label)s” flag, so nothing was changed. Review or remove that one instead.")
 FLAG_ALREADY_ENDED = _("That flag had already been removed, so nothing was changed.")
 REVIEW_IN_PAST = _("Choose a review date from today onwards: a date in the past would end or flag it at once.")
 REVIEW_TOO_FAR = _("Choose a review date within two years, so the flag is looked at again.")

@@ -73,7 +73,7 @@ def flag_set(request, pk: int):
         return _flags_done(
             request,
             enquiry,
-            gettext("\u201c%(flag)s\u201d flag set. It shows on every enquiry of hers.") % {"flag": label},
+            gettext("“%(flag)s” flag set. It shows on every enquiry of hers.") % {"flag": label},
         )
     return _detail_page(request, enquiry, flag_form=form, status=400)
 
@@ -100,9 +100,7 @@ def flag_end(request, pk: int, flag_pk: int):
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect(enquiry.get_absolute_url() + "#flags")
-    return _flags_done(
-        request, enquiry, gettext("\u201c%(flag)s\u201d flag removed.") % {"flag": flag.get_kind_display()}
-    )
+    return _flags_done(request, enquiry, gettext("“%(flag)s” flag removed.") % {"flag": flag.get_kind_display()})
 
 
 @require_POST
@@ -117,6 +115,6 @@ def flag_review(request, pk: int, flag_pk: int):
         return _flags_done(
             request,
             enquiry,
-            gettext("\u201c%(flag)s\u201d flag kept; review date updated.") % {"flag": flag.get_kind_display()},
+            gettext("“%(flag)s” flag kept; review date updated.") % {"flag": flag.get_kind_display()},
         )
     return _detail_page(request, enquiry, flag_review=(flag.pk, form), status=400)

@@ -70,12 +70,12 @@ def link_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     from leaflet.selectors import organisations, published_questions, published_sections
 
     return [
-        ("Guidance sections", [(f"section:{s.slug}", s.title) for s in published_sections()]),
+        (gettext("Guidance sections"), [(f"section:{s.slug}", s.title) for s in published_sections()]),
         (
-            "Questions the guidance answers",
+            gettext("Questions the guidance answers"),
             [(f"question:{q.section.slug}#{q.anchor}", q.title) for q in published_questions()],
         ),
-        ("Organisations", [(f"organisation:{o.slug}", o.name) for o in organisations()]),
+        (gettext("Organisations"), [(f"organisation:{o.slug}", o.name) for o in organisations()]),
     ]
 
 

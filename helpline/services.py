@@ -66,7 +66,7 @@ from .triage import ALARM_LEVELS, Triage, advice_shown, triage
 
 logger = logging.getLogger(__name__)
 
-TRANSITION_NOT_ALLOWED = _("An enquiry that is \u201c%(status)s\u201d can\u2019t be %(past)s.")
+TRANSITION_NOT_ALLOWED = _("An enquiry that is “%(status)s” can’t be %(past)s.")
 UNKNOWN_ACTION = _("That is not a step in the helpline workflow.")
 OUTCOME_REQUIRED = _("Choose an outcome before closing the enquiry.")
 ENQUIRY_ANONYMISED = _("This enquiry has been anonymised and can no longer be changed.")

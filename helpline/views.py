@@ -380,7 +380,7 @@ def enquiry_transition(request, pk: int):
         return _done(
             request,
             enquiry,
-            gettext("Status is now \u201c%(status)s\u201d.") % {"status": enquiry.get_status_display()},
+            gettext("Status is now “%(status)s”.") % {"status": enquiry.get_status_display()},
         )
     return _detail_page(request, enquiry, transition_form=form, status=400)
 
@@ -397,7 +397,7 @@ def enquiry_urgency(request, pk: int):
         return _done(
             request,
             enquiry,
-            gettext("Urgency is now \u201c%(urgency)s\u201d.") % {"urgency": enquiry.get_urgency_display()},
+            gettext("Urgency is now “%(urgency)s”.") % {"urgency": enquiry.get_urgency_display()},
         )
     return _detail_page(request, enquiry, urgency_form=form, status=400)
 
