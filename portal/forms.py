@@ -1,10 +1,11 @@
 from allauth.account.forms import LoginForm
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_email_characters
 
-CONFIRM_DELETE_REQUIRED = "Tick the box to confirm that you want to delete your account."
+CONFIRM_DELETE_REQUIRED = _("Tick the box to confirm that you want to delete your account.")
 
 
 def add_service_error(form: forms.Form, exc: ValidationError) -> None:
@@ -52,7 +53,9 @@ class EmailAddressField(forms.EmailField):
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand that my account and everything I have told you will be deleted, and this cannot be undone.",
+        label=_(
+            "I understand that my account and everything I have told you will be deleted, and this cannot be undone."
+        ),
         error_messages={"required": CONFIRM_DELETE_REQUIRED},
     )
 
@@ -67,8 +70,8 @@ class SignInForm(LoginForm):
 
     def add_code_field(self) -> None:
         self.fields["code"] = forms.CharField(
-            label="Code from your authenticator app",
-            help_text=(
+            label=_("Code from your authenticator app"),
+            help_text=_(
                 "There have been many failed attempts to sign in to this account. If you use an authenticator "
                 "app, enter its current code with your password to sign in now; otherwise try again later "
                 "or reset your password."

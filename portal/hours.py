@@ -11,9 +11,10 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _SPAN = re.compile(r"^\s*(\w{3})(?:\s*-\s*(\w{3}))?\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -24,15 +25,20 @@ class Span:
     closes: time
 
     def describe(self) -> str:
-        first, last = DAY_NAMES[self.days[0]], DAY_NAMES[self.days[-1]]
-        days = first if len(self.days) == 1 else f"{first} to {last}"
-        return f"{days}, {_clock(self.opens)} to {_clock(self.closes)}"
+        first, last = WEEKDAYS[self.days[0]], WEEKDAYS[self.days[-1]]
+        days = first if len(self.days) == 1 else _("%(first)s to %(last)s") % {"first": first, "last": last}
+        return _("%(days)s, %(opens)s to %(closes)s") % {
+            "days": days,
+            "opens": _clock(self.opens),
+            "closes": _clock(self.closes),
+        }
 
 
 def _clock(t: time) -> str:
     hour = t.hour % 12 or 12
-    suffix = "am" if t.hour < 12 else "pm"
-    return f"{hour}{suffix}" if not t.minute else f"{hour}:{t.minute:02d}{suffix}"
+    clock = str(hour) if not t.minute else f"{hour}:{t.minute:02d}"
+    # Translators: a time of day in the morning, "9am".
+    return (_("%(time)sam") if t.hour < 12 else _("%(time)spm")) % {"time": clock}
 
 
 def spans(value: str | None = None) -> list[Span]:
@@ -91,9 +97,7 @@ def _when(at: datetime, now: datetime) -> str:
     today = timezone.localdate(now)
     day = at.date()
     if day == today:
-        name = "today"
-    elif day == today + timedelta(days=1):
-        name = "tomorrow"
-    else:
-        name = DAY_NAMES[day.weekday()]
-    return f"{name} at {_clock(at.time())}"
+        return _("today at %(time)s") % {"time": _clock(at.time())}
+    if day == today + timedelta(days=1):
+        return _("tomorrow at %(time)s") % {"time": _clock(at.time())}
+    return _("%(day)s at %(time)s") % {"day": WEEKDAYS[day.weekday()], "time": _clock(at.time())}

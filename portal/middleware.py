@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
 
 from .roles import needs_second_factor
 
@@ -33,7 +34,9 @@ class StaffMFARequiredMiddleware:
             and needs_second_factor(user)
             and not _has_authenticator(user)
         ):
-            messages.info(request, "Staff accounts must use two-factor authentication. Please set it up to continue.")
+            messages.info(
+                request, _("Staff accounts must use two-factor authentication. Please set it up to continue.")
+            )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
@@ -52,7 +55,7 @@ SESSION_SEEN_AT = "portal_seen_at"
 # minute without a session write on every request.
 SEEN_AT_RESOLUTION = 60
 
-TIMED_OUT_MESSAGE = "You were signed out because you had been away for a while. Please sign in again."
+TIMED_OUT_MESSAGE = _("You were signed out because you had been away for a while. Please sign in again.")
 
 
 def session_timeouts_for(user) -> tuple[int, int]:

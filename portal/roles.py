@@ -1,13 +1,14 @@
 """Roles are Django groups. Every access decision asks these helpers, never group names directly."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    MOTHER = "mother", "Mother"
-    VOLUNTEER = "volunteer", "Peer volunteer"
-    NURSE = "nurse", "Helpline nurse"
-    EDITOR = "editor", "Content editor"
+    MOTHER = "mother", _("Mother")
+    VOLUNTEER = "volunteer", _("Peer volunteer")
+    NURSE = "nurse", _("Helpline nurse")
+    EDITOR = "editor", _("Content editor")
 
 
 STAFF_ROLES = frozenset({Role.NURSE, Role.EDITOR})

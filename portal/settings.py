@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
@@ -100,7 +101,8 @@ def _development_site_url() -> str:
 SITE_URL = (env_str("SITE_URL") or ("https://" + ALLOWED_HOSTS[0] if PRODUCTION else _development_site_url())).rstrip(
     "/"
 )
-SITE_NAME = "Pregnancy and osteoporosis support"
+# Translated in each reader's language: the name says what the site is for.
+SITE_NAME = gettext_lazy("Pregnancy and osteoporosis support")
 # The charity that runs the portal, as it is today: header, footer, emails and the privacy
 # notice use these. The leaflet's own words keep the name it was published under (2008).
 # Write the name without "the": templates say "the {{ charity_name }}".

@@ -1,8 +1,9 @@
 """Validators shared by every app's forms."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-EMAIL_CONTROL_CHARACTERS = "Enter an email address without line breaks, tabs or other control characters."
+EMAIL_CONTROL_CHARACTERS = _("Enter an email address without line breaks, tabs or other control characters.")
 
 
 def validate_email_characters(value: str) -> None:

@@ -8,6 +8,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
@@ -19,7 +21,7 @@ from .forms import DeleteAccountForm
 from .personal_data import account_erase, personal_data_export
 from .roles import user_roles
 
-ACCOUNT_DELETED_MESSAGE = "Your account has been deleted. Thank you for using the portal."
+ACCOUNT_DELETED_MESSAGE = _("Your account has been deleted. Thank you for using the portal.")
 
 
 @require_safe
@@ -53,11 +55,11 @@ def retention_periods() -> dict:
 
 def period_text(days: int) -> str:
     """730 -> "2 years", 90 -> "3 months", 10 -> "10 days"."""
-    for unit, size in (("year", 365), ("month", 30)):
-        if days >= size and days % size == 0:
-            count = days // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{days} day{'s' if days != 1 else ''}"
+    if days >= 365 and days % 365 == 0:
+        return ngettext("%(count)d year", "%(count)d years", days // 365) % {"count": days // 365}
+    if days >= 30 and days % 30 == 0:
+        return ngettext("%(count)d month", "%(count)d months", days // 30) % {"count": days // 30}
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
 
 
 @require_safe

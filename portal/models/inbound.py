@@ -2,6 +2,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def _private_storage():
@@ -25,12 +26,12 @@ class InboundEmail(models.Model):
     """
 
     class Kind(models.TextChoices):
-        REPLY = "reply", "Reply to one of our emails"
-        NEW = "new", "New email"
-        AUTO_REPLY = "auto_reply", "Automatic reply"
-        BOUNCE = "bounce", "Delivery failure report"
-        COMPLAINT = "complaint", "Spam complaint"
-        REJECTED = "rejected", "Rejected"
+        REPLY = "reply", _("Reply to one of our emails")
+        NEW = "new", _("New email")
+        AUTO_REPLY = "auto_reply", _("Automatic reply")
+        BOUNCE = "bounce", _("Delivery failure report")
+        COMPLAINT = "complaint", _("Spam complaint")
+        REJECTED = "rejected", _("Rejected")
 
     key = models.CharField(max_length=64, unique=True)
     kind = models.CharField(max_length=16, choices=Kind)

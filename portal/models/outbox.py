@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def new_message_id() -> str:
@@ -23,19 +24,19 @@ class OutboundEmail(models.Model):
     """
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
-        BOUNCED = "bounced", "Bounced"
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+        BOUNCED = "bounced", _("Bounced")
 
     class Kind(models.TextChoices):
-        TRANSACTIONAL = "transactional", "Transactional"
-        FOLLOW_UP = "follow_up", "Follow-up (needs consent)"
+        TRANSACTIONAL = "transactional", _("Transactional")
+        FOLLOW_UP = "follow_up", _("Follow-up (needs consent)")
         # An answer to something the person asked us (a nurse's reply to her question): never
         # stopped by an unsubscribe, and with no unsubscribe text, since she asked for it.
-        REPLY = "reply", "Reply to their question"
+        REPLY = "reply", _("Reply to their question")
 
     status = models.CharField(max_length=16, choices=Status, default=Status.SCHEDULED)
     kind = models.CharField(max_length=16, choices=Kind, default=Kind.TRANSACTIONAL)
@@ -105,10 +106,10 @@ class EmailSuppression(models.Model):
     """
 
     class Reason(models.TextChoices):
-        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
-        COMPLAINED = "complained", "Spam complaint"
-        BOUNCED = "bounced", "Bounced (permanent failure)"
-        BOUNCING = "bouncing", "Bounced again and again (temporary failures over several days)"
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        COMPLAINED = "complained", _("Spam complaint")
+        BOUNCED = "bounced", _("Bounced (permanent failure)")
+        BOUNCING = "bouncing", _("Bounced again and again (temporary failures over several days)")
 
     address_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)

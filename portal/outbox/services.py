@@ -40,6 +40,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
 
 from ..audit import audit_record
 from ..i18n import offered, recipient_language
@@ -55,7 +56,7 @@ NOT_SENT_UNSUBSCRIBED = NOT_SENT[EmailSuppression.Reason.UNSUBSCRIBED]
 CANCELLED_BY_STAFF = "Cancelled by staff before it was sent."
 CANCELLED_NO_LONGER_NEEDED = "Cancelled: no longer needed."
 STALE_SENDING = "The worker stopped while sending; trying again (the recipient may get it twice)."
-CANNOT_RETRY = 'Only a failed email can be retried; this one is "{status}".'
+CANNOT_RETRY = _('Only a failed email can be retried; this one is "{status}".')
 
 # After a failed publish this process stops trying the broker for a while
 # (OUTBOX_BROKER_PAUSE_SECONDS), so a Redis outage costs one business action the
@@ -336,7 +337,7 @@ def emails_sweep() -> int:
     republish_before = now - timedelta(seconds=settings.OUTBOX_REPUBLISH_AFTER_SECONDS)
     batch = settings.OUTBOX_SWEEP_BATCH
     published = 0
-    for _ in range(20):  # bounded: a huge backlog is finished by the next sweeps
+    for _attempt in range(20):  # bounded: a huge backlog is finished by the next sweeps
         with transaction.atomic():
             ids = list(
                 OutboundEmail.objects.select_for_update(skip_locked=True)

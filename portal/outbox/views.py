@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,8 +15,8 @@ from ..roles import Role
 from .consent import hash_from_token, suppression_add
 from .services import email_cancel
 
-CANCELLED = "The email was cancelled; it will not be sent."
-TOO_LATE = "That email could not be cancelled: it is already {status}."
+CANCELLED = _("The email was cancelled; it will not be sent.")
+TOO_LATE = _("That email could not be cancelled: it is already {status}.")
 
 
 def get_email_for_user(request, pk: int) -> OutboundEmail:

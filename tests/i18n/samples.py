@@ -7,9 +7,13 @@ text, which pages show inside `lang="en"`.
 
 from dataclasses import dataclass, field
 
+from helpline import services as helpline_services
+from helpline.models import Topic
+from peers import services as peers_services
 from portal.models import User
 from portal.roles import Role
 from tests.conftest import make_user
+from tests.peers.builders import make_request, make_volunteer
 
 
 @dataclass
@@ -28,10 +32,28 @@ class Samples:
 
 
 def samples_create() -> Samples:
-    return Samples(
+    """The people, and a mother with a question to the helpline, a peer request and a live conversation."""
+    samples = Samples(
         mother=make_user("anwen@example.org", role=Role.MOTHER, first_name="Ánwén"),
         volunteer=make_user("megan@example.org", role=Role.VOLUNTEER, first_name="Mégán"),
         nurse=make_user("nia@example.org", role=Role.NURSE, mfa=True, first_name="Níá"),
         editor=make_user("elin@example.org", role=Role.EDITOR, mfa=True, first_name="Élín"),
         admin=make_user("admin@example.org", mfa=True, is_staff=True, is_superuser=True, first_name="Ádmín"),
     )
+    enquiry = helpline_services.enquiry_ask(
+        question="Cán Í táké áléndrónáté whílé bréástféédíng?",
+        topics=[Topic.BREASTFEEDING],
+        name="Ánwén",
+        email=samples.mother.email,
+        user=samples.mother,
+    )
+    peer_request = make_request(samples.mother, about="Í bróké twó vértébráé áftér bírth.")
+    volunteer_profile = make_volunteer(samples.volunteer)
+    proposed = peers_services.introduction_propose(
+        by=samples.nurse, peer_request=peer_request, volunteer=volunteer_profile
+    )
+    introduction = peers_services.introduction_accept(by=samples.volunteer, introduction=proposed)
+    samples.records.update(
+        enquiry=enquiry, peer_request=peer_request, volunteer_profile=volunteer_profile, introduction=introduction
+    )
+    return samples

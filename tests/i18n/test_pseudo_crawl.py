@@ -6,9 +6,9 @@ a volunteer, a nurse, an editor, an admin) until one may see it, and reads its v
 (tests/i18n/visible_text.py). A pattern it cannot fill fails with "add a sample for <name>",
 unless NOT_CRAWLED says why it is no page to read.
 
-Only the apps in CRAWL_APPS are crawled: an app joins the list once all its strings are
-marked, so the suite stays green while the marking goes on. To see how far an app is
-before adding it: `PSEUDO_CRAWL_APPS=helpline pytest tests/i18n -k helpline`.
+Only the apps whose tests/i18n/crawl/<app>.py says CRAWLED = True are crawled: an app is
+switched on once all its strings are marked, so the suite stays green while the marking
+goes on. To see how far an app is before that: `PSEUDO_CRAWL_APPS=helpline pytest tests/i18n -k helpline`.
 """
 
 import os
@@ -16,44 +16,24 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from portal.outbox.consent import unsubscribe_token
+from tests.i18n.crawl import admin, helpline, leaflet, peers, portal
 from tests.i18n.pseudo import PSEUDO_LANGUAGE, untouched_words
 from tests.i18n.samples import Samples, samples_create
 from tests.i18n.visible_text import visible_text
 
 pytestmark = pytest.mark.django_db
 
-# The apps whose pages are all marked. "portal" covers the accounts pages (allauth's views
-# with the portal's templates); "admin" is Django's admin.
-CRAWL_APPS: list[str] = []
-APPS = ["portal", "helpline", "peers", "leaflet", "admin"]
-
-# URL names that are no page to read, and why.
-NOT_CRAWLED = {
-    "healthz": "a plain-text health check for the load balancer",
-    "portal:language": "POST only: the footer's language choice",
-    "portal:email-cancel": "POST only: a nurse cancels a queued email",
-    "portal:data-export-json": "a download (JSON)",
-    "account_logout": "signs the reader out",
-    "account_confirm_email": "needs an emailed key; its page is the sign-up journey's (tests/portal)",
-    "account_reset_password_from_key": "needs an emailed key; its page is the reset journey's (tests/portal)",
-    "mfa_download_recovery_codes": "a download (plain text)",
-    # Steps inside a journey: they redirect unless the journey is under way (allauth's own tests cover them).
-    "account_set_password": "only for an account without a password (the crawl's all have one)",
-    "account_confirm_login_code": "only while a sign-in by emailed code is under way",
-    "mfa_authenticate": "only between the password and the second factor of a sign-in",
-    "mfa_activate_totp": "only for an account without TOTP; shown to staff in tests/portal",
-    "mfa_deactivate_totp": "only after reauthenticating, for an account with TOTP",
-    "mfa_view_recovery_codes": "only for an account with recovery codes",
-    "mfa_generate_recovery_codes": "only after reauthenticating",
-}
-
-# URL name -> the arguments to reverse it with, from the samples.
-SAMPLES = {
-    "portal:email-unsubscribe": lambda s: {"token": unsubscribe_token(s.mother.email)},
-}
+# Each app's part of the crawl (tests/i18n/crawl/<app>.py): whether its pages are all marked
+# (CRAWLED), the arguments of its URL patterns (SAMPLES), and those that are no page to read
+# (NOT_CRAWLED). "portal" covers the accounts pages (allauth's views with the portal's
+# templates); "admin" is Django's admin.
+APPS = {"portal": portal, "helpline": helpline, "peers": peers, "leaflet": leaflet, "admin": admin}
+SAMPLES = {name: sample for part in APPS.values() for name, sample in part.SAMPLES.items()}
+NOT_CRAWLED = {name: reason for part in APPS.values() for name, reason in part.NOT_CRAWLED.items()}
 
 
 @dataclass(frozen=True)
@@ -87,7 +67,7 @@ def _routes(patterns, namespace: str = "") -> list[Route]:
 
 def crawled_apps() -> list[str]:
     chosen = os.environ.get("PSEUDO_CRAWL_APPS")
-    return [app.strip() for app in chosen.split(",")] if chosen else CRAWL_APPS
+    return [app.strip() for app in chosen.split(",")] if chosen else [app for app, part in APPS.items() if part.CRAWLED]
 
 
 @pytest.fixture
@@ -122,15 +102,28 @@ def _visit(client, route: Route, samples: Samples) -> str | None:
 
 @pytest.mark.parametrize("app", APPS)
 def test_every_page_is_translated(app, client, pseudo_locale, samples):
-    if app not in crawled_apps():
-        pytest.skip(f"{app}'s pages are not all marked yet: add it to CRAWL_APPS when they are")
-    routes = [route for route in _routes(get_resolver().url_patterns) if route.app == app]
+    crawled = crawled_apps()
+    if app not in crawled:
+        pytest.skip(f"{app}'s pages are not all marked yet: set CRAWLED in tests/i18n/crawl/{app}.py when they are")
+    routes = [
+        route
+        for route in _routes(get_resolver().url_patterns)
+        if route.app == app and set(APPS[app].NEEDS_APPS.get(route.name, ())) <= set(crawled)
+    ]
     problems = [
         problem
         for route in routes
         if route.name not in NOT_CRAWLED and (problem := _visit(client, route, samples)) is not None
     ]
     assert not problems, "English words nobody marked for translation:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("template", ["400.html", "403.html", "403_csrf.html", "404.html", "429.html", "500.html"])
+def test_error_pages_are_translated(template, rf, pseudo_locale):
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    words = untouched_words(visible_text(render_to_string(template, request=request)))
+    assert not words, f"{template}: {' '.join(words)}"
 
 
 def test_the_crawl_reads_pages_in_the_pseudo_locale(client, pseudo_locale, samples):
