@@ -11,6 +11,9 @@ to read, and never used to contact her.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from .forms import AskForm
 from .models import Topic
 from .triage import triage
@@ -22,12 +25,19 @@ _CONTACT_FIELDS = {
     "phone": "Phone number",
     "preferred_times": "Times that suit her",
 }
+# Translators: what she typed that could not be used, in "We could not use … you typed".
+_WHAT_SHE_TYPED = {
+    "name": _("the name"),
+    "email": _("the email address"),
+    "phone": _("the phone number"),
+    "preferred_times": _("the times that suit her"),
+}
 
 
 @dataclass(frozen=True)
 class AlarmIntake:
     fields: dict  # keyword arguments for services.enquiry_ask
-    unusable: dict[str, str]  # field label -> what she typed, that could not be used
+    unusable: dict[str, str]  # field name -> what she typed, that could not be used
     consented: bool
     level_label: str
 
@@ -42,8 +52,8 @@ class AlarmIntake:
             )
         if not (self.fields["email"] or self.fields["phone"]):
             lines.append("She gave no email address or phone number that could be used.")
-        for label, typed in self.unusable.items():
-            lines.append(f"{label} as she typed it, not used to contact her: \u201c{typed}\u201d")
+        for name, typed in self.unusable.items():
+            lines.append(f"{_CONTACT_FIELDS[name]} as she typed it, not used to contact her: \u201c{typed}\u201d")
         return "\n".join(lines)
 
 
@@ -60,17 +70,31 @@ def alarm_intake(form: AskForm) -> AlarmIntake | None:
     cleaned = form.cleaned_data
     fields = {"question": question, "topics": topics}
     unusable = {}
-    for name, label in _CONTACT_FIELDS.items():
+    for name in _CONTACT_FIELDS:
         if name in cleaned:
             fields[name] = cleaned[name]
         else:
             fields[name] = ""
             typed = form.data.get(name, "").strip()
             if typed:
-                unusable[label] = typed
+                unusable[name] = typed
     # Optional and counted only: kept when valid, dropped (never noted) when not.
     fields["region"] = cleaned.get("region", "")
     fields["safe_to_leave_message"] = bool(cleaned.get("safe_to_leave_message")) and bool(fields["phone"])
     return AlarmIntake(
         fields=fields, unusable=unusable, consented=bool(cleaned.get("consent")), level_label=found.label
     )
+
+
+def unusable_text(names: list[str]) -> str:
+    """What the thank-you page tells her about contact details she typed that could not be used."""
+    things = [str(_WHAT_SHE_TYPED[name]) for name in names if name in _WHAT_SHE_TYPED]
+    if not things:
+        return ""
+    what = things[0]
+    for thing in things[1:]:
+        # Translators: two things she typed, e.g. "the email address or the phone number".
+        what = gettext("%(earlier)s or %(next)s") % {"earlier": what, "next": thing}
+    return gettext(
+        "We could not use %(what)s you typed, so we will not contact you that way. The nurses can see what you typed."
+    ) % {"what": what}

@@ -14,6 +14,8 @@ reminder to everyone when nobody has claimed it in time (the escalation).
 from datetime import datetime
 
 from django.db import models
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import SafetyAlert, Urgency
 from .triage import ALARM_LEVELS
@@ -27,16 +29,16 @@ class Moment(models.TextChoices):
 
 # (what it is, for the subject; why, for the body): general words, nothing of hers.
 _LEVEL_WORDS = {
-    Urgency.EMERGENCY: ("Emergency enquiry", "The safety triage marked it Emergency."),
-    Urgency.CRISIS: ("Crisis enquiry", "The safety triage marked it Crisis."),
+    Urgency.EMERGENCY: (_("Emergency enquiry"), _("The safety triage marked it Emergency.")),
+    Urgency.CRISIS: (_("Crisis enquiry"), _("The safety triage marked it Crisis.")),
 }
 SAFEGUARDING_WORDS = (
-    "Safeguarding concern",
-    "The safety triage found words that may point to a safeguarding concern.",
+    _("Safeguarding concern"),
+    _("The safety triage found words that may point to a safeguarding concern."),
 )
 OTHER_LANGUAGE_WORDS = (
-    "Enquiry not in English",
-    "It is not written in English, so the safety triage could not read it: a nurse needs to.",
+    _("Enquiry not in English"),
+    _("It is not written in English, so the safety triage could not read it: a nurse needs to."),
 )
 
 
@@ -49,35 +51,50 @@ def _reasons(alert: SafetyAlert) -> list[tuple[str, str]]:
     if alert.other_language:
         reasons.append(OTHER_LANGUAGE_WORDS)
     # An alert always has a reason; an old row without one still says its level.
-    return reasons or [(f"{alert.get_level_display()} enquiry", f"It was marked {alert.get_level_display()}.")]
+    level = alert.get_level_display()
+    return reasons or [
+        (gettext("%(level)s enquiry") % {"level": level}, gettext("It was marked %(level)s.") % {"level": level})
+    ]
 
 
 def _joined(names: list[str]) -> str:
     first, *rest = names
-    return ", ".join([first, *(name[0].lower() + name[1:] for name in rest)])
+    return ", ".join([str(first), *(str(name)[0].lower() + str(name)[1:] for name in rest)])
 
 
 def alert_words(alert: SafetyAlert, *, moment: str, minutes: int, now: datetime, advised: bool) -> dict:
     """The subject and paragraphs of one alert email (`advised`: she was shown the advice for it)."""
     reasons = _reasons(alert)
     what = _joined([name for name, _ in reasons])
-    why = [sentence for _, sentence in reasons]
+    why = [str(sentence) for _, sentence in reasons]
     if moment == Moment.ESCALATION:
         waited = max(int((now - alert.raised_at).total_seconds() // 60), 0)
-        subject = f"Still unclaimed after {waited} minutes: {what} on the helpline"
-        lead = f"An enquiry arrived {waited} minutes ago and nobody has claimed it yet."
-        ask = "Please check it now, or make sure another nurse has."
+        subject = ngettext(
+            "Still unclaimed after %(waited)s minutes: %(what)s on the helpline",
+            "Still unclaimed after %(waited)s minutes: %(what)s on the helpline",
+            waited,
+        ) % {"waited": waited, "what": what}
+        lead = ngettext(
+            "An enquiry arrived %(waited)s minutes ago and nobody has claimed it yet.",
+            "An enquiry arrived %(waited)s minutes ago and nobody has claimed it yet.",
+            waited,
+        ) % {"waited": waited}
+        ask = gettext("Please check it now, or make sure another nurse has.")
         after = ""
     elif moment == Moment.NOBODY_ON_DUTY:
-        subject = f"{what} on the helpline, nobody on duty: please claim it"
-        lead = "An enquiry has just arrived and nobody is on duty, so every nurse and admin is told at once."
-        ask = "Please open it and claim it, or make sure another nurse has."
+        subject = gettext("%(what)s on the helpline, nobody on duty: please claim it") % {"what": what}
+        lead = gettext("An enquiry has just arrived and nobody is on duty, so every nurse and admin is told at once.")
+        ask = gettext("Please open it and claim it, or make sure another nurse has.")
         after = ""
     else:
-        subject = f"{what} on the helpline: please claim it"
-        lead = "An enquiry has just arrived while you are on duty."
-        ask = "Please open it and claim it."
-        after = f"If nobody claims it within {minutes} minutes, every nurse and admin is told."
+        subject = gettext("%(what)s on the helpline: please claim it") % {"what": what}
+        lead = gettext("An enquiry has just arrived while you are on duty.")
+        ask = gettext("Please open it and claim it.")
+        after = ngettext(
+            "If nobody claims it within %(minutes)s minutes, every nurse and admin is told.",
+            "If nobody claims it within %(minutes)s minutes, every nurse and admin is told.",
+            minutes,
+        ) % {"minutes": minutes}
     if advised and moment != Moment.ESCALATION:
-        why.append("She has been shown the advice for it.")
+        why.append(gettext("She has been shown the advice for it."))
     return {"subject": subject, "paragraphs": [lead, *why, ask], "after": after}

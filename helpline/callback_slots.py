@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal import hours
 from portal.audit import audit_record
@@ -62,15 +63,15 @@ PERIOD_HOURS = {
     SafeCallPeriod.EVENING: (time(17), time(21)),
 }
 
-SLOT_TAKEN = "Sorry, someone has just booked that time. Please choose another."
-SLOT_NOT_SAFE = "That time is outside the times you said it is safe to ring you. Please choose another."
-SLOT_GONE = "That time is no longer available. Please choose another."
-NO_PHONE = "We have no phone number we may ring for this question, so a call cannot be booked."
-ENQUIRY_NOT_OPEN = "This question is closed, so a call cannot be booked. You can ask a new question."
-ALREADY_BOOKED = "A call is already booked for this question. Move or cancel it instead."
-BOOKING_ENDED = "This call has already been cancelled or moved, so it cannot be changed."
-TOO_LATE = "The time of this call has come, so it can no longer be changed online. Please ring the helpline."
-PERIODS_REQUIRED = "Choose at least one part of the day when it is safe to ring you."
+SLOT_TAKEN = _("Sorry, someone has just booked that time. Please choose another.")
+SLOT_NOT_SAFE = _("That time is outside the times you said it is safe to ring you. Please choose another.")
+SLOT_GONE = _("That time is no longer available. Please choose another.")
+NO_PHONE = _("We have no phone number we may ring for this question, so a call cannot be booked.")
+ENQUIRY_NOT_OPEN = _("This question is closed, so a call cannot be booked. You can ask a new question.")
+ALREADY_BOOKED = _("A call is already booked for this question. Move or cancel it instead.")
+BOOKING_ENDED = _("This call has already been cancelled or moved, so it cannot be changed.")
+TOO_LATE = _("The time of this call has come, so it can no longer be changed online. Please ring the helpline.")
+PERIODS_REQUIRED = _("Choose at least one part of the day when it is safe to ring you.")
 
 
 # ---------------------------------------------------------------- what she may book

@@ -9,6 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,22 +22,22 @@ from . import callback_slots as slots
 from .models import CallbackSlot, Enquiry, SafeCallPeriod
 from .views import ASK_SESSION_KEY, get_own_enquiry, nurse_view
 
-SLOT_REQUIRED = "Choose a time for the call."
-LINK_INVALID = (
+SLOT_REQUIRED = _("Choose a time for the call.")
+LINK_INVALID = _(
     "This link is not valid: it may have been copied wrongly. Nothing has been changed. "
     "Please use the link in your latest email, or ring the helpline."
 )
-LINK_EXPIRED = (
+LINK_EXPIRED = _(
     "This link has expired, so it can no longer change your call. Nothing has been changed. "
     "Please ring the helpline if you need to move or cancel it."
 )
-DAY_INVALID = "Enter a date, like 2026-11-24."
+DAY_INVALID = _("Enter a date, like 2026-11-24.")
 
 
 class SafePeriodsForm(forms.Form):
     periods = forms.MultipleChoiceField(
-        label="When is it safe for a nurse to ring you?",
-        help_text="We will only offer times inside what you choose. Choose all three if any time is fine.",
+        label=_("When is it safe for a nurse to ring you?"),
+        help_text=_("We will only offer times inside what you choose. Choose all three if any time is fine."),
         choices=SafeCallPeriod.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": slots.PERIODS_REQUIRED, "invalid_choice": slots.PERIODS_REQUIRED},
@@ -43,7 +46,7 @@ class SafePeriodsForm(forms.Form):
 
 class SlotForm(forms.Form):
     slot = forms.TypedChoiceField(
-        label="Choose a time for the call",
+        label=_("Choose a time for the call"),
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": SLOT_REQUIRED, "invalid_choice": slots.SLOT_GONE},
@@ -56,7 +59,11 @@ class SlotForm(forms.Form):
 
 def _when(slot: CallbackSlot) -> str:
     starts, ends = timezone.localtime(slot.starts_at), timezone.localtime(slot.ends_at)
-    return f"{starts:%A %-d %B}, {starts:%H:%M} to {ends:%H:%M}"
+    return gettext("%(day)s, %(start)s to %(end)s") % {
+        "day": date_format(starts, "l j F"),
+        "start": date_format(starts, "H:i"),
+        "end": date_format(ends, "H:i"),
+    }
 
 
 # ---------------------------------------------------------------- her: choosing a time
@@ -89,7 +96,11 @@ def _booking_page(request, enquiry: Enquiry, *, back: str):
                     # The time she chose may have just gone: offer what is free now, keeping the error.
                     slot_form.fields["slot"].choices = [(s.pk, _when(s)) for s in slots.slots_for(enquiry)]
                 else:
-                    messages.success(request, f"Your call is booked: a nurse will ring you on {_when(booking.slot)}.")
+                    messages.success(
+                        request,
+                        gettext("Your call is booked: a nurse will ring you on %(when)s.")
+                        % {"when": _when(booking.slot)},
+                    )
                     return redirect(request.path)
         status = 400
     booking = slots.active_booking(enquiry)
@@ -147,14 +158,19 @@ def callback_manage(request, token: str):
         try:
             if request.POST.get("action") == "cancel":
                 slots.booking_cancel(booking=booking)
-                messages.success(request, "Your call has been cancelled. A nurse will still reply to your question.")
+                messages.success(
+                    request, gettext("Your call has been cancelled. A nurse will still reply to your question.")
+                )
                 return redirect(request.path)
             slot_form = SlotForm(request.POST, offered=offered)
             if slot_form.is_valid():
                 new = slots.booking_move(
                     booking=booking, slot=CallbackSlot.objects.get(pk=slot_form.cleaned_data["slot"])
                 )
-                messages.success(request, f"Your call has been moved: a nurse will ring you on {_when(new.slot)}.")
+                messages.success(
+                    request,
+                    gettext("Your call has been moved: a nurse will ring you on %(when)s.") % {"when": _when(new.slot)},
+                )
                 return redirect(slots.manage_path(new))
         except ValidationError as exc:
             if slot_form.is_bound:
@@ -175,7 +191,7 @@ def callback_manage(request, token: str):
 
 # ---------------------------------------------------------------- nurses: the day's calls
 class DayForm(forms.Form):
-    day = forms.DateField(label="Day", widget=DateInput(), required=False, error_messages={"invalid": DAY_INVALID})
+    day = forms.DateField(label=_("Day"), widget=DateInput(), required=False, error_messages={"invalid": DAY_INVALID})
 
 
 @require_safe
@@ -206,7 +222,11 @@ def slots_publish(request):
     made = slots.slots_publish(by=request.user, first_day=timezone.localdate())
     messages.success(
         request,
-        f"{made} new callback slot{'s' if made != 1 else ''} published from the rota for the next "
-        f"{slots.BOOKING_HORIZON_DAYS} days.",
+        ngettext(
+            "%(made)s new callback slot published from the rota for the next %(days)s days.",
+            "%(made)s new callback slots published from the rota for the next %(days)s days.",
+            made,
+        )
+        % {"made": made, "days": slots.BOOKING_HORIZON_DAYS},
     )
     return redirect("helpline:calls")

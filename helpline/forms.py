@@ -10,20 +10,20 @@ from .models import CallerType, Channel, FollowUpTemplate, Outcome, Region, Stat
 from .selectors import ASSIGNEE_ME, ASSIGNEE_NONE, OPEN, helpline_nurses
 
 # Public form messages: shown next to the field and in the summary at the top.
-ASK_CONTACT_REQUIRED = "Enter an email address or a phone number so a nurse can reply to you."
-ASK_EMAIL_INVALID = "Enter an email address in the right format, like name@example.com."
-ASK_PHONE_INVALID = "Enter a phone number using digits, like 07700 900123."
-ASK_QUESTION_REQUIRED = "Write your question so a nurse can help you."
-ASK_QUESTION_TOO_LONG = "Your question must be 4,000 characters or fewer. Please shorten it."
-ASK_CONSENT_REQUIRED = "Tick the box to agree, so that a nurse can store your question and reply to you."
-LOG_SUMMARY_REQUIRED = "Write a short summary of the enquiry."
-LOG_TOPICS_REQUIRED = "Choose at least one topic."
-LOG_EMAIL_INVALID = "Enter an email address in the right format, like name@example.com."
-DUE_AT_REQUIRED = "Enter the date and time of the callback."
-DATETIME_INVALID = "Enter a date and time, like 24/11/2026 14:30."
-OUTCOME_CHOICE_REQUIRED = "Choose an outcome before closing the enquiry."
-REPLY_TOO_LONG = "A reply must be 10,000 characters or fewer."
-MESSAGE_REQUIRED = "Write your message before sending it."
+ASK_CONTACT_REQUIRED = _("Enter an email address or a phone number so a nurse can reply to you.")
+ASK_EMAIL_INVALID = _("Enter an email address in the right format, like name@example.com.")
+ASK_PHONE_INVALID = _("Enter a phone number using digits, like 07700 900123.")
+ASK_QUESTION_REQUIRED = _("Write your question so a nurse can help you.")
+ASK_QUESTION_TOO_LONG = _("Your question must be 4,000 characters or fewer. Please shorten it.")
+ASK_CONSENT_REQUIRED = _("Tick the box to agree, so that a nurse can store your question and reply to you.")
+LOG_SUMMARY_REQUIRED = _("Write a short summary of the enquiry.")
+LOG_TOPICS_REQUIRED = _("Choose at least one topic.")
+LOG_EMAIL_INVALID = _("Enter an email address in the right format, like name@example.com.")
+DUE_AT_REQUIRED = _("Enter the date and time of the callback.")
+DATETIME_INVALID = _("Enter a date and time, like 24/11/2026 14:30.")
+OUTCOME_CHOICE_REQUIRED = _("Choose an outcome before closing the enquiry.")
+REPLY_TOO_LONG = _("A reply must be 10,000 characters or fewer.")
+MESSAGE_REQUIRED = _("Write your message before sending it.")
 
 QUESTION_MAX = 4000
 REPLY_MAX = 10000
@@ -52,29 +52,31 @@ class DateTimeLocalInput(forms.DateTimeInput):
 class AskForm(forms.Form):
     """The public "Ask a nurse" form. `website` is a honeypot: people never see it, bots fill it in."""
 
-    name = forms.CharField(label="Your first name (optional)", max_length=120, required=False)
+    name = forms.CharField(label=_("Your first name (optional)"), max_length=120, required=False)
     email = EmailAddressField(
-        label="Email address",
+        label=_("Email address"),
         required=False,
         error_messages={"invalid": ASK_EMAIL_INVALID},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     phone = forms.CharField(
-        label="Phone number",
+        label=_("Phone number"),
         max_length=40,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    safe_to_leave_message = forms.BooleanField(label="It is fine to leave a voicemail on this number", required=False)
+    safe_to_leave_message = forms.BooleanField(
+        label=_("It is fine to leave a voicemail on this number"), required=False
+    )
     preferred_times = forms.CharField(
-        label="Times that suit you (optional)",
-        help_text="For example: mornings only, or text before calling.",
+        label=_("Times that suit you (optional)"),
+        help_text=_("For example: mornings only, or text before calling."),
         max_length=200,
         required=False,
     )
     topics = forms.MultipleChoiceField(
-        label="What is your question about? (optional)",
-        help_text="Leave these empty if you are not sure: a nurse will choose.",
+        label=_("What is your question about? (optional)"),
+        help_text=_("Leave these empty if you are not sure: a nurse will choose."),
         choices=Topic.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -89,17 +91,17 @@ class AskForm(forms.Form):
         required=False,
     )
     question = forms.CharField(
-        label="Your question",
+        label=_("Your question"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=QUESTION_MAX,
         error_messages={"required": ASK_QUESTION_REQUIRED, "max_length": ASK_QUESTION_TOO_LONG},
     )
     consent = forms.BooleanField(
-        label="I agree that the helpline nurses may store my question and contact me about it",
+        label=_("I agree that the helpline nurses may store my question and contact me about it"),
         error_messages={"required": ASK_CONSENT_REQUIRED},
     )
     website = forms.CharField(
-        label="Leave this empty",
+        label=_("Leave this empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -137,31 +139,38 @@ class AskForm(forms.Form):
 class EnquiryLogForm(forms.Form):
     """The nurse's one-screen log of a call: sensible defaults so a routine call takes seconds."""
 
-    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE, widget=forms.RadioSelect)
-    caller_type = forms.ChoiceField(
-        label="Who is calling", choices=CallerType.choices, initial=CallerType.SELF, widget=forms.RadioSelect
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE, widget=forms.RadioSelect
     )
-    name = forms.CharField(label="Name (optional)", max_length=120, required=False)
-    email = EmailAddressField(label="Email (optional)", required=False, error_messages={"invalid": LOG_EMAIL_INVALID})
+    caller_type = forms.ChoiceField(
+        label=_("Who is calling"), choices=CallerType.choices, initial=CallerType.SELF, widget=forms.RadioSelect
+    )
+    name = forms.CharField(label=_("Name (optional)"), max_length=120, required=False)
+    email = EmailAddressField(
+        label=_("Email (optional)"), required=False, error_messages={"invalid": LOG_EMAIL_INVALID}
+    )
     phone = forms.CharField(
-        label="Phone (optional)", max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+        label=_("Phone (optional)"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
     topics = forms.MultipleChoiceField(
-        choices=Topic.choices, widget=forms.CheckboxSelectMultiple, error_messages={"required": LOG_TOPICS_REQUIRED}
+        label=_("Topics"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": LOG_TOPICS_REQUIRED},
     )
     urgency = forms.TypedChoiceField(
-        choices=Urgency.choices, coerce=int, initial=Urgency.ROUTINE, widget=forms.RadioSelect
+        label=_("Urgency"), choices=Urgency.choices, coerce=int, initial=Urgency.ROUTINE, widget=forms.RadioSelect
     )
     summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), error_messages={"required": LOG_SUMMARY_REQUIRED}
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}), error_messages={"required": LOG_SUMMARY_REQUIRED}
     )
-    consent_email = forms.BooleanField(label="Agrees to follow-up by email", required=False)
-    consent_phone = forms.BooleanField(label="Agrees to follow-up by phone", required=False)
-    safe_to_email = forms.BooleanField(label="Safe to email (nobody else reads this inbox)", required=False)
-    safe_to_leave_message = forms.BooleanField(label="Safe to leave a voicemail or message", required=False)
+    consent_email = forms.BooleanField(label=_("Agrees to follow-up by email"), required=False)
+    consent_phone = forms.BooleanField(label=_("Agrees to follow-up by phone"), required=False)
+    safe_to_email = forms.BooleanField(label=_("Safe to email (nobody else reads this inbox)"), required=False)
+    safe_to_leave_message = forms.BooleanField(label=_("Safe to leave a voicemail or message"), required=False)
     preferred_times = forms.CharField(
-        label="Times that suit her",
-        help_text="For example: text before calling, no voicemail, mornings only.",
+        label=_("Times that suit her"),
+        help_text=_("For example: text before calling, no voicemail, mornings only."),
         max_length=200,
         required=False,
     )
@@ -198,24 +207,29 @@ class FilterSelect(forms.Select):
 class QueueFilterForm(forms.Form):
     """The queue's filters, read from the query string; anything unexpected is simply ignored."""
 
-    q = forms.CharField(label="Search by reference, name or email", required=False, max_length=120)
+    q = forms.CharField(label=_("Search by reference, name or email"), required=False, max_length=120)
     status = forms.ChoiceField(
-        choices=[(OPEN, "Open (not closed)"), ("all", "All"), *Status.choices],
+        label=_("Status"),
+        choices=[(OPEN, _("Open (not closed)")), ("all", _("All")), *Status.choices],
         required=False,
         initial=OPEN,
         widget=FilterSelect,
     )
-    topic = forms.ChoiceField(choices=[("", "Any topic"), *Topic.choices], required=False, widget=FilterSelect)
-    channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False, widget=FilterSelect)
-    assignee = forms.ChoiceField(required=False, widget=FilterSelect)
-    overdue = forms.BooleanField(label="Only overdue callbacks", required=False)
+    topic = forms.ChoiceField(
+        label=_("Topic"), choices=[("", _("Any topic")), *Topic.choices], required=False, widget=FilterSelect
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Any channel")), *Channel.choices], required=False, widget=FilterSelect
+    )
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=FilterSelect)
+    overdue = forms.BooleanField(label=_("Only overdue callbacks"), required=False)
 
     def __init__(self, *args, nurses=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = [
-            ("", "Anyone"),
-            (ASSIGNEE_ME, "Me"),
-            (ASSIGNEE_NONE, "Nobody yet"),
+            ("", _("Anyone")),
+            (ASSIGNEE_ME, _("Me")),
+            (ASSIGNEE_NONE, _("Nobody yet")),
             *[(str(pk), name) for pk, name in nurses],
         ]
 
@@ -239,7 +253,7 @@ class NurseChoiceField(forms.ModelChoiceField):
 
 
 class AssignForm(forms.Form):
-    assignee = NurseChoiceField(queryset=None, required=False, empty_label="Nobody (unassign)")
+    assignee = NurseChoiceField(label=_("Assignee"), queryset=None, required=False, empty_label=_("Nobody (unassign)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,25 +263,26 @@ class AssignForm(forms.Form):
 class TransitionForm(forms.Form):
     action = forms.CharField()
     outcome = forms.ChoiceField(
-        choices=[("", "Choose an outcome"), *[c for c in Outcome.choices if c[0] != Outcome.ERASED_AT_HER_REQUEST]],
+        label=_("Outcome"),
+        choices=[("", _("Choose an outcome")), *[c for c in Outcome.choices if c[0] != Outcome.ERASED_AT_HER_REQUEST]],
         required=False,
         error_messages={"required": OUTCOME_CHOICE_REQUIRED},
     )
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label="Add a note", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    text = forms.CharField(label=_("Add a note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
 class CallbackForm(forms.Form):
     due_at = forms.DateTimeField(
-        label="Call her back at",
+        label=_("Call her back at"),
         input_formats=DATETIME_INPUT_FORMATS,
         widget=DateTimeLocalInput(),
         error_messages={"required": DUE_AT_REQUIRED, "invalid": DATETIME_INVALID},
     )
-    assigned_to = NurseChoiceField(label="Nurse who will call", queryset=None, empty_label=None)
-    note = forms.CharField(label="Note (optional)", max_length=300, required=False)
+    assigned_to = NurseChoiceField(label=_("Nurse who will call"), queryset=None, empty_label=None)
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -277,28 +292,28 @@ class CallbackForm(forms.Form):
 
 
 class UrgencyForm(forms.Form):
-    urgency = forms.TypedChoiceField(label="Urgency", choices=Urgency.choices, coerce=int)
+    urgency = forms.TypedChoiceField(label=_("Urgency"), choices=Urgency.choices, coerce=int)
     reason = forms.CharField(
-        label="Why it is changing",
+        label=_("Why it is changing"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Say why the urgency is changing: the next nurse will read it."},
+        error_messages={"required": _("Say why the urgency is changing: the next nurse will read it.")},
     )
 
 
 class DutyShiftForm(forms.Form):
-    nurse = NurseChoiceField(label="Nurse on duty", queryset=None, empty_label=None)
+    nurse = NurseChoiceField(label=_("Nurse on duty"), queryset=None, empty_label=None)
     starts_at = forms.DateTimeField(
-        label="From",
+        label=_("From"),
         input_formats=DATETIME_INPUT_FORMATS,
         widget=DateTimeLocalInput(),
-        error_messages={"required": "Enter when the shift starts.", "invalid": DATETIME_INVALID},
+        error_messages={"required": _("Enter when the shift starts."), "invalid": DATETIME_INVALID},
     )
     ends_at = forms.DateTimeField(
-        label="Until",
+        label=_("Until"),
         input_formats=DATETIME_INPUT_FORMATS,
         widget=DateTimeLocalInput(),
-        error_messages={"required": "Enter when the shift ends.", "invalid": DATETIME_INVALID},
+        error_messages={"required": _("Enter when the shift ends."), "invalid": DATETIME_INVALID},
     )
 
     def __init__(self, *args, **kwargs):
@@ -307,29 +322,29 @@ class DutyShiftForm(forms.Form):
 
 
 class CallbackDoneForm(forms.Form):
-    note = forms.CharField(label="What happened (optional)", max_length=1000, required=False)
+    note = forms.CharField(label=_("What happened (optional)"), max_length=1000, required=False)
 
 
 class ReplyForm(forms.Form):
     """A nurse's reply to her, in her own words. `template` only fills the box (the "start" button)."""
 
     template = forms.ModelChoiceField(
-        label="Start from a template (optional)",
+        label=_("Start from a template (optional)"),
         queryset=FollowUpTemplate.objects.filter(is_active=True),
         required=False,
-        empty_label="Choose a starting point",
+        empty_label=_("Choose a starting point"),
     )
-    subject = forms.CharField(label="Subject", max_length=150, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=150, required=False)
     body = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=REPLY_MAX,
         required=False,
         error_messages={"max_length": REPLY_TOO_LONG},
     )
-    links = forms.MultipleChoiceField(label="Links to guidance", widget=forms.CheckboxSelectMultiple, required=False)
+    links = forms.MultipleChoiceField(label=_("Links to guidance"), widget=forms.CheckboxSelectMultiple, required=False)
     send_after = forms.DateTimeField(
-        label="Send at (leave empty to send now)",
+        label=_("Send at (leave empty to send now)"),
         input_formats=DATETIME_INPUT_FORMATS,
         widget=DateTimeLocalInput(),
         required=False,
@@ -363,7 +378,7 @@ class MessageForm(forms.Form):
     """Her reply to the nurses, written in her account."""
 
     text = forms.CharField(
-        label="Your message",
+        label=_("Your message"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=QUESTION_MAX,
         error_messages={"required": MESSAGE_REQUIRED, "max_length": ASK_QUESTION_TOO_LONG},
@@ -372,7 +387,7 @@ class MessageForm(forms.Form):
 
 class ReferForm(forms.Form):
     consent_recorded = forms.BooleanField(
-        label="She agrees to her first name, contact details and this summary being passed to the peer-support team",
+        label=_("She agrees to her first name, contact details and this summary being passed to the peer-support team"),
         required=False,
     )
 
@@ -381,16 +396,17 @@ class FollowUpTemplateForm(forms.ModelForm):
     """A follow-up template, with the leaflet sections and organisations it links chosen from the live leaflet."""
 
     section_slugs = forms.MultipleChoiceField(
-        label="Leaflet sections to link", widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Leaflet sections to link"), widget=forms.CheckboxSelectMultiple, required=False
     )
     organisation_slugs = forms.MultipleChoiceField(
-        label="Organisations to link", widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Organisations to link"), widget=forms.CheckboxSelectMultiple, required=False
     )
 
     class Meta:
         model = FollowUpTemplate
         fields = ["name", "subject", "body", "section_slugs", "organisation_slugs", "is_active"]
         widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+        labels = {"name": _("Name"), "subject": _("Subject"), "body": _("Body"), "is_active": _("Is active")}
 
     def __init__(self, *args, **kwargs):
         from leaflet.selectors import organisations, published_sections
@@ -406,6 +422,6 @@ class FollowUpTemplateForm(forms.ModelForm):
 
 class ReportForm(forms.Form):
     weeks = forms.TypedChoiceField(
-        label="Period", choices=[(4, "Last 4 weeks"), (12, "Last 12 weeks"), (26, "Last 26 weeks"), (52, "Last 52 weeks")],
+        label=_("Period"), choices=[(4, _("Last 4 weeks")), (12, _("Last 12 weeks")), (26, _("Last 26 weeks")), (52, _("Last 52 weeks"))],
         coerce=int, required=False, initial=12,
     )  # fmt: skip

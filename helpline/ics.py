@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 CONTENT_TYPE = "text/calendar"
@@ -38,11 +39,14 @@ def callback_ics(
     event.add("dtstamp", timezone.now())
     event.add("dtstart", starts_at.astimezone(UTC))
     event.add("dtend", ends_at.astimezone(UTC))
-    event.add("summary", f"Call from the {charity} helpline nurse")
+    event.add("summary", gettext("Call from the %(charity)s helpline nurse") % {"charity": charity})
     event.add(
         "description",
-        f"A helpline nurse will ring you about your question, reference {reference}. "
-        "If you need to move or cancel the call, use the link in the email we sent.",
+        gettext(
+            "A helpline nurse will ring you about your question, reference %(reference)s. "
+            "If you need to move or cancel the call, use the link in the email we sent."
+        )
+        % {"reference": reference},
     )
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar.add_component(event)

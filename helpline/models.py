@@ -14,24 +14,25 @@ from django.db import models
 from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.i18n import current_language
 
 
 class Channel(models.TextChoices):
-    PHONE = "phone", "Phone"
-    EMAIL = "email", "Email"
-    LETTER = "letter", "Letter"
-    WEB = "web", "Web form"
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    LETTER = "letter", _("Letter")
+    WEB = "web", _("Web form")
 
 
 class CallerType(models.TextChoices):
-    SELF = "self", "The woman herself"
-    PARTNER = "partner", "Partner"
-    RELATIVE = "relative", "Relative or friend"
-    PROFESSIONAL = "professional", "Health professional"
-    OTHER = "other", "Other"
+    SELF = "self", _("The woman herself")
+    PARTNER = "partner", _("Partner")
+    RELATIVE = "relative", _("Relative or friend")
+    PROFESSIONAL = "professional", _("Health professional")
+    OTHER = "other", _("Other")
 
 
 class Region(models.TextChoices):
@@ -57,55 +58,56 @@ class Region(models.TextChoices):
 
 
 class Topic(models.TextChoices):
-    DIAGNOSIS = "diagnosis", "Diagnosis and tests"
-    PAIN = "pain", "Pain"
-    EXERCISE = "exercise", "Exercise"
-    BREASTFEEDING = "breastfeeding", "Breastfeeding"
-    DRUG_TREATMENTS = "drug_treatments", "Drug treatments"
-    HEPARIN = "heparin", "Heparin"
-    CALCIUM_VITAMIN_D = "calcium_vitamin_d", "Calcium and vitamin D"
-    FUTURE_PREGNANCIES = "future_pregnancies", "Future pregnancies"
-    MONEY = "money", "Work, benefits and money"
-    PRACTICAL_HELP = "practical_help", "Practical help at home"
-    EMOTIONAL_SUPPORT = "emotional_support", "Emotional support"
-    PEER_CONTACT = "peer_contact", "Wants a peer contact"
-    LEAFLET_REQUEST = "leaflet_request", "Leaflet request"
-    OTHER = "other", "Other"
+    DIAGNOSIS = "diagnosis", _("Diagnosis and tests")
+    PAIN = "pain", _("Pain")
+    EXERCISE = "exercise", _("Exercise")
+    BREASTFEEDING = "breastfeeding", _("Breastfeeding")
+    DRUG_TREATMENTS = "drug_treatments", _("Drug treatments")
+    HEPARIN = "heparin", _("Heparin")
+    CALCIUM_VITAMIN_D = "calcium_vitamin_d", _("Calcium and vitamin D")
+    FUTURE_PREGNANCIES = "future_pregnancies", _("Future pregnancies")
+    MONEY = "money", _("Work, benefits and money")
+    PRACTICAL_HELP = "practical_help", _("Practical help at home")
+    EMOTIONAL_SUPPORT = "emotional_support", _("Emotional support")
+    PEER_CONTACT = "peer_contact", _("Wants a peer contact")
+    LEAFLET_REQUEST = "leaflet_request", _("Leaflet request")
+    OTHER = "other", _("Other")
 
 
 class Urgency(models.IntegerChoices):
     # Stored as a rank so the queue sorts most urgent first with a plain index. EMERGENCY, CRISIS,
     # URGENT and ROUTINE are the levels the safety triage gives (helpline.triage); SOON is a nurse's call.
-    EMERGENCY = 1, "Emergency"
-    CRISIS = 2, "Crisis"
-    URGENT = 3, "Urgent"
-    SOON = 4, "Soon"
-    ROUTINE = 5, "Routine"
+    # Translators: the five urgency levels of an enquiry, most urgent first, as nurses see them on the queue.
+    EMERGENCY = 1, pgettext_lazy("urgency level", "Emergency")
+    CRISIS = 2, pgettext_lazy("urgency level", "Crisis")
+    URGENT = 3, pgettext_lazy("urgency level", "Urgent")
+    SOON = 4, pgettext_lazy("urgency level", "Soon")
+    ROUTINE = 5, pgettext_lazy("urgency level", "Routine")
 
 
 class Status(models.TextChoices):
-    NEW = "new", "New"
-    TRIAGED = "triaged", "Triaged"
-    AWAITING_CALLBACK = "awaiting_callback", "Awaiting callback"
-    IN_PROGRESS = "in_progress", "In progress"
+    NEW = "new", _("New")
+    TRIAGED = "triaged", _("Triaged")
+    AWAITING_CALLBACK = "awaiting_callback", _("Awaiting callback")
+    IN_PROGRESS = "in_progress", _("In progress")
     # A nurse has replied and the next move is hers: a reply moves it here, her answer moves it on.
-    ANSWERED = "answered", "Answered, waiting for her"
-    CLOSED = "closed", "Closed"
+    ANSWERED = "answered", _("Answered, waiting for her")
+    CLOSED = "closed", _("Closed")
 
 
 class Outcome(models.TextChoices):
-    INFORMATION_GIVEN = "information_given", "Information given"
-    SIGNPOSTED = "signposted", "Signposted"
-    REFERRED_PEER_SUPPORT = "referred_peer_support", "Referred to peer support"
-    REFERRED_GP = "referred_gp", "Referred to GP"
-    NO_FURTHER_ACTION = "no_further_action", "No further action"
+    INFORMATION_GIVEN = "information_given", _("Information given")
+    SIGNPOSTED = "signposted", _("Signposted")
+    REFERRED_PEER_SUPPORT = "referred_peer_support", _("Referred to peer support")
+    REFERRED_GP = "referred_gp", _("Referred to GP")
+    NO_FURTHER_ACTION = "no_further_action", _("No further action")
     # Set only by her erasure request, never chosen by a nurse (the close form leaves it out).
-    ERASED_AT_HER_REQUEST = "erased_at_her_request", "Closed when she asked for her data to be deleted"
+    ERASED_AT_HER_REQUEST = "erased_at_her_request", _("Closed when she asked for her data to be deleted")
 
 
 class AnonymisedReason(models.TextChoices):
-    RETENTION = "retention", "after the retention period"
-    HER_REQUEST = "her_request", "at her request, when she asked for her data to be deleted"
+    RETENTION = "retention", _("after the retention period")
+    HER_REQUEST = "her_request", _("at her request, when she asked for her data to be deleted")
 
 
 @dataclass(frozen=True)
@@ -125,23 +127,23 @@ REPLY_ANSWERS = frozenset({Status.NEW, Status.TRIAGED, Status.IN_PROGRESS})
 
 # The whole workflow, as data: the service refuses anything not listed here.
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition("triage", "Mark as triaged", "marked as triaged", frozenset({Status.NEW}), Status.TRIAGED),
+    Transition("triage", _("Mark as triaged"), _("marked as triaged"), frozenset({Status.NEW}), Status.TRIAGED),
     Transition(
         "await_callback",
-        "Mark as awaiting callback",
-        "marked as awaiting callback",
+        _("Mark as awaiting callback"),
+        _("marked as awaiting callback"),
         frozenset({Status.TRIAGED, Status.IN_PROGRESS, Status.ANSWERED}),
         Status.AWAITING_CALLBACK,
     ),
     Transition(
         "start",
-        "Mark as in progress",
-        "marked as in progress",
+        _("Mark as in progress"),
+        _("marked as in progress"),
         frozenset({Status.TRIAGED, Status.AWAITING_CALLBACK, Status.ANSWERED}),
         Status.IN_PROGRESS,
     ),
-    Transition("close", "Close", "closed", OPEN_STATUSES, Status.CLOSED),
-    Transition("reopen", "Reopen", "reopened", frozenset({Status.CLOSED}), Status.IN_PROGRESS),
+    Transition("close", _("Close"), _("closed"), OPEN_STATUSES, Status.CLOSED),
+    Transition("reopen", _("Reopen"), _("reopened"), frozenset({Status.CLOSED}), Status.IN_PROGRESS),
 )
 TRANSITIONS_BY_ACTION = {t.action: t for t in TRANSITIONS}
 
@@ -328,8 +330,8 @@ class Enquiry(models.Model):
     def status_for_her(self) -> str:
         """Where her question has got to, in her words rather than the nurses' workflow."""
         if self.status == Status.NEW and self.first_response_at is None:
-            return "Waiting for a nurse"
-        return "Closed" if self.status == Status.CLOSED else "A nurse is looking after it"
+            return gettext("Waiting for a nurse")
+        return gettext("Closed") if self.status == Status.CLOSED else gettext("A nurse is looking after it")
 
     def allowed_transitions(self) -> list[Transition]:
         if self.anonymised_at:
@@ -369,25 +371,25 @@ class EnquiryEvent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Logged"
-        DETAILS_CORRECTED = "details_corrected", "Details corrected"
-        URGENCY = "urgency", "Urgency changed"
-        ALERT = "alert", "Nurses alerted"
-        STATUS = "status", "Status changed"
-        ASSIGNED = "assigned", "Assigned"
-        NOTE = "note", "Note"
-        CALLBACK_SCHEDULED = "callback_scheduled", "Callback scheduled"
-        CALLBACK_DONE = "callback_done", "Callback made"
-        CALLBACK_CANCELLED = "callback_cancelled", "Callback cancelled"
-        FOLLOW_UP = "follow_up", "Follow-up email"
+        CREATED = "created", _("Logged")
+        DETAILS_CORRECTED = "details_corrected", _("Details corrected")
+        URGENCY = "urgency", _("Urgency changed")
+        ALERT = "alert", _("Nurses alerted")
+        STATUS = "status", _("Status changed")
+        ASSIGNED = "assigned", _("Assigned")
+        NOTE = "note", _("Note")
+        CALLBACK_SCHEDULED = "callback_scheduled", _("Callback scheduled")
+        CALLBACK_DONE = "callback_done", _("Callback made")
+        CALLBACK_CANCELLED = "callback_cancelled", _("Callback cancelled")
+        FOLLOW_UP = "follow_up", _("Follow-up email")
         # The conversation: what a nurse wrote to her (by email and in her account), and what she
         # wrote back (in her account, or by replying to an email).
-        MESSAGE_OUT = "message_out", "Reply to her"
-        MESSAGE_IN = "message_in", "Message from her"
-        EMAIL_BOUNCED = "email_bounced", "Email to her bounced"
-        AUTO_REPLY = "auto_reply", "Automatic reply"
-        REFERRED = "referred", "Referred to peer support"
-        ANONYMISED = "anonymised", "Anonymised"
+        MESSAGE_OUT = "message_out", _("Reply to her")
+        MESSAGE_IN = "message_in", _("Message from her")
+        EMAIL_BOUNCED = "email_bounced", _("Email to her bounced")
+        AUTO_REPLY = "auto_reply", _("Automatic reply")
+        REFERRED = "referred", _("Referred to peer support")
+        ANONYMISED = "anonymised", _("Anonymised")
 
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
@@ -450,9 +452,9 @@ class FollowUpTemplate(models.Model):
     name = models.CharField(max_length=100, unique=True)
     subject = models.CharField(max_length=150)
     body = models.TextField(
-        help_text=(
+        help_text=_(
             "A starting point nurses read and change before sending. Plain text; start without a greeting "
-            "(\u201cDear\u201d and her first name are added). You may write {first_name}, {reference} and "
+            "(“Dear” and her first name are added). You may write {first_name}, {reference} and "
             "{nurse_first_name}: they are filled in."
         )
     )
@@ -528,6 +530,11 @@ class SafetyAlert(models.Model):
         return f"{self.get_level_display()} alert for {self.enquiry_id}"
 
     @property
+    def level_key(self) -> str:
+        """For the tag's CSS class ("emergency", "crisis"), whatever the language of the label."""
+        return Urgency(self.level).name.lower()
+
+    @property
     def is_open(self) -> bool:
         return self.handled_at is None
 
@@ -566,8 +573,8 @@ class ResponseTarget(models.Model):
 
     urgency = models.PositiveSmallIntegerField(choices=Urgency, unique=True)
     minutes = models.PositiveIntegerField(
-        "target (minutes)",
-        help_text=(
+        _("target (minutes)"),
+        help_text=_(
             "For urgent, soon and routine: minutes of opening hours (one opening day Monday to Friday, "
             "9am to 5pm, is 480). For emergency and crisis: minutes of clock time, day or night."
         ),
@@ -595,7 +602,7 @@ class HelplineClosure(models.Model):
 
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    reason = models.CharField(max_length=200, help_text="For the nurses: why the helpline is closed.")
+    reason = models.CharField(max_length=200, help_text=_("For the nurses: why the helpline is closed."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -634,10 +641,10 @@ class Person(models.Model):
 
 
 class FlagKind(models.TextChoices):
-    SAFEGUARDING = "safeguarding", "Safeguarding concern"
-    DO_NOT_EMAIL = "do_not_email", "Do not email"
-    RECENT_CRISIS = "recent_crisis", "Crisis in the last 90 days"
-    INTERPRETER = "interpreter", "Interpreter needed"
+    SAFEGUARDING = "safeguarding", _("Safeguarding concern")
+    DO_NOT_EMAIL = "do_not_email", _("Do not email")
+    RECENT_CRISIS = "recent_crisis", _("Crisis in the last 90 days")
+    INTERPRETER = "interpreter", _("Interpreter needed")
 
 
 # On its review date a "crisis in the last 90 days" flag simply ends: it says when, not what. The others
@@ -649,8 +656,8 @@ class PersonFlag(models.Model):
     """A risk flag a nurse set on a person: shown on each of her enquiries and on the queue."""
 
     class Ended(models.TextChoices):
-        REMOVED = "removed", "Removed by a nurse"
-        EXPIRED = "expired", "Ended on its review date"
+        REMOVED = "removed", _("Removed by a nurse")
+        EXPIRED = "expired", _("Ended on its review date")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="flags")
     kind = models.CharField(max_length=20, choices=FlagKind)
@@ -695,9 +702,9 @@ class PersonFlag(models.Model):
 class SafeCallPeriod(models.TextChoices):
     """Parts of the day a woman may say it is safe to ring her; a slot must lie wholly inside one she chose."""
 
-    MORNING = "morning", "Mornings (8am to 12 noon)"
-    AFTERNOON = "afternoon", "Afternoons (12 noon to 5pm)"
-    EVENING = "evening", "Evenings (5pm to 9pm)"
+    MORNING = "morning", _("Mornings (8am to 12 noon)")
+    AFTERNOON = "afternoon", _("Afternoons (12 noon to 5pm)")
+    EVENING = "evening", _("Evenings (5pm to 9pm)")
 
 
 class CallbackSlot(models.Model):
@@ -734,8 +741,8 @@ class CallbackBooking(models.Model):
     """
 
     class Ended(models.TextChoices):
-        CANCELLED = "cancelled", "Cancelled"
-        MOVED = "moved", "Moved to another time"
+        CANCELLED = "cancelled", _("Cancelled")
+        MOVED = "moved", _("Moved to another time")
 
     slot = models.ForeignKey(CallbackSlot, on_delete=models.PROTECT, related_name="bookings")
     enquiry = models.ForeignKey(Enquiry, on_delete=models.CASCADE, related_name="callback_bookings")

@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from peers.selectors import peer_requests_of
 from portal.audit import audit_record
@@ -39,23 +41,21 @@ from .models import (
 )
 from .triage import triage
 
-FLAG_ALREADY_SET = (
-    "She already has a \u201c{label}\u201d flag, so nothing was changed. Review or remove that one instead."
-)
-FLAG_ALREADY_ENDED = "That flag had already been removed, so nothing was changed."
-REVIEW_IN_PAST = "Choose a review date from today onwards: a date in the past would end or flag it at once."
-REVIEW_TOO_FAR = "Choose a review date within two years, so the flag is looked at again."
-REASON_EMPTY = "Say why you are setting this flag, so colleagues understand it."
-UNKNOWN_FLAG = "Choose one of the flags."
-NOT_A_MATCH = (
+FLAG_ALREADY_SET = _("She already has a “%(label)s” flag, so nothing was changed. Review or remove that one instead.")
+FLAG_ALREADY_ENDED = _("That flag had already been removed, so nothing was changed.")
+REVIEW_IN_PAST = _("Choose a review date from today onwards: a date in the past would end or flag it at once.")
+REVIEW_TOO_FAR = _("Choose a review date within two years, so the flag is looked at again.")
+REASON_EMPTY = _("Say why you are setting this flag, so colleagues understand it.")
+UNKNOWN_FLAG = _("Choose one of the flags.")
+NOT_A_MATCH = _(
     "That enquiry no longer shares her email address or phone number, so it was not linked. "
     "Enquiries are never linked on a name alone."
 )
-ALREADY_LINKED = "That enquiry is already linked to her."
-TWO_ACCOUNTS = "Those enquiries were asked from two different accounts, so they are two people and cannot be linked."
-ANONYMISED = "An anonymised enquiry cannot be linked: its details are gone."
-CANNOT_UNLINK_ACCOUNT = "This enquiry was asked from her account, so it stays linked to her."
-NOT_LINKED = "This enquiry is not linked to anyone, so there was nothing to undo."
+ALREADY_LINKED = _("That enquiry is already linked to her.")
+TWO_ACCOUNTS = _("Those enquiries were asked from two different accounts, so they are two people and cannot be linked.")
+ANONYMISED = _("An anonymised enquiry cannot be linked: its details are gone.")
+CANNOT_UNLINK_ACCOUNT = _("This enquiry was asked from her account, so it stays linked to her.")
+NOT_LINKED = _("This enquiry is not linked to anyone, so there was nothing to undo.")
 DO_NOT_EMAIL = "Not sent: a nurse has flagged that she must not be emailed."
 
 MAX_REVIEW_DAYS = 2 * 365
@@ -210,7 +210,13 @@ def person_history(enquiry: Enquiry, *, request=None) -> list[HistoryItem]:
         .only("pk", "reference", "status", "created_at", "peer_request_id", "urgency")
     )
     items = [
-        HistoryItem(e.created_at, "enquiry", f"Enquiry {e.reference}", e.get_absolute_url(), e.get_status_display())
+        HistoryItem(
+            e.created_at,
+            "enquiry",
+            gettext("Enquiry %(reference)s") % {"reference": e.reference},
+            e.get_absolute_url(),
+            e.get_status_display(),
+        )
         for e in others
     ]
     references = {e.pk: e.reference for e in others}
@@ -219,9 +225,9 @@ def person_history(enquiry: Enquiry, *, request=None) -> list[HistoryItem]:
         HistoryItem(
             c.done_at or c.due_at,
             "call",
-            f"Call for {references[c.enquiry_id]}",
+            gettext("Call for %(reference)s") % {"reference": references[c.enquiry_id]},
             reverse("helpline:enquiry-detail", args=[c.enquiry_id]) + "#callbacks",
-            "Made" if c.done_at else "Due",
+            pgettext("a callback", "Made") if c.done_at else pgettext("a callback", "Due"),
         )
         for c in calls
     ]
@@ -231,7 +237,7 @@ def person_history(enquiry: Enquiry, *, request=None) -> list[HistoryItem]:
         HistoryItem(
             line.created_at,
             "peer_request",
-            f"Peer support request {line.reference}",
+            gettext("Peer support request %(reference)s") % {"reference": line.reference},
             reverse("peers:nurse-request", args=[line.pk]),
             line.status,
         )
@@ -298,7 +304,7 @@ def flag_set(*, enquiry: Enquiry, kind: str, reason: str, review_on: date, by: U
         with transaction.atomic():
             person = _person_of(enquiry)
             if person.flags.filter(kind=kind, ended_at__isnull=True).exists():
-                raise ValidationError(FLAG_ALREADY_SET.format(label=label))
+                raise ValidationError(FLAG_ALREADY_SET % {"label": label})
             flag = PersonFlag(person=person, kind=kind, reason=reason, set_by=by, review_on=review_on)
             flag.full_clean()
             flag.save()
@@ -313,7 +319,7 @@ def flag_set(*, enquiry: Enquiry, kind: str, reason: str, review_on: date, by: U
             )
     except IntegrityError:
         # A colleague set the same flag at the same moment: the constraint kept one.
-        raise ValidationError(FLAG_ALREADY_SET.format(label=label))
+        raise ValidationError(FLAG_ALREADY_SET % {"label": label})
     enquiry.person_id = person.pk
     return flag
 
@@ -402,7 +408,7 @@ def flag_proposals(enquiry: Enquiry, *, user: User, live_kinds: set[str]) -> lis
             FlagProposal(
                 FlagKind.RECENT_CRISIS,
                 FlagKind.RECENT_CRISIS.label,
-                f"The safety triage rated {enquiry.reference} a crisis.",
+                gettext("The safety triage rated %(reference)s a crisis.") % {"reference": enquiry.reference},
                 timezone.localtime(enquiry.created_at).date() + timedelta(days=CRISIS_DAYS),
             )
         )
@@ -413,7 +419,8 @@ def flag_proposals(enquiry: Enquiry, *, user: User, live_kinds: set[str]) -> lis
                 FlagProposal(
                     FlagKind.SAFEGUARDING,
                     FlagKind.SAFEGUARDING.label,
-                    f"The safety triage found words suggesting domestic abuse in {enquiry.reference}.",
+                    gettext("The safety triage found words suggesting domestic abuse in %(reference)s.")
+                    % {"reference": enquiry.reference},
                     today + timedelta(days=SAFEGUARDING_REVIEW_DAYS),
                 )
             )

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from portal.forms import attempt, error_text
@@ -18,7 +20,7 @@ from .models import Enquiry, PersonFlag
 from .person_forms import FlagForm, FlagReviewForm, PersonLinkForm
 from .views import _detail_page, get_enquiry_for_user, nurse_view
 
-CHOOSE_ENQUIRY = "Choose which enquiry is hers."
+CHOOSE_ENQUIRY = _("Choose which enquiry is hers.")
 
 
 def _back(request, enquiry: Enquiry, message: str):
@@ -41,7 +43,12 @@ def person_link(request, pk: int):
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect(enquiry.get_absolute_url() + "#her-history")
-    return _back(request, enquiry, f"{other.reference} is now linked to her: its history and flags are shared.")
+    return _back(
+        request,
+        enquiry,
+        gettext("%(reference)s is now linked to her: its history and flags are shared.")
+        % {"reference": other.reference},
+    )
 
 
 @require_POST
@@ -53,7 +60,7 @@ def person_unlink(request, pk: int):
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect(enquiry.get_absolute_url() + "#her-history")
-    return _back(request, enquiry, "This enquiry is no longer linked to her other enquiries.")
+    return _back(request, enquiry, gettext("This enquiry is no longer linked to her other enquiries."))
 
 
 @require_POST
@@ -63,7 +70,11 @@ def flag_set(request, pk: int):
     form = FlagForm(request.POST, prefix="flag")
     if form.is_valid() and attempt(form, people.flag_set, enquiry=enquiry, by=request.user, **form.cleaned_data):
         label = dict(form.fields["kind"].choices)[form.cleaned_data["kind"]]
-        return _flags_done(request, enquiry, f"\u201c{label}\u201d flag set. It shows on every enquiry of hers.")
+        return _flags_done(
+            request,
+            enquiry,
+            gettext("“%(flag)s” flag set. It shows on every enquiry of hers.") % {"flag": label},
+        )
     return _detail_page(request, enquiry, flag_form=form, status=400)
 
 
@@ -89,7 +100,7 @@ def flag_end(request, pk: int, flag_pk: int):
     except ValidationError as exc:
         messages.error(request, error_text(exc))
         return redirect(enquiry.get_absolute_url() + "#flags")
-    return _flags_done(request, enquiry, f"\u201c{flag.get_kind_display()}\u201d flag removed.")
+    return _flags_done(request, enquiry, gettext("“%(flag)s” flag removed.") % {"flag": flag.get_kind_display()})
 
 
 @require_POST
@@ -101,5 +112,9 @@ def flag_review(request, pk: int, flag_pk: int):
     if form.is_valid() and attempt(
         form, people.flag_review, flag=flag, by=request.user, review_on=form.cleaned_data["review_on"]
     ):
-        return _flags_done(request, enquiry, f"\u201c{flag.get_kind_display()}\u201d flag kept; review date updated.")
+        return _flags_done(
+            request,
+            enquiry,
+            gettext("“%(flag)s” flag kept; review date updated.") % {"flag": flag.get_kind_display()},
+        )
     return _detail_page(request, enquiry, flag_review=(flag.pk, form), status=400)

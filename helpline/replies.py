@@ -6,6 +6,8 @@ these produce, and the preview shows the very same rendering.
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import OutboundEmail
 from portal.outbox import email_render
@@ -14,7 +16,7 @@ from portal.roles import Role, has_role
 from .models import Enquiry, FollowUpTemplate
 
 REPLY_TEMPLATE = "helpline/email/reply"
-DEFAULT_SUBJECT = "Your question to the helpline"
+DEFAULT_SUBJECT = _("Your question to the helpline")
 # What a template may say, in the words the template editor shows nurses.
 PLACEHOLDERS = {
     "{first_name}": "her first name",
@@ -68,12 +70,12 @@ def link_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     from leaflet.selectors import organisations, published_questions, published_sections
 
     return [
-        ("Guidance sections", [(f"section:{s.slug}", s.title) for s in published_sections()]),
+        (gettext("Guidance sections"), [(f"section:{s.slug}", s.title) for s in published_sections()]),
         (
-            "Questions the guidance answers",
+            gettext("Questions the guidance answers"),
             [(f"question:{q.section.slug}#{q.anchor}", q.title) for q in published_questions()],
         ),
-        ("Organisations", [(f"organisation:{o.slug}", o.name) for o in organisations()]),
+        (gettext("Organisations"), [(f"organisation:{o.slug}", o.name) for o in organisations()]),
     ]
 
 
@@ -107,12 +109,12 @@ def _link(title: str, url: str, note: str = "") -> dict:
 
 
 def nurse_role(user) -> str:
-    return Role.NURSE.label if has_role(user, Role.NURSE) else "Helpline team"
+    return Role.NURSE.label if has_role(user, Role.NURSE) else gettext("Helpline team")
 
 
 def full_subject(subject: str, reference: str) -> str:
     """Her reference always travels in the subject, so a reply from any mail program can be matched."""
-    subject = " ".join(subject.split()) or DEFAULT_SUBJECT
+    subject = " ".join(subject.split()) or str(DEFAULT_SUBJECT)
     return subject if reference in subject else f"{subject} ({reference})"
 
 
@@ -140,7 +142,7 @@ def render_email(*, enquiry: Enquiry, nurse, subject: str, body: str, links: lis
             "body": body.strip(),
             "links": links,
             "reference": enquiry.reference,
-            "nurse_first_name": nurse.first_name or "A nurse",
+            "nurse_first_name": nurse.first_name or gettext("A nurse"),
             "nurse_role": nurse_role(nurse),
             "account_url": account_url,
         },

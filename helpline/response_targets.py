@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from portal.audit import audit_record
 from portal.models import OutboundEmail, User
@@ -147,21 +148,27 @@ def _span(delta: timedelta) -> str:
     minutes = max(1, round(delta.total_seconds() / 60))
     hours, minutes = divmod(minutes, 60)
     if not hours:
-        return f"{minutes} min"
-    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+        # Translators: a short span of time on the queue, "25 min".
+        return gettext("%(minutes)s min") % {"minutes": minutes}
+    if minutes:
+        # Translators: a span of time on the queue, "3 h 5 min".
+        return gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    return gettext("%(hours)s h") % {"hours": hours}
 
 
 def late_text(late: timedelta) -> str:
     """How late, in clock time: "Late by 25 min", "Late by 3 h 5 min", "Late by 1 day", "Late by 4 days"."""
     if late >= timedelta(days=1):
         days = late.days
-        return f"Late by {days} day{'s' if days != 1 else ''}"
-    return f"Late by {_span(late)}"
+        return ngettext("Late by %(days)s day", "Late by %(days)s days", days) % {"days": days}
+    return gettext("Late by %(span)s") % {"span": _span(late)}
 
 
 def left_text(left: timedelta, *, in_opening_hours: bool) -> str:
     """Time left: "2 h 10 min left (opening hours)" for the levels that wait for opening hours."""
-    return f"{_span(left)} left" + (" (opening hours)" if in_opening_hours else "")
+    if in_opening_hours:
+        return gettext("%(span)s left (opening hours)") % {"span": _span(left)}
+    return gettext("%(span)s left") % {"span": _span(left)}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.timesince import TIME_STRINGS, timesince
+from django.utils.translation import gettext
 
 from portal.models import InboundAttachment, OutboundEmail, User
 from portal.outbox import emails_about
@@ -274,10 +275,17 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime, people: bool) -> 
             *QUEUE_ROW_FIELDS, Substr("summary", 1, QUESTION_START + 40), *flag_columns
         )
     )
+    # The labels in the language of this request, translated once per page rather than once per row.
+    urgency_labels, status_labels, channel_labels, topic_labels = (
+        {value: str(label) for value, label in labels.items()}
+        for labels in (URGENCY_LABELS, STATUS_LABELS, CHANNEL_LABELS, TOPIC_LABELS)
+    )
+    flag_labels = [str(label) for _, label in FlagKind.choices]
+    anonymous = gettext("anonymous")
     topics = defaultdict(list)
     links = EnquiryTopic.objects.filter(enquiry_id__in=[row[0] for row in page]).order_by("topic")
     for enquiry_id, topic in links.values_list("enquiry_id", "topic"):
-        topics[enquiry_id].append(TOPIC_LABELS.get(topic, topic))
+        topics[enquiry_id].append(topic_labels.get(topic, topic))
     url = _enquiry_url_maker()
     clock = QueueClock(now)
     local = timezone.get_current_timezone()
@@ -319,21 +327,21 @@ def queue_rows(enquiries: QuerySet[Enquiry], *, now: datetime, people: bool) -> 
                 url=url(pk),
                 red_flag=red_flag,
                 urgency_key=URGENCY_KEYS[urgency],
-                urgency=URGENCY_LABELS.get(urgency, urgency),
-                status=STATUS_LABELS.get(status, status),
+                urgency=urgency_labels.get(urgency, urgency),
+                status=status_labels.get(status, status),
                 topics=", ".join(topics[pk]),
-                channel=CHANNEL_LABELS.get(channel, channel),
+                channel=channel_labels.get(channel, channel),
                 created_at=html_datetime(created_at.astimezone(local)),
                 age=timesince(created_at, now, time_strings=age_strings),
                 callback_at=short_date(callback_at.astimezone(local)) if callback_at and is_open else "",
                 overdue=bool(is_open and callback_at and callback_at < now),
                 nurse=(f"{first} {last}".strip() or email) if nurse_id else "",
-                who=(name.split()[0] if name.strip() else "anonymous") if people else "",
+                who=(name.split()[0] if name.strip() else anonymous) if people else "",
                 question=_question_start(summary) if people else "",
                 language=language,
                 target=target.text if target else "",
                 target_state=target.state if target else "",
-                flags=[label for (_, label), on in zip(FlagKind.choices, flagged, strict=True) if on],
+                flags=[label for label, on in zip(flag_labels, flagged, strict=True) if on],
             )
         )
     return rows
@@ -483,15 +491,20 @@ def helpline_report(*, weeks: int = 12, now: datetime | None = None) -> Report:
     start = timezone.make_aware(datetime.combine(week_list[0], datetime.min.time()))
     in_range = Enquiry.objects.filter(created_at__gte=start, created_at__lte=now)
     by_channel = _weekly(
-        in_range, "channel", Channel.choices, weeks=week_list, title="Enquiries by channel", dimension="Channel"
+        in_range,
+        "channel",
+        Channel.choices,
+        weeks=week_list,
+        title=gettext("Enquiries by channel"),
+        dimension=gettext("Channel"),
     )
     by_topic = _weekly(
         EnquiryTopic.objects.filter(enquiry__in=in_range),
         "topic",
         Topic.choices,
         weeks=week_list,
-        title="Enquiries by topic",
-        dimension="Topic",
+        title=gettext("Enquiries by topic"),
+        dimension=gettext("Topic"),
         date_field="enquiry__created_at",
     )
     by_outcome = _weekly(
@@ -499,8 +512,8 @@ def helpline_report(*, weeks: int = 12, now: datetime | None = None) -> Report:
         "outcome",
         Outcome.choices,
         weeks=week_list,
-        title="Closed enquiries by outcome",
-        dimension="Outcome",
+        title=gettext("Closed enquiries by outcome"),
+        dimension=gettext("Outcome"),
     )
     responses = sorted(
         (responded - created).total_seconds()

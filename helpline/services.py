@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal import hours
 from portal.audit import audit_record
@@ -66,37 +67,37 @@ from .triage import ALARM_LEVELS, Triage, advice_shown, triage
 
 logger = logging.getLogger(__name__)
 
-TRANSITION_NOT_ALLOWED = "An enquiry that is \u201c{status}\u201d can\u2019t be {past}."
-UNKNOWN_ACTION = "That is not a step in the helpline workflow."
-OUTCOME_REQUIRED = "Choose an outcome before closing the enquiry."
-ENQUIRY_ANONYMISED = "This enquiry has been anonymised and can no longer be changed."
-ENQUIRY_CLOSED = "Reopen the enquiry before changing it."
-ASSIGNEE_NOT_NURSE = "Choose a helpline nurse."
-REPLY_EMPTY = "Write your reply before sending it."
-MESSAGE_EMPTY = "Write your message before sending it."
-NO_REPLY_ROUTE = (
+TRANSITION_NOT_ALLOWED = _("An enquiry that is “%(status)s” can’t be %(past)s.")
+UNKNOWN_ACTION = _("That is not a step in the helpline workflow.")
+OUTCOME_REQUIRED = _("Choose an outcome before closing the enquiry.")
+ENQUIRY_ANONYMISED = _("This enquiry has been anonymised and can no longer be changed.")
+ENQUIRY_CLOSED = _("Reopen the enquiry before changing it.")
+ASSIGNEE_NOT_NURSE = _("Choose a helpline nurse.")
+REPLY_EMPTY = _("Write your reply before sending it.")
+MESSAGE_EMPTY = _("Write your message before sending it.")
+NO_REPLY_ROUTE = _(
     "She has not agreed to email, or it is not safe to email her, and she has no account to read replies in, "
     "so a reply cannot reach her. Phone her if she agreed to that."
 )
-SEND_TIME_IN_PAST = "Choose a time in the future, or leave it empty to send now."
-CALLBACK_IN_PAST = "Choose a time in the future for the callback."
-CALLBACK_ALREADY_DONE = "That callback has already been made."
-PEER_CONSENT_REQUIRED = "Record that she agrees to be referred before referring her to peer support."
-PEER_ALREADY_REFERRED = "She has already been referred to peer support."
-PEER_NO_CONTACT = (
+SEND_TIME_IN_PAST = _("Choose a time in the future, or leave it empty to send now.")
+CALLBACK_IN_PAST = _("Choose a time in the future for the callback.")
+CALLBACK_ALREADY_DONE = _("That callback has already been made.")
+PEER_CONSENT_REQUIRED = _("Record that she agrees to be referred before referring her to peer support.")
+PEER_ALREADY_REFERRED = _("She has already been referred to peer support.")
+PEER_NO_CONTACT = _(
     "She needs an email address or phone number she has agreed to be contacted on before she can be referred."
 )
-PEER_NO_NAME = "Add her first name before referring her to peer support: the volunteer needs to know who to ask for."
-NOTE_EMPTY = "Write the note before saving it."
-TOPICS_REQUIRED = "Choose at least one topic."
+PEER_NO_NAME = _("Add her first name before referring her to peer support: the volunteer needs to know who to ask for.")
+NOTE_EMPTY = _("Write the note before saving it.")
+TOPICS_REQUIRED = _("Choose at least one topic.")
 CANCELLED_EMAIL_CORRECTED = "Cancelled: her email address was corrected on the enquiry."
 CANCELLED_NO_LONGER_EMAILABLE = "Cancelled: she no longer agrees to email, or it is no longer safe to email her."
 # Set when the safety triage reads that someone else may see her email: shown to the nurse on the enquiry.
 NOT_EMAILED_SOMEONE_READS = "She wrote that someone else reads her email or phone, or asked not to be emailed."
-URGENCY_REASON_REQUIRED = "Say why the urgency is changing: the next nurse will read it."
-URGENCY_UNCHANGED = "The enquiry already has that urgency."
-SHIFT_ENDS_BEFORE_START = "The shift must end after it starts."
-SHIFT_IN_PAST = "Choose a shift that has not ended yet."
+URGENCY_REASON_REQUIRED = _("Say why the urgency is changing: the next nurse will read it.")
+URGENCY_UNCHANGED = _("The enquiry already has that urgency.")
+SHIFT_ENDS_BEFORE_START = _("The shift must end after it starts.")
+SHIFT_IN_PAST = _("Choose a shift that has not ended yet.")
 
 
 def _lock(enquiry: Enquiry) -> Enquiry:
@@ -262,7 +263,7 @@ def _triage_text(found: Triage) -> str:
         findings.append("possible domestic abuse")
     if found.language:
         findings.append(f"written in {found.language}")
-    lines = [f"Safety triage: {', '.join(findings)}.", *found.reasons]
+    lines = [f"Safety triage: {', '.join(str(finding) for finding in findings)}.", *found.reasons]
     if found.email_unsafe:
         lines.append(f"Not emailed: {NOT_EMAILED_SOMEONE_READS}")
     return "\n".join(lines)
@@ -667,7 +668,7 @@ def enquiry_transition(*, enquiry: Enquiry, by: User, action: str, outcome: str 
         _guard_changeable(enquiry, allow_closed=True)
         if enquiry.status not in transition.sources:
             raise ValidationError(
-                TRANSITION_NOT_ALLOWED.format(past=transition.past, status=enquiry.get_status_display())
+                TRANSITION_NOT_ALLOWED % {"past": transition.past, "status": enquiry.get_status_display()}
             )
         old = enquiry.status
         enquiry.status = transition.target

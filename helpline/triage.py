@@ -37,6 +37,8 @@ nurse's log of a call all call it.
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_noop
+
 from .language import language_of
 from .models import Topic, Urgency
 
@@ -87,13 +89,16 @@ class Advice:
 
 
 # Shipped advice. Changes to these reach the public only through a nurse's approval in the
-# editor (leaflet.ClinicalText); these are what the site shows until then.
+# editor (leaflet.ClinicalText); these are what the site shows until then. Marked with
+# gettext_noop so they stay plain English here (the editor and the seed migrations read them)
+# and are translated only where shown (_shown). Translators: this is clinical safety advice;
+# a translation is shown only once it has been clinically reviewed.
 ADVICE: dict[int, Advice] = {
     Urgency.EMERGENCY: Advice(
         slug="safety-emergency",
         purpose="on the \u201cAsk a nurse\u201d pages and acknowledgement when her words suggest an emergency",
-        title="Call 999 or go to A&E now",
-        body=(
+        title=gettext_noop("Call 999 or go to A&E now"),
+        body=gettext_noop(
             "What you describe can be a sign of a serious problem that needs treating straight away, such as "
             "pressure on the nerves at the bottom of the spine (cauda equina syndrome) or a blood clot in the "
             "lungs, which is more likely in the weeks after giving birth.\n\n"
@@ -106,8 +111,8 @@ ADVICE: dict[int, Advice] = {
         slug="safety-crisis",
         purpose="on the \u201cAsk a nurse\u201d pages and acknowledgement when her words suggest thoughts of "
         "suicide or self-harm",
-        title="You do not have to cope with this on your own",
-        body=(
+        title=gettext_noop("You do not have to cope with this on your own"),
+        body=gettext_noop(
             "Samaritans are there for you day or night, and the call is free: call 116 123. "
             "You can talk to them about anything.\n\n"
             "If you feel you might act on these thoughts now, or you have hurt yourself, call 999 or go to A&E.\n\n"
@@ -120,8 +125,8 @@ ADVICE: dict[int, Advice] = {
         slug="safety-urgent",
         purpose="on the \u201cAsk a nurse\u201d pages and acknowledgement when her words suggest she needs a "
         "doctor today",
-        title="Get medical advice today",
-        body=(
+        title=gettext_noop("Get medical advice today"),
+        body=gettext_noop(
             "What you describe needs a doctor's advice today. Ask your GP surgery for an urgent appointment, "
             "or call NHS 111 (free, day and night) or go to 111.nhs.uk. Do not wait for our reply.\n\n"
             "Call 999 or go to A&E if you get chest pain, sudden difficulty breathing, numbness around your "
@@ -147,8 +152,8 @@ EXTRA_ADVICE: dict[str, Advice] = {
             slug=MATERNAL_EMERGENCY,
             purpose="on the \u201cAsk a nurse\u201d pages and acknowledgement when her words suggest heavy "
             "bleeding after birth, sepsis, a stroke, a seizure or a baby who has been hurt",
-            title="Call 999 now",
-            body=(
+            title=gettext_noop("Call 999 now"),
+            body=gettext_noop(
                 "What you describe can be a sign of a serious problem that needs treating straight away, such as "
                 "heavy bleeding after the birth, sepsis, a stroke or a seizure, or a baby who has been hurt.\n\n"
                 "Call 999 now. Do not wait for a nurse to reply to you.\n\n"
@@ -167,8 +172,8 @@ EXTRA_ADVICE: dict[str, Advice] = {
             slug=MATERNITY_UNIT_NOW,
             purpose="on the \u201cAsk a nurse\u201d pages and acknowledgement when she says her baby is moving "
             "less, has stopped moving or moves differently",
-            title="Call your midwife or maternity unit now",
-            body=(
+            title=gettext_noop("Call your midwife or maternity unit now"),
+            body=gettext_noop(
                 "If your baby is moving less than usual, you cannot feel them moving any more, or the pattern of "
                 "their movements has changed, call your midwife or maternity unit now. They are there 24 hours a "
                 "day.\n\n"
@@ -181,8 +186,8 @@ EXTRA_ADVICE: dict[str, Advice] = {
             slug=MIDWIFE_NOW,
             purpose="on the \u201cAsk a nurse\u201d pages and acknowledgement when her words suggest signs of "
             "pre-eclampsia",
-            title="Call your midwife, GP surgery or NHS 111 now",
-            body=(
+            title=gettext_noop("Call your midwife, GP surgery or NHS 111 now"),
+            body=gettext_noop(
                 "A severe headache, problems with your vision such as blurring or flashing lights, pain just below "
                 "the ribs, or sudden swelling of your face, hands or feet can be signs of pre-eclampsia. It can "
                 "happen in pregnancy or soon after the birth.\n\n"
@@ -196,8 +201,8 @@ EXTRA_ADVICE: dict[str, Advice] = {
             slug=PSYCHOSIS,
             purpose="on the \u201cAsk a nurse\u201d pages and acknowledgement when her words (or her "
             "partner's) suggest postpartum psychosis",
-            title="Get help today: this needs treating urgently",
-            body=(
+            title=gettext_noop("Get help today: this needs treating urgently"),
+            body=gettext_noop(
                 "Hearing or seeing things that are not there, believing things that are not true, racing thoughts, "
                 "or feeling very high, confused or suspicious after having a baby can be signs of postpartum "
                 "psychosis. It is a serious illness that should be treated as a medical emergency, and most women "
@@ -210,8 +215,8 @@ EXTRA_ADVICE: dict[str, Advice] = {
         Advice(
             slug=SAFEGUARDING,
             purpose="on the \u201cAsk a nurse\u201d pages (never in an email) when her words suggest domestic abuse",
-            title="If you are not safe at home",
-            body=(
+            title=gettext_noop("If you are not safe at home"),
+            body=gettext_noop(
                 "If you are in danger now, call 999. If you cannot speak, call 999 from a mobile, listen to the "
                 "questions and, when asked, press 55: this tells the police it is a real emergency (the Silent "
                 "Solution).\n\n"
@@ -225,8 +230,8 @@ EXTRA_ADVICE: dict[str, Advice] = {
             slug=OTHER_LANGUAGE,
             purpose="on the \u201cAsk a nurse\u201d pages and acknowledgement when her message is not in "
             "English (including Welsh, until Welsh rules are clinically reviewed)",
-            title="Urgent help, in any language",
-            body=(
+            title=gettext_noop("Urgent help, in any language"),
+            body=gettext_noop(
                 "Call 999 or go to A&E now if you or your baby may be seriously ill or hurt, or you are in "
                 "danger.\n\n"
                 "If you are thinking of ending your life or harming yourself, call Samaritans free on 116 123, "
@@ -246,8 +251,8 @@ NOT_EMAILED = frozenset({SAFEGUARDING})
 FORM_WARNING = Advice(
     slug="safety-form-warning",
     purpose="on the \u201cAsk a nurse\u201d form, before she writes her question",
-    title="This form is not for emergencies",
-    body=(
+    title=gettext_noop("This form is not for emergencies"),
+    body=gettext_noop(
         "Call 999 or go to A&E if you have numbness around your bottom or genitals, new problems peeing or "
         "controlling your bladder or bowel, weakness in both legs, chest pain, sudden difficulty breathing, "
         "or you are coughing up blood.\n\n"
@@ -907,6 +912,9 @@ def _shown(shipped: Advice, key: str) -> ShownAdvice:
     from leaflet.selectors import clinical_text
 
     title, body = clinical_text(shipped.slug, title=shipped.title, body=shipped.body)
+    if (title, body) == (shipped.title, shipped.body):
+        # No approved change: the shipped wording, in the reader's language where a reviewed translation exists.
+        title, body = gettext(shipped.title), gettext(shipped.body)
     paragraphs = tuple(p.strip() for p in body.split("\n\n") if p.strip())
     return ShownAdvice(key=key, title=title, paragraphs=paragraphs, slug=shipped.slug)
 

@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -25,7 +27,7 @@ from portal.forms import add_service_error, attempt, error_text
 from portal.roles import Role, acts_as, has_role, is_admin
 
 from . import callback_slots, queue_search, ratelimit, replies, response_targets, selectors, services
-from .alarm_intake import alarm_intake
+from .alarm_intake import alarm_intake, unusable_text
 from .charts import horizontal_bars, vertical_bars
 from .closure_feedback import SCORES, enquiry_feedback, feedback_quarters
 from .forms import (
@@ -54,7 +56,7 @@ logger = logging.getLogger(__name__)
 
 QUEUE_PAGE_SIZE = 50
 ASK_SESSION_KEY = "helpline_ask"
-RATE_LIMITED_MESSAGE = (
+RATE_LIMITED_MESSAGE = gettext_lazy(
     "You have sent several questions in a short time, so we have paused the form for a while. "
     "Your earlier questions have reached our nurses. Nothing you typed here has been lost: it is still "
     "in the form below, so you can send it later."
@@ -153,7 +155,7 @@ def _asked(request, data: dict, *, note: str = "", unusable: tuple | list = ()):
         "emailed": bool(data["email"]) and not found.email_unsafe,
         "not_emailed": bool(data["email"]) and found.email_unsafe,
         "reachable": bool(data["email"] or data["phone"] or enquiry.user_id),
-        "unusable": [label.lower() for label in unusable],
+        "unusable": list(unusable),
         "account": enquiry.user_id is not None,
         # Whether to offer her a time for a nurse to ring (helpline.callback_slots).
         "can_book": callback_slots.can_book(enquiry),
@@ -169,6 +171,7 @@ def ask_thanks(request):
         return redirect("helpline:ask")
     level = sent.get("level", Urgency.ROUTINE)
     context = services.ask_reply_context(level, advice=sent.get("advice", ()))
+    context["unusable_text"] = unusable_text(sent.get("unusable", []))
     return render(request, "helpline/ask_thanks.html", {"sent": sent, **context})
 
 
@@ -186,7 +189,7 @@ def queue(request):
     else:
         data, expired = queue_search.filters_with_term(request.session, request.GET)
         if expired:
-            messages.info(request, "That search has expired, so it is not applied. Please search again.")
+            messages.info(request, gettext("That search has expired, so it is not applied. Please search again."))
         filter_form = QueueFilterForm(data or None, nurses=nurses)
     filters = filter_form.filters() if filter_form.is_bound else {}
     now = timezone.now()
@@ -217,7 +220,7 @@ def enquiry_new(request):
     form = EnquiryLogForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         enquiry = services.enquiry_log(by=request.user, **form.cleaned_data)
-        messages.success(request, f"Enquiry {enquiry.reference} logged.")
+        messages.success(request, gettext("Enquiry %(reference)s logged.") % {"reference": enquiry.reference})
         return redirect(enquiry)
     return render(request, "helpline/enquiry_new.html", {"form": form})
 
@@ -314,17 +317,25 @@ def enquiry_edit(request, pk: int):
 
 def _correction_message(correction: services.EnquiryCorrection) -> str:
     if not correction.changed:
-        return "Nothing was changed."
-    parts = ["Details corrected."]
+        return gettext("Nothing was changed.")
+    parts = [gettext("Details corrected.")]
     if correction.emails_cancelled:
         n = correction.emails_cancelled
-        whom = "her old address" if "email" in correction.changed else "her"
-        parts.append(
-            f"{n} unsent email{'s' if n != 1 else ''} to {whom} {'were' if n != 1 else 'was'} cancelled;"
-            " send again if she still needs them."
-        )
+        if "email" in correction.changed:
+            text = ngettext(
+                "%(count)s unsent email to her old address was cancelled; send again if she still needs them.",
+                "%(count)s unsent emails to her old address were cancelled; send again if she still needs them.",
+                n,
+            )
+        else:
+            text = ngettext(
+                "%(count)s unsent email to her was cancelled; send again if she still needs them.",
+                "%(count)s unsent emails to her were cancelled; send again if she still needs them.",
+                n,
+            )
+        parts.append(text % {"count": n})
     if correction.became_urgent:
-        parts.append("The correction has red-flag words or topics, so the enquiry is now urgent.")
+        parts.append(gettext("The correction has red-flag words or topics, so the enquiry is now urgent."))
     return " ".join(parts)
 
 
@@ -339,7 +350,7 @@ def enquiry_claim(request, pk: int):
     enquiry = get_enquiry_for_user(request, pk)
     form = AssignForm()
     if attempt(form, services.enquiry_assign, enquiry=enquiry, by=request.user, to=request.user):
-        return _done(request, enquiry, "You are now looking after this enquiry.")
+        return _done(request, enquiry, gettext("You are now looking after this enquiry."))
     return _detail_page(request, enquiry, assign_form=form, status=400)
 
 
@@ -351,7 +362,7 @@ def enquiry_assign(request, pk: int):
     if form.is_valid() and attempt(
         form, services.enquiry_assign, enquiry=enquiry, by=request.user, to=form.cleaned_data["assignee"]
     ):
-        return _done(request, enquiry, "Assignment saved.")
+        return _done(request, enquiry, gettext("Assignment saved."))
     return _detail_page(request, enquiry, assign_form=form, status=400)
 
 
@@ -369,7 +380,11 @@ def enquiry_transition(request, pk: int):
         outcome=form.cleaned_data["outcome"],
     ):
         enquiry.refresh_from_db()
-        return _done(request, enquiry, f"Status is now \u201c{enquiry.get_status_display()}\u201d.")
+        return _done(
+            request,
+            enquiry,
+            gettext("Status is now “%(status)s”.") % {"status": enquiry.get_status_display()},
+        )
     return _detail_page(request, enquiry, transition_form=form, status=400)
 
 
@@ -382,7 +397,11 @@ def enquiry_urgency(request, pk: int):
         form, services.enquiry_urgency_change, enquiry=enquiry, by=request.user, **form.cleaned_data
     ):
         enquiry.refresh_from_db()
-        return _done(request, enquiry, f"Urgency is now \u201c{enquiry.get_urgency_display()}\u201d.")
+        return _done(
+            request,
+            enquiry,
+            gettext("Urgency is now “%(urgency)s”.") % {"urgency": enquiry.get_urgency_display()},
+        )
     return _detail_page(request, enquiry, urgency_form=form, status=400)
 
 
@@ -394,7 +413,7 @@ def enquiry_note(request, pk: int):
     if form.is_valid() and attempt(
         form, services.enquiry_note_add, enquiry=enquiry, by=request.user, text=form.cleaned_data["text"]
     ):
-        return _done(request, enquiry, "Note added.")
+        return _done(request, enquiry, gettext("Note added."))
     return _detail_page(request, enquiry, note_form=form, status=400)
 
 
@@ -406,7 +425,7 @@ def callback_schedule(request, pk: int):
     if form.is_valid() and attempt(
         form, services.callback_schedule, enquiry=enquiry, by=request.user, **form.cleaned_data
     ):
-        return _done(request, enquiry, "Callback scheduled. The nurse will get a reminder when it is due.")
+        return _done(request, enquiry, gettext("Callback scheduled. The nurse will get a reminder when it is due."))
     return _detail_page(request, enquiry, callback_form=form, status=400)
 
 
@@ -419,14 +438,14 @@ def callback_done(request, pk: int, callback_pk: int):
     if form.is_valid() and attempt(
         form, services.callback_complete, callback=callback, by=request.user, note=form.cleaned_data["note"]
     ):
-        return _done(request, enquiry, "Callback recorded.")
-    messages.error(request, " ".join(form.non_field_errors()) or "The callback could not be recorded.")
+        return _done(request, enquiry, gettext("Callback recorded."))
+    messages.error(request, " ".join(form.non_field_errors()) or gettext("The callback could not be recorded."))
     return redirect(enquiry)
 
 
-REPLY_TEMPLATE_REQUIRED = "Choose a template to start from."
-REPLY_STARTED = "“{name}” is in the reply box. Read it and change it to fit her before you send it."
-DRAFT_CHANGED = "The draft changed after you previewed it. Check the preview again before sending."
+REPLY_TEMPLATE_REQUIRED = gettext_lazy("Choose a template to start from.")
+REPLY_STARTED = gettext_lazy("“%(name)s” is in the reply box. Read it and change it to fit her before you send it.")
+DRAFT_CHANGED = gettext_lazy("The draft changed after you previewed it. Check the preview again before sending.")
 
 
 @require_POST
@@ -452,7 +471,7 @@ def reply(request, pk: int):
             form, services.reply_draft_save, enquiry=enquiry, by=request.user, **start, send_after=typed["send_after"]
         ):
             return _detail_page(request, enquiry, reply_form=form, status=400)
-        return _reply_done(request, enquiry, REPLY_STARTED.format(name=template.name))
+        return _reply_done(request, enquiry, REPLY_STARTED % {"name": template.name})
     if not attempt(form, services.reply_draft_save, enquiry=enquiry, by=request.user, **form.draft_fields()):
         return _detail_page(request, enquiry, reply_form=form, status=400)
     if action == "save":
@@ -480,10 +499,13 @@ def _reply_done(request, enquiry: Enquiry, message: str):
 
 
 def _sent_message(enquiry: Enquiry, send_after) -> str:
-    where = "by email" if enquiry.reply_route == "email" else "to her account (no email)"
+    by_email = enquiry.reply_route == "email"
     if send_after:
-        return f"Reply scheduled for {timezone.localtime(send_after):%a %d %b %Y %H:%M}, {where}."
-    return f"Reply sent {where}."
+        when = date_format(timezone.localtime(send_after), "D d M Y H:i")
+        if by_email:
+            return gettext("Reply scheduled for %(when)s, by email.") % {"when": when}
+        return gettext("Reply scheduled for %(when)s, to her account (no email).") % {"when": when}
+    return gettext("Reply sent by email.") if by_email else gettext("Reply sent to her account (no email).")
 
 
 def _draft_or_none(enquiry: Enquiry) -> ReplyDraft | None:
@@ -613,7 +635,7 @@ def my_enquiry(request, pk: int):
             form, services.enquiry_message_receive, enquiry=enquiry, by=request.user, text=form.cleaned_data["text"]
         )
     ):
-        messages.success(request, "Your message has been sent to the helpline nurses.")
+        messages.success(request, gettext("Your message has been sent to the helpline nurses."))
         return redirect("helpline:my-enquiry", pk=enquiry.pk)
     audit_record(action="enquiry.viewed_by_her", request=request, target=enquiry)
     return render(
@@ -640,7 +662,7 @@ def rota(request):
         and form.is_valid()
         and attempt(form, services.duty_shift_add, by=request.user, **form.cleaned_data)
     ):
-        messages.success(request, "Shift added to the rota.")
+        messages.success(request, gettext("Shift added to the rota."))
         return redirect("helpline:rota")
     now = timezone.now()
     context = {
@@ -659,10 +681,10 @@ def rota_remove(request, pk: int):
     shift = DutyShift.objects.filter(pk=pk).first()
     if shift is None:
         # A second click, or a colleague got there first: the shift is gone either way.
-        messages.success(request, "That shift is no longer on the rota.")
+        messages.success(request, gettext("That shift is no longer on the rota."))
     else:
         services.duty_shift_remove(by=request.user, shift=shift)
-        messages.success(request, "Shift removed from the rota.")
+        messages.success(request, gettext("Shift removed from the rota."))
     return redirect("helpline:rota")
 
 
@@ -682,7 +704,7 @@ def template_edit(request, pk: int | None = None):
     form = FollowUpTemplateForm(request.POST or None, instance=template)
     if request.method == "POST" and form.is_valid():
         services.follow_up_template_save(form=form, by=request.user)
-        messages.success(request, "Template saved.")
+        messages.success(request, gettext("Template saved."))
         return redirect("helpline:template-list")
     return render(request, "helpline/template_edit.html", {"form": form, "template": template})
 
@@ -701,15 +723,24 @@ def _report(request):
 def reports(request):
     form, report = _report(request)
     weekly = vertical_bars(
-        title="Enquiries received each week",
-        description=f"{report.received} enquiries in the last {len(report.weeks)} weeks; the table below gives each figure.",
-        items=[(f"{week:%d %b}", total) for week, total in zip(report.weeks, report.by_channel.totals, strict=True)],
+        title=gettext("Enquiries received each week"),
+        description=ngettext(
+            "%(count)s enquiries in the last %(weeks)s weeks; the table below gives each figure.",
+            "%(count)s enquiries in the last %(weeks)s weeks; the table below gives each figure.",
+            report.received,
+        )
+        % {"count": report.received, "weeks": len(report.weeks)},
+        items=[
+            (date_format(week, "d M"), total)
+            for week, total in zip(report.weeks, report.by_channel.totals, strict=True)
+        ],
     )
     breakdowns = []
     for breakdown in (report.by_channel, report.by_topic, report.by_outcome):
         chart = horizontal_bars(
             title=breakdown.title,
-            description=f"Totals over the period; {breakdown.grand_total} in all. The table after the chart has each week.",
+            description=gettext("Totals over the period; %(total)s in all. The table after the chart has each week.")
+            % {"total": breakdown.grand_total},
             items=[(label, total) for label, _, total in breakdown.rows],
         )
         breakdowns.append((breakdown, chart))
@@ -735,13 +766,18 @@ def reports(request):
 def duration_text(delta) -> str:
     """A response time in words a manager reads at a glance: "45 minutes", "5 hours", "2 days 3 hours"."""
     if delta is None:
-        return "No responses yet"
+        return gettext("No responses yet")
     minutes = round(delta.total_seconds() / 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    parts = [(days, "day"), (hours, "hour")] if days else [(hours, "hour"), (minutes, "minute")]
-    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
-    return " ".join(words) or "under a minute"
+    day, hour, minute = (
+        (days, ngettext("%(n)s day", "%(n)s days", days)),
+        (hours, ngettext("%(n)s hour", "%(n)s hours", hours)),
+        (minutes, ngettext("%(n)s minute", "%(n)s minutes", minutes)),
+    )
+    parts = [day, hour] if days else [hour, minute]
+    words = [text % {"n": n} for n, text in parts if n]
+    return " ".join(words) or gettext("under a minute")
 
 
 @require_safe

@@ -149,7 +149,7 @@ def test_the_ip_rate_limit_answers_429_with_a_human_message(client, settings):
     response = client.post(URL, valid(email="p4@example.net"))
 
     assert response.status_code == 429
-    assert RATE_LIMITED_MESSAGE in html(response)
+    assert str(RATE_LIMITED_MESSAGE) in html(response)
     assert "<h2>Please wait before sending another question</h2>" in html(response)
     assert Enquiry.objects.count() == 3
 

@@ -48,7 +48,7 @@ def test_enquiries_that_share_only_a_name_are_never_linked_or_offered(nurse_clie
     assert "Perhaps hers" not in page
     response = nurse_client.post(f"{url(two)}person/link/", {"other": one.pk}, follow=True)
 
-    assert people.NOT_A_MATCH in response.content.decode()
+    assert str(people.NOT_A_MATCH) in response.content.decode()
     assert Enquiry.objects.filter(person__isnull=False).count() == 0
 
 
@@ -121,7 +121,7 @@ def test_a_mistaken_link_can_be_undone_but_not_one_from_her_account(nurse_client
     earlier.refresh_from_db()
     people.person_link_account(enquiry=earlier)
     response = nurse_client.post(f"{url(earlier)}person/unlink/", follow=True)
-    assert people.CANNOT_UNLINK_ACCOUNT in response.content.decode()
+    assert str(people.CANNOT_UNLINK_ACCOUNT) in response.content.decode()
     earlier.refresh_from_db()
     assert earlier.person_id is not None
 

@@ -84,7 +84,7 @@ def test_a_review_date_in_the_past_is_refused(nurse_client, nurse):
         f"{url(enquiry)}flags/", {"flag-kind": "interpreter", "flag-reason": "Welsh", "flag-review_on": later(-1)}
     )
     assert response.status_code == 400
-    assert people.REVIEW_IN_PAST in response.content.decode()
+    assert str(people.REVIEW_IN_PAST) in response.content.decode()
     assert not PersonFlag.objects.exists()
 
 
@@ -113,7 +113,7 @@ def test_removing_and_reviewing_a_flag_are_audited(nurse_client, nurse):
     assert "Urdu" not in nurse_client.get(url(enquiry)).content.decode()
 
     again = nurse_client.post(f"{url(enquiry)}flags/{flag.pk}/remove/", follow=True)
-    assert people.FLAG_ALREADY_ENDED in again.content.decode()
+    assert str(people.FLAG_ALREADY_ENDED) in again.content.decode()
     actions = list(
         AuditEntry.objects.filter(target_type="helpline.personflag", target_id=str(flag.pk)).values_list(
             "action", flat=True

@@ -43,7 +43,7 @@ def test_without_consent_nothing_is_passed_on(nurse_client, nurse, enquiry):
     response = nurse_client.post(url(enquiry), {})
 
     assert response.status_code == 400
-    assert services.PEER_CONSENT_REQUIRED in response.content.decode()
+    assert str(services.PEER_CONSENT_REQUIRED) in response.content.decode()
     assert not PeerRequest.objects.exists()
 
 
@@ -65,7 +65,7 @@ def test_an_anonymous_caller_needs_a_first_name_first(nurse_client, nurse):
     enquiry = make_enquiry(nurse, name="")
     response = nurse_client.post(url(enquiry), {"consent_recorded": "on"})
     assert response.status_code == 400
-    assert services.PEER_NO_NAME in response.content.decode()
+    assert str(services.PEER_NO_NAME) in response.content.decode()
 
 
 def test_she_is_referred_once_only(nurse, enquiry):

@@ -137,7 +137,7 @@ def test_only_an_emergency_or_crisis_alerts_the_nurses_on_duty_with_no_personal_
         assert alerts == [] and not SafetyAlert.objects.exists()
         return
     (alert,) = alerts
-    assert Urgency(level).label in alert.subject
+    assert str(Urgency(level).label) in alert.subject
     assert f"/helpline/enquiries/{enquiry.pk}/" in alert.body
     for personal in ("Priya", "priya@example.net", enquiry.reference, BY_LEVEL[level][0][:20]):
         assert personal not in alert.subject + alert.body
@@ -269,7 +269,7 @@ def test_a_nurse_raising_the_urgency_to_emergency_alerts_the_nurses_on_duty_unti
         )
 
     (alert,) = emails_to(on_duty.email)
-    assert Urgency.EMERGENCY.label in alert.subject and "cannot feel" not in alert.body
+    assert str(Urgency.EMERGENCY.label) in alert.subject and "cannot feel" not in alert.body
     assert emails_to(off_duty_nurse.email) == []
     assert "1 emergency or crisis enquiry waiting for a nurse" in html(nurse_client.get("/helpline/"))
 
