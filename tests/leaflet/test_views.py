@@ -49,7 +49,7 @@ def test_a_section_page_has_review_dates_previous_next_and_its_stories(client, l
     assert 'rel="prev" href="/guidance/localised-osteoporosis/"' in body
     assert 'rel="next" href="/guidance/coping-with-pain/"' in body
     assert 'id="kate"' in body and 'id="lisa"' in body
-    assert "<h1>Being diagnosed with osteoporosis associated with pregnancy</h1>" in body
+    assert '<h1 lang="en">Being diagnosed with osteoporosis associated with pregnancy</h1>' in body
 
 
 def test_an_unknown_section_is_404(client, leaflet):
