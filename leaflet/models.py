@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 # The section whose page lists the organisations.
@@ -19,14 +20,17 @@ CONTACTS_SLUG = "useful-contacts"
 
 # Where the loaded words come from. The publisher's name is the one the leaflet was
 # published under; the charity's current name is a setting (CHARITY_NAME).
-LEAFLET_CITATION = "the leaflet ‘Pregnancy and osteoporosis’, National Osteoporosis Society, December 2008"
+# Translators: keep the leaflet's title and the society's name in English: they name a printed leaflet.
+LEAFLET_CITATION = gettext_lazy(
+    "the leaflet ‘Pregnancy and osteoporosis’, National Osteoporosis Society, December 2008"
+)
 LEAFLET_YEAR = 2008
 
 
 class ReviewStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    AWAITING_REVIEW = "awaiting_review", "Awaiting clinical review"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", gettext_lazy("Draft")
+    AWAITING_REVIEW = "awaiting_review", gettext_lazy("Awaiting clinical review")
+    PUBLISHED = "published", gettext_lazy("Published")
 
 
 class ClinicallyReviewed(models.Model):
@@ -282,11 +286,11 @@ class ExerciseProgramme(ClinicallyReviewed):
 
 class ExerciseGroup(ClinicallyReviewed):
     class Kind(models.TextChoices):
-        BREATHING = "breathing", "Breathing"
-        RELAXATION = "relaxation", "Relaxation"
-        SITTING = "sitting", "Sitting"
-        LYING = "lying", "Lying down"
-        STANDING = "standing", "Standing"
+        BREATHING = "breathing", gettext_lazy("Breathing")
+        RELAXATION = "relaxation", gettext_lazy("Relaxation")
+        SITTING = "sitting", gettext_lazy("Sitting")
+        LYING = "lying", gettext_lazy("Lying down")
+        STANDING = "standing", gettext_lazy("Standing")
 
     STRENGTH_KINDS = (Kind.SITTING, Kind.LYING, Kind.STANDING)
 
@@ -349,10 +353,10 @@ class Exercise(ClinicallyReviewed):
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        HELPLINE = "helpline", "Helpline"
-        SUPPORT = "support", "Support group"
-        ADVICE = "advice", "Advice"
-        BENEFITS = "benefits", "Benefits advice"
+        HELPLINE = "helpline", gettext_lazy("Helpline")
+        SUPPORT = "support", gettext_lazy("Support group")
+        ADVICE = "advice", gettext_lazy("Advice")
+        BENEFITS = "benefits", gettext_lazy("Benefits advice")
 
     order = models.PositiveSmallIntegerField(default=0)
     slug = models.SlugField(max_length=80, unique=True)
@@ -411,11 +415,11 @@ class SearchEntry(models.Model):
     from the live text on publish and by the loader."""
 
     class Kind(models.TextChoices):
-        SECTION = "section", "Section"
-        QUESTION = "question", "Question"
-        CASE_STUDY = "case_study", "Case study"
-        EXERCISE = "exercise", "Exercise"
-        ORGANISATION = "organisation", "Contact"
+        SECTION = "section", gettext_lazy("Section")
+        QUESTION = "question", gettext_lazy("Question")
+        CASE_STUDY = "case_study", gettext_lazy("Case study")
+        EXERCISE = "exercise", gettext_lazy("Exercise")
+        ORGANISATION = "organisation", gettext_lazy("Contact")
 
     kind = models.CharField(max_length=16, choices=Kind)
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
