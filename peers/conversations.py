@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from portal import screening
 from portal.audit import audit_record
@@ -27,11 +28,11 @@ from .services import _lock_introduction, _tell_nurses
 # safety line, "In a life-threatening emergency, call 999", follows this page.
 GUIDELINES_SOURCES = ("https://www.nhs.uk/nhs-services/urgent-and-emergency-care-services/when-to-call-999/",)
 
-EMPTY = "Please write a message before sending it."
-TOO_LONG = "Please keep a message to {limit:,} characters or fewer. This one has {length:,}."
+EMPTY = gettext_lazy("Please write a message before sending it.")
+TOO_LONG = gettext_lazy("Please keep a message to {limit:,} characters or fewer. This one has {length:,}.")
 NOT_LIVE = 'This introduction is "{status}", so the conversation takes no new messages.'
-PAUSED = "A nurse has paused this conversation for now, so it takes no new messages."
-ALREADY_HIDDEN = "This message is already hidden."
+PAUSED = gettext_lazy("A nurse has paused this conversation for now, so it takes no new messages.")
+ALREADY_HIDDEN = gettext_lazy("This message is already hidden.")
 
 
 @dataclass(frozen=True)

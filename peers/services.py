@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.audit import audit_record
 from portal.models import OutboundEmail, User
@@ -24,28 +25,30 @@ from . import lifecycle, matching, selectors, tokens
 from .free_text import words_screen
 from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest, TalkBy, VolunteerProfile
 
-NEEDS_VERIFIED_EMAIL = "Please confirm your email address before you apply to volunteer."
-ALREADY_APPLIED = "You have already applied to volunteer."
+NEEDS_VERIFIED_EMAIL = gettext_lazy("Please confirm your email address before you apply to volunteer.")
+ALREADY_APPLIED = gettext_lazy("You have already applied to volunteer.")
 CANNOT_REVIEW = 'Can\'t review a volunteer whose application is "{status}".'
 NOT_APPROVED = 'Can\'t record a briefing for a volunteer whose application is "{status}".'
-BRIEFING_DATES = "The briefing must expire after the day it was completed, and in the future."
-DECLINE_NEEDS_REASON = "Please give a reason for declining."
-NOT_A_VOLUNTEER = "You are not an approved volunteer."
-NEEDS_CONSENT = "We can only pass on a request when both consents are given."
-REQUEST_ALREADY_OPEN = "You already have a request open. You can follow it on your peer support page."
-ROLE_CANNOT_REQUEST = "Only mothers can ask for a peer supporter."
+BRIEFING_DATES = gettext_lazy("The briefing must expire after the day it was completed, and in the future.")
+DECLINE_NEEDS_REASON = gettext_lazy("Please give a reason for declining.")
+NOT_A_VOLUNTEER = gettext_lazy("You are not an approved volunteer.")
+NEEDS_CONSENT = gettext_lazy("We can only pass on a request when both consents are given.")
+REQUEST_ALREADY_OPEN = gettext_lazy("You already have a request open. You can follow it on your peer support page.")
+ROLE_CANNOT_REQUEST = gettext_lazy("Only mothers can ask for a peer supporter.")
 CANNOT_PROPOSE = 'Can\'t propose an introduction for a request that is "{status}".'
-NOT_ELIGIBLE = (
+NOT_ELIGIBLE = gettext_lazy(
     "This volunteer can't be asked at the moment: she may be paused, resting, full or her briefing has lapsed, "
     "or she was already asked about this request."
 )
-NO_FREE_PLACE = "This volunteer has no free place left: someone has just proposed her for another request."
+NO_FREE_PLACE = gettext_lazy(
+    "This volunteer has no free place left: someone has just proposed her for another request."
+)
 CANNOT_ANSWER = 'This introduction is "{status}", so it can no longer be accepted or declined.'
 CANNOT_END = 'Can\'t end an introduction that is "{status}".'
-LINK_INVALID = "This link is not valid. It may have been cut short when it was copied."
-LINK_USED = "This link has already been used."
-LINK_EXPIRED = "This link has expired."
-NEEDS_CONTACT = "Please give an email address or a phone number."
+LINK_INVALID = gettext_lazy("This link is not valid. It may have been cut short when it was copied.")
+LINK_USED = gettext_lazy("This link has already been used.")
+LINK_EXPIRED = gettext_lazy("This link has expired.")
+NEEDS_CONTACT = gettext_lazy("Please give an email address or a phone number.")
 
 EXPERIENCE_FIELDS = (
     "fracture_kind",
@@ -461,24 +464,26 @@ def anonymised_summary(person) -> list[tuple[str, str]]:
     """What a volunteer may know before she agrees: her experience and wishes, nothing that identifies her.
 
     Also shows each woman, on her own page, the experience she told us (it works for either model)."""
-    yes_no = {True: "Yes", False: "No"}
+    yes_no = {True: gettext("Yes"), False: gettext("No")}
     rows = [
-        ("Kind of fracture", person.get_fracture_kind_display()),
-        ("When it happened", person.get_timing_display()),
-        ("Which pregnancy", str(person.pregnancy_number or "")),
-        ("Breastfed", yes_no.get(person.breastfed, "")),
-        ("Had heparin", yes_no.get(person.heparin, "")),
-        ("Later pregnancies", yes_no.get(person.later_pregnancies, "")),
-        ("Topics to talk about", ", ".join(person.topic_labels()).lower()),
-        ("Region", person.get_region_display()),
+        (gettext("Kind of fracture"), person.get_fracture_kind_display()),
+        (gettext("When it happened"), person.get_timing_display()),
+        (gettext("Which pregnancy"), str(person.pregnancy_number or "")),
+        (gettext("Breastfed"), yes_no.get(person.breastfed, "")),
+        (gettext("Had heparin"), yes_no.get(person.heparin, "")),
+        (gettext("Later pregnancies"), yes_no.get(person.later_pregnancies, "")),
+        (gettext("Topics to talk about"), ", ".join(person.topic_labels()).lower()),
+        (gettext("Region"), person.get_region_display()),
     ]
     return [(label, value) for label, value in rows if value]
 
 
 def _contact_line(person) -> str:
     if person.contact_method == ContactMethod.PHONE and person.contact_phone:
-        return f"Phone: {person.contact_phone}"
-    return f"Email: {person.contact_email}" if person.contact_email else f"Phone: {person.contact_phone}"
+        return gettext("Phone: %(phone)s") % {"phone": person.contact_phone}
+    if person.contact_email:
+        return gettext("Email: %(email)s") % {"email": person.contact_email}
+    return gettext("Phone: %(phone)s") % {"phone": person.contact_phone}
 
 
 def _accept(intro: Introduction, *, by) -> Introduction:
