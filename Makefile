@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint totp vnu clean
+.PHONY: run test install lint totp vnu clean messages
 
 # HOST and PORT reach the portal too: links in its emails point where it is served.
 export HOST PORT
@@ -72,6 +72,14 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
 	$(VENV)/bin/djlint templates */templates --lint
+
+# Bring the translation catalogues (locale/) up to date with every string marked in the code and
+# templates, compile them, and say how far each is translated (needs GNU gettext: apt-get install gettext).
+# Translations are written by reviewed translators in locale/<language>/LC_MESSAGES/django.po, never guessed.
+messages: install
+	$(PY) manage.py makemessages --all --no-obsolete --ignore '.venv/*' --ignore '.tools/*' --ignore 'var/*' --ignore 'staticfiles/*' --ignore 'bench/*' --ignore 'tests/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore '.tools/*'
+	$(PY) manage.py translation_coverage
 
 # Print the current TOTP code of a demo staff account: make totp EMAIL=nurse@example.org
 # (standard library only, no install and no Django start-up, so the code arrives with time to type it)

@@ -228,6 +228,7 @@ def booking_cancel(*, booking: CallbackBooking, by: User | None = None) -> Callb
         if enquiry.can_email:
             email_queue(
                 to=enquiry.email,
+                language=enquiry.interface_language,
                 template="helpline/email/callback_cancelled",
                 context={"reference": enquiry.reference, "starts_at": booking.slot.starts_at},
                 about=enquiry,
@@ -263,6 +264,7 @@ def _confirm(booking: CallbackBooking, *, enquiry: Enquiry, sequence: int = 0) -
         return
     email_queue(
         to=enquiry.email,
+        language=enquiry.interface_language,
         template="helpline/email/callback_booked",
         context={
             "reference": enquiry.reference,

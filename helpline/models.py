@@ -15,6 +15,8 @@ from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.i18n import current_language
+
 
 class Channel(models.TextChoices):
     PHONE = "phone", "Phone"
@@ -174,6 +176,8 @@ class Enquiry(models.Model):
     triage_reasons = models.JSONField(default=list, blank=True)
     # The language she wrote in when it is not English ("Polish", "Welsh"): the nurses are alerted at once.
     language = models.CharField("language, if not English", max_length=40, blank=True)
+    # The portal's language when she wrote (portal.i18n): emails to her go in it.
+    interface_language = models.CharField("language she used the portal in", max_length=16, default=current_language)
     # Why she may not be emailed although she gave an address ("she wrote that someone else reads her
     # email or phone"), for the nurse; set by the safety triage, never her own words.
     not_emailed_because = models.CharField("why she is not emailed", max_length=200, blank=True)

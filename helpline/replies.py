@@ -134,6 +134,7 @@ def render_email(*, enquiry: Enquiry, nurse, subject: str, body: str, links: lis
         to=enquiry.email,
         template=REPLY_TEMPLATE,
         kind=OutboundEmail.Kind.REPLY,
+        language=enquiry.interface_language,
         context={
             "subject": full_subject(subject, enquiry.reference),
             "body": body.strip(),

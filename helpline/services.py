@@ -319,6 +319,7 @@ def enquiry_ask(
             email_queue(
                 to=email,
                 template=ACKNOWLEDGEMENT,
+                language=enquiry.interface_language,
                 context={
                     "reference": enquiry.reference,
                     "name": name,

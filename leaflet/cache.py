@@ -17,9 +17,10 @@ invalidates all pages (and the search index, and kept search results) at once, e
 while Redis is unavailable; each process asks for the version at most once a second.
 Responses carry an ETag and Last-Modified, so a repeat visit gets 304.
 
-"Anonymous reader" means a GET or HEAD with no session or messages cookie:
-anyone signed in has a session cookie, so they can never be served a shared
-copy, and nobody is served a copy with someone else's one-off messages.
+"Anonymous reader" means a GET or HEAD with no session or messages cookie, and
+no language chosen but English: anyone signed in has a session cookie, so they
+can never be served a shared copy, nobody is served a copy with someone else's
+one-off messages, and a reader who chose Welsh never gets the English copy.
 """
 
 import datetime
@@ -153,6 +154,7 @@ def is_anonymous_reader(request) -> bool:
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
+        and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, settings.LANGUAGE_CODE) == settings.LANGUAGE_CODE
     )
 
 

@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from portal.i18n import current_language
+
 
 class FractureKind(models.TextChoices):
     SPINAL = "spinal", gettext_lazy("Spinal (vertebral) fractures")
@@ -158,6 +160,8 @@ class PeerRequest(Experience):
     about = models.TextField(blank=True)
     # The safety advice her words called for (peers.free_text), shown on her request page; {} when calm.
     safety = models.JSONField(default=dict, blank=True)
+    # The portal's language when she asked (portal.i18n): emails to her go in it.
+    interface_language = models.CharField("language she used the portal in", max_length=16, default=current_language)
     consent_nurses_read = models.BooleanField(default=False)
     consent_share_details = models.BooleanField(default=False)
     consent_recorded_by = models.ForeignKey(

@@ -525,6 +525,7 @@ def _accept(intro: Introduction, *, by) -> Introduction:
                     "other_contact": _contact_line(volunteer),
                 },
                 about=intro,
+                language=request.interface_language,
             )
         else:
             NurseTask.objects.create(kind=NurseTask.Kind.PHONE_MOTHER, peer_request=request, introduction=intro)
@@ -739,6 +740,7 @@ def _volunteer_left(intro: Introduction, *, by) -> None:
             template="peers/email/volunteer_left",
             context={"first_name": request.first_name, "since": intro.responded_at},
             about=request,
+            language=request.interface_language,
         )
     _tell_nurses(
         notice=f"The volunteer for request {request.reference} has left peer support.",

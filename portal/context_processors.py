@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
 
+from .i18n import language_choices
 from .identity import charity_identity
 from .roles import Role, acts_as, has_role
 
@@ -15,4 +17,7 @@ def portal(request):
         "is_nurse": acts_as(user, Role.NURSE),
         "is_editor": acts_as(user, Role.EDITOR),
         "is_volunteer": has_role(user, Role.VOLUNTEER),
+        "language_choices": language_choices(),
+        # BCP 47 for <html lang>: en-GB, cy.
+        "html_lang": translation.to_locale(translation.get_language() or "en-gb").replace("_", "-"),
     }

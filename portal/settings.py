@@ -146,6 +146,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in woman's saved language applies on any device.
+    "portal.i18n.LanguageMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.usersessions.UserSessionActivityMiddleware",
@@ -498,6 +500,7 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Proxies in front of the app that append to X-Forwarded-For (nginx: 1). portal.client_address reads it
 # for the audit log, rate limits and sessions; allauth asks the same helper through the account adapter.
@@ -529,6 +532,17 @@ STORAGES = {
 
 # ---------------------------------------------------------------- i18n
 LANGUAGE_CODE = "en-gb"
+# The interface languages (portal/i18n.py). A language other than English is offered only
+# once its catalogue in locale/ is translated far enough (LANGUAGE_OFFERED_AT).
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_OFFERED_AT = 0.95
+# Her choice is kept in this cookie (and on her account when she is signed in). It holds
+# only a language code and does what she asked for, so it needs no cookie banner.
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import language_views, views
 from .outbox import views as outbox_views
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -11,6 +11,7 @@ admin.site.site_header = "Portal administration"
 portal_patterns = (
     [
         path("privacy/", views.privacy, name="privacy"),
+        path("language/", language_views.language_choose, name="language"),
         path("account/", views.account, name="account"),
         path("account/data/", views.data_export_html, name="data-export"),
         path("account/data.json", views.data_export_json, name="data-export-json"),

@@ -33,6 +33,8 @@ class UserManager(DjangoUserManager):
 class User(AbstractUser):
     username = None
     email = models.EmailField("email address", unique=True, validators=[validate_email_characters])
+    # The interface language she chose (portal.i18n); blank until she chooses one.
+    language = models.CharField("language", max_length=16, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -38,10 +38,11 @@ from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
 from ..audit import audit_record
+from ..i18n import offered, recipient_language
 from ..identity import charity_identity
 from ..models import EmailSuppression, OutboundAttachment, OutboundEmail, User
 from .consent import NOT_SENT, not_sent_reason, unsubscribe_url
@@ -72,6 +73,7 @@ def email_queue(
     send_after: datetime | None = None,
     kind: str = OutboundEmail.Kind.TRANSACTIONAL,
     attachments: list[tuple[str, bytes, str]] = (),
+    language: str = "",
 ) -> OutboundEmail:
     """Record an email to send once the surrounding transaction commits.
 
@@ -84,7 +86,7 @@ def email_queue(
     return email_record(
         to=to,
         template=template,
-        **email_render(to=to, template=template, context=context, kind=kind),
+        **email_render(to=to, template=template, context=context, kind=kind, language=language),
         about=about,
         send_after=send_after,
         kind=kind,
@@ -93,9 +95,18 @@ def email_queue(
 
 
 def email_render(
-    *, to: str, template: str, context: dict | None = None, kind: str = OutboundEmail.Kind.TRANSACTIONAL
+    *,
+    to: str,
+    template: str,
+    context: dict | None = None,
+    kind: str = OutboundEmail.Kind.TRANSACTIONAL,
+    language: str = "",
 ) -> dict[str, str]:
-    """The subject, plain text and HTML `email_queue` would record: for previews that must match what is sent."""
+    """The subject, plain text and HTML `email_queue` would record: for previews that must match what is sent.
+
+    In `language` (the one she used when she wrote, kept on her enquiry or request), or else
+    her account's, never the language of whoever's action sends it.
+    """
     ctx = {
         "site_url": settings.SITE_URL,
         **charity_identity(),
@@ -103,11 +114,12 @@ def email_render(
     }
     if kind == OutboundEmail.Kind.FOLLOW_UP:
         ctx["unsubscribe_url"] = unsubscribe_url(to)
-    return {
-        "subject": " ".join(render_to_string(f"{template}_subject.txt", ctx).split())[:200],
-        "body_text": render_to_string(f"{template}.txt", ctx),
-        "body_html": render_to_string(f"{template}.html", ctx),
-    }
+    with translation.override(offered(language) or recipient_language(to)):
+        return {
+            "subject": " ".join(render_to_string(f"{template}_subject.txt", ctx).split())[:200],
+            "body_text": render_to_string(f"{template}.txt", ctx),
+            "body_html": render_to_string(f"{template}.html", ctx),
+        }
 
 
 def email_record(
