@@ -12,25 +12,31 @@ MAX_BODY = 100_000
 
 
 class SectionDraftForm(forms.Form):
-    title = forms.CharField(max_length=200, error_messages={"required": _("Enter a title.")})
+    title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title.")})
     summary = forms.CharField(
+        label=_("Summary"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}),
         help_text=_("One or two sentences for the contents page."),
     )
     body = forms.CharField(
+        label=_("Body"),
         required=False,
         max_length=MAX_BODY,
-        widget=forms.Textarea(attrs={"rows": 24}),
+        widget=forms.Textarea(attrs={"rows": 24, "lang": "en"}),
         help_text=_(
             "Markdown. Start each question with ‘## ’. "
             'A call-out is a line ‘!!! note ""’ (or tip, warning) followed by text indented four spaces.'
         ),
     )
     evidence_sources = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=_("One source per line.")
+        label=_("Evidence sources"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "en"}),
+        help_text=_("One source per line."),
     )
     next_review_due = forms.DateField(
+        label=_("Next review due"),
         required=False,
         widget=DateInput(),
         help_text=_("Leave blank for a year after approval."),
@@ -71,16 +77,18 @@ class ClinicalItemDraftForm(forms.Form):
 
 
 class ClinicalTextDraftForm(ClinicalItemDraftForm):
-    title = forms.CharField(max_length=200, error_messages={"required": _("Enter a title.")})
+    title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title.")})
     body = forms.CharField(
+        label=_("Body"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs={"rows": 10, "lang": "en"}),
         help_text=_("Plain text. Leave a blank line between paragraphs."),
         error_messages={"required": _("Write the text.")},
     )
     sources = forms.CharField(
+        label=_("Sources"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "en"}),
         help_text=_("The NHS pages this wording follows, one address per line."),
     )
     field_order = ["title", "body", "sources", "next_review_due"]
@@ -107,28 +115,40 @@ def clinical_draft_form(model: type[ClinicallyReviewed]) -> type[ClinicalItemDra
         options = {"label": capfirst(field.verbose_name), "required": not field.blank}
         if isinstance(field, models.JSONField):
             fields[name] = StepsField(
-                help_text=_("Markdown. One step per paragraph: a blank line between steps."), **options
+                widget=forms.Textarea(attrs={"lang": "en"}),
+                help_text=_("Markdown. One step per paragraph: a blank line between steps."),
+                **options,
             )
         elif isinstance(field, models.CharField):
             fields[name] = forms.CharField(max_length=field.max_length, **options)
         else:
             fields[name] = forms.CharField(
-                max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 8}), help_text=_("Markdown."), **options
+                max_length=MAX_BODY,
+                widget=forms.Textarea(attrs={"rows": 8, "lang": "en"}),
+                help_text=_("Markdown."),
+                **options,
             )
     fields["field_order"] = [*model.CLINICAL_FIELDS, "next_review_due"]
     return type(f"{model.__name__}DraftForm", (ClinicalItemDraftForm,), fields)
 
 
 class OrganisationDetailsForm(forms.Form):
-    name = forms.CharField(max_length=200, error_messages={"required": _("Enter the organisation’s name.")})
-    phone = forms.CharField(max_length=40, required=False, help_text=_("As it should be shown, e.g. 0808 800 0035."))
+    name = forms.CharField(
+        label=_("Name"), max_length=200, error_messages={"required": _("Enter the organisation’s name.")}
+    )
+    phone = forms.CharField(
+        label=_("Phone"), max_length=40, required=False, help_text=_("As it should be shown, e.g. 0808 800 0035.")
+    )
     website = forms.URLField(
+        label=_("Website"),
         required=False,
         assume_scheme="https",
         error_messages={"invalid": _("Enter the web address in full, for example https://theros.org.uk.")},
     )
     email = forms.EmailField(
-        required=False, error_messages={"invalid": _("Enter an email address like helpline@example.org.")}
+        label=_("Email"),
+        required=False,
+        error_messages={"invalid": _("Enter an email address like helpline@example.org.")},
     )
 
     @classmethod
@@ -174,6 +194,7 @@ class BestBetForm(forms.Form):
         queryset=Section.objects.none(),
         label=_("Show this page first"),
         empty_label=_("Choose a page"),
+        widget=forms.Select(attrs={"lang": "en"}),  # the options are the leaflet's own titles
         error_messages={"required": _("Choose the page to show first.")},
     )
 

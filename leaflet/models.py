@@ -72,6 +72,9 @@ class ClinicallyReviewed(models.Model):
 
     # The live fields clinical staff change, each with its working copy `draft_<name>`.
     CLINICAL_FIELDS: tuple[str, ...] = ()
+    # What pages and messages call one (lazy: in the reader's language). Not verbose_name, which
+    # also names audit actions and must stay the same in every language.
+    NOUN = gettext_lazy("item")
     # The working-copy fields a revision puts back (see leaflet.workflow.revert).
     DRAFT_FIELDS: tuple[str, ...] = ()
 
@@ -147,6 +150,7 @@ class Section(ClinicallyReviewed):
         return reverse("leaflet:section", args=[self.slug])
 
     CLINICAL_FIELDS = ("title", "summary", "body", "evidence_sources")
+    NOUN = gettext_lazy("section")
     DRAFT_FIELDS = ("draft_title", "draft_summary", "draft_body", "draft_evidence_sources")
 
     def publish_draft(self) -> None:
@@ -178,6 +182,7 @@ class ClinicalText(ClinicallyReviewed):
     draft_sources = models.TextField(blank=True)
 
     CLINICAL_FIELDS = ("title", "body", "sources")
+    NOUN = gettext_lazy("clinical text")
     DRAFT_FIELDS = ("draft_title", "draft_body", "draft_sources")
 
     history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
@@ -248,6 +253,7 @@ class CaseStudy(ClinicallyReviewed):
     draft_body = models.TextField(blank=True)
 
     CLINICAL_FIELDS = ("name", "body")
+    NOUN = gettext_lazy("case study")
     DRAFT_FIELDS = ("draft_name", "draft_body")
 
     history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
@@ -276,6 +282,7 @@ class ExerciseProgramme(ClinicallyReviewed):
     draft_repetition_guidance = models.TextField(blank=True)
 
     CLINICAL_FIELDS = ("intro", "safety_notes", "repetition_guidance")
+    NOUN = gettext_lazy("exercise programme")
     DRAFT_FIELDS = ("draft_intro", "draft_safety_notes", "draft_repetition_guidance")
 
     history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
@@ -308,6 +315,7 @@ class ExerciseGroup(ClinicallyReviewed):
     draft_closing = models.TextField(blank=True)
 
     CLINICAL_FIELDS = ("name", "intro", "callout", "closing")
+    NOUN = gettext_lazy("exercise group")
     DRAFT_FIELDS = ("draft_name", "draft_intro", "draft_callout", "draft_closing")
 
     history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
@@ -337,6 +345,7 @@ class Exercise(ClinicallyReviewed):
     draft_repetitions = models.TextField(blank=True)
 
     CLINICAL_FIELDS = ("name", "instructions", "steps", "repetitions")
+    NOUN = gettext_lazy("exercise")
     DRAFT_FIELDS = ("draft_name", "draft_instructions", "draft_steps", "draft_repetitions")
 
     history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])

@@ -28,12 +28,12 @@ from portal.roles import Role
 from . import access, rendering, search, workflow
 from .models import BestBet, ClinicallyReviewed, ClinicalText, Organisation, Question, SearchStat, Section, Synonym
 
-ERROR_AWAITING_REVIEW = format_lazy(workflow.ERROR_AWAITING_REVIEW, noun=Section._meta.verbose_name)
-ERROR_NO_CHANGES = format_lazy(workflow.ERROR_NO_CHANGES, noun=Section._meta.verbose_name)
+ERROR_AWAITING_REVIEW = format_lazy(workflow.ERROR_AWAITING_REVIEW, noun=Section.NOUN)
+ERROR_NO_CHANGES = format_lazy(workflow.ERROR_NO_CHANGES, noun=Section.NOUN)
 ERROR_NOT_NURSE = workflow.ERROR_NOT_NURSE
 ERROR_OWN_CHANGE = workflow.ERROR_OWN_CHANGE
 ERROR_TITLE_REQUIRED = gettext_lazy("Enter a title.")
-ERROR_UNKNOWN_REVISION = format_lazy(workflow.ERROR_UNKNOWN_REVISION, noun=Section._meta.verbose_name)
+ERROR_UNKNOWN_REVISION = format_lazy(workflow.ERROR_UNKNOWN_REVISION, noun=Section.NOUN)
 ERROR_PROPOSAL_PENDING = gettext_lazy(
     "New details for this organisation are already waiting for approval. Approve or reject them first."
 )

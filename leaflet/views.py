@@ -208,9 +208,7 @@ def editor_dashboard(request):
         )
     )
     items_awaiting = [
-        (url, item._meta.verbose_name, item)
-        for url, item in stories + programme
-        if item.status == CaseStudy.Status.AWAITING_REVIEW
+        (url, item.NOUN, item) for url, item in stories + programme if item.status == CaseStudy.Status.AWAITING_REVIEW
     ]
     return render(
         request,
@@ -420,7 +418,7 @@ def clinical_item_review(request, kind, pk):
         "leaflet/editor/clinical_item.html",
         {
             "item": item,
-            "noun": item._meta.verbose_name,
+            "noun": item.NOUN,
             "fields": fields,
             "urls": _url_names(kind),
             "actions": actions,

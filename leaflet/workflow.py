@@ -41,7 +41,7 @@ STATUS_ERRORS = {
 
 
 def _noun(item: ClinicallyReviewed) -> str:
-    return item._meta.verbose_name
+    return item.NOUN
 
 
 def _status_error(action: str, item: ClinicallyReviewed) -> ValidationError:
