@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from portal import screening
 from portal.audit import audit_record
@@ -146,7 +146,8 @@ def message_report(*, by: User, message: Message) -> Message:
         intro = message.introduction
         audit_record(action="peers.message_reported", actor=by, target=message)
         _tell_nurses(
-            notice=f"A message in the conversation for request {intro.peer_request.reference} was reported.",
+            notice=gettext("A message in the conversation for request %(reference)s was reported.")
+            % {"reference": intro.peer_request.reference},
             peer_request=intro.peer_request,
             task_kind=NurseTask.Kind.MESSAGE_REPORTED,
             introduction=intro,
@@ -159,11 +160,17 @@ def conversation_ask_nurse(*, by: User, introduction: Introduction) -> None:
     with transaction.atomic():
         intro = _lock_introduction(introduction.pk)
         side = side_of(by, intro)
-        who = "the volunteer" if side == Message.Side.VOLUNTEER else "the mother"
+        if side == Message.Side.VOLUNTEER:
+            notice = gettext(
+                "From the conversation page, the volunteer in request %(reference)s asked a nurse to get in touch."
+            )
+        else:
+            notice = gettext(
+                "From the conversation page, the mother in request %(reference)s asked a nurse to get in touch."
+            )
         audit_record(action="peers.conversation_nurse_asked", actor=by, target=intro)
         _tell_nurses(
-            notice=f"From the conversation page, {who} in request {intro.peer_request.reference} asked a nurse "
-            "to get in touch.",
+            notice=notice % {"reference": intro.peer_request.reference},
             peer_request=intro.peer_request,
             task_kind=NurseTask.Kind.CONVERSATION_NURSE,
             introduction=intro,

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.audit import audit_record
 from portal.models import OutboundEmail, User
@@ -165,10 +165,18 @@ def _another_contact(intro: Introduction, ending: Ending) -> PeerRequest | None:
     new.full_clean()
     new.save()
     audit_record(action="peers.request_again", target=new, previous_request_id=old.pk, rating=ending.rating)
-    poor = " after a poor ending" if ending.rating <= POOR_RATING else ""
+    if ending.rating <= POOR_RATING:
+        notice = gettext(
+            "The mother of request %(old)s would like another contact after a poor ending: "
+            "her new request is %(new)s (do not ask V-%(volunteer)s again)."
+        )
+    else:
+        notice = gettext(
+            "The mother of request %(old)s would like another contact: "
+            "her new request is %(new)s (do not ask V-%(volunteer)s again)."
+        )
     _tell_nurses(
-        notice=f"The mother of request {old.reference} would like another contact{poor}: "
-        f"her new request is {new.reference} (do not ask V-{intro.volunteer_id} again).",
+        notice=notice % {"old": old.reference, "new": new.reference, "volunteer": intro.volunteer_id},
         peer_request=new,
         task_kind=NurseTask.Kind.ANOTHER_CONTACT,
         introduction=intro,

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 
 from portal.audit import audit_record
@@ -169,7 +170,8 @@ def volunteer_approve(
         for request in PeerRequest.objects.filter(status=PeerRequest.Status.WAITING).order_by("created_at"):
             if matching.score(request, profile).score >= matching.SUITS_THRESHOLD:
                 _tell_nurses(
-                    notice=f"A newly approved volunteer may suit waiting request {request.reference}.",
+                    notice=gettext("A newly approved volunteer may suit waiting request %(reference)s.")
+                    % {"reference": request.reference},
                     peer_request=request,
                     task_kind=NurseTask.Kind.SUITABLE_VOLUNTEER,
                 )
@@ -259,7 +261,8 @@ def volunteer_briefing_remind(*, volunteer_id: int) -> bool:
                 to=address,
                 template="peers/email/nurses_notice",
                 context={
-                    "notice": f"The briefing of volunteer V-{profile.pk} lapses on {expires:%-d %B %Y}.",
+                    "notice": gettext("The briefing of volunteer V-%(number)s lapses on %(day)s.")
+                    % {"number": profile.pk, "day": date_format(expires, "j F Y")},
                     "link": _link("peers:nurse-volunteer", profile.pk),
                     "reference": f"V-{profile.pk}",
                 },
@@ -580,9 +583,13 @@ def _decline(intro: Introduction, *, by, status: str, action: str) -> Introducti
     declined = status == Introduction.Status.DECLINED
     _tell_nurses(
         notice=(
-            f"The volunteer asked about request {request.reference} "
-            + ("declined. Please choose another." if declined else "did not answer in time. Please choose another.")
-        ),
+            gettext("The volunteer asked about request %(reference)s declined. Please choose another.")
+            if declined
+            else gettext(
+                "The volunteer asked about request %(reference)s did not answer in time. Please choose another."
+            )
+        )
+        % {"reference": request.reference},
         peer_request=request,
         task_kind=NurseTask.Kind.VOLUNTEER_DECLINED if declined else NurseTask.Kind.NO_ANSWER,
         introduction=intro,
@@ -696,9 +703,14 @@ def check_in_answer(*, signed_token: str, answer: str) -> CheckIn:
         intro = check_in.introduction
         audit_record(action="peers.check_in_answered", target=check_in, answer=check_in.answer)
         if check_in.answer == CheckIn.Answer.CONTACT_ME:
-            who = "the volunteer" if check_in.who == CheckIn.Who.VOLUNTEER else "the mother"
+            if check_in.who == CheckIn.Who.VOLUNTEER:
+                notice = gettext(
+                    "After a check-in, the volunteer in request %(reference)s asked a nurse to get in touch."
+                )
+            else:
+                notice = gettext("After a check-in, the mother in request %(reference)s asked a nurse to get in touch.")
             _tell_nurses(
-                notice=f"After a check-in, {who} in request {intro.peer_request.reference} asked a nurse to get in touch.",
+                notice=notice % {"reference": intro.peer_request.reference},
                 peer_request=intro.peer_request,
                 task_kind=NurseTask.Kind.CONTACT_ME,
                 introduction=intro,
@@ -743,7 +755,8 @@ def _volunteer_left(intro: Introduction, *, by) -> None:
             language=request.interface_language,
         )
     _tell_nurses(
-        notice=f"The volunteer for request {request.reference} has left peer support.",
+        notice=gettext("The volunteer for request %(reference)s has left peer support.")
+        % {"reference": request.reference},
         peer_request=request,
         task_kind=NurseTask.Kind.VOLUNTEER_LEFT,
     )
