@@ -1,6 +1,7 @@
 from django import forms
 from django.db import models
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from portal.forms import DateInput
 
@@ -11,29 +12,35 @@ MAX_BODY = 100_000
 
 
 class SectionDraftForm(forms.Form):
-    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title."})
+    title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title.")})
     summary = forms.CharField(
+        label=_("Summary"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One or two sentences for the contents page.",
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+        help_text=_("One or two sentences for the contents page."),
     )
     body = forms.CharField(
+        label=_("Body"),
         required=False,
         max_length=MAX_BODY,
-        widget=forms.Textarea(attrs={"rows": 24}),
-        help_text=(
+        widget=forms.Textarea(attrs={"rows": 24, "lang": "en"}),
+        help_text=_(
             "Markdown. Start each question with ‘## ’. "
             'A call-out is a line ‘!!! note ""’ (or tip, warning) followed by text indented four spaces.'
         ),
     )
     evidence_sources = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="One source per line."
+        label=_("Evidence sources"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "en"}),
+        help_text=_("One source per line."),
     )
     next_review_due = forms.DateField(
+        label=_("Next review due"),
         required=False,
         widget=DateInput(),
-        help_text="Leave blank for a year after approval.",
-        error_messages={"invalid": "Enter the review date as a real date, for example 2027-06-30."},
+        help_text=_("Leave blank for a year after approval."),
+        error_messages={"invalid": _("Enter the review date as a real date, for example 2027-06-30.")},
     )
 
     @classmethod
@@ -54,7 +61,7 @@ class ReturnForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
-        error_messages={"required": "Say what needs to change before this can be approved."},
+        error_messages={"required": _("Say what needs to change before this can be approved.")},
     )
 
 
@@ -70,17 +77,19 @@ class ClinicalItemDraftForm(forms.Form):
 
 
 class ClinicalTextDraftForm(ClinicalItemDraftForm):
-    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title."})
+    title = forms.CharField(label=_("Title"), max_length=200, error_messages={"required": _("Enter a title.")})
     body = forms.CharField(
+        label=_("Body"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Plain text. Leave a blank line between paragraphs.",
-        error_messages={"required": "Write the text."},
+        widget=forms.Textarea(attrs={"rows": 10, "lang": "en"}),
+        help_text=_("Plain text. Leave a blank line between paragraphs."),
+        error_messages={"required": _("Write the text.")},
     )
     sources = forms.CharField(
+        label=_("Sources"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The NHS pages this wording follows, one address per line.",
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "en"}),
+        help_text=_("The NHS pages this wording follows, one address per line."),
     )
     field_order = ["title", "body", "sources", "next_review_due"]
 
@@ -106,28 +115,40 @@ def clinical_draft_form(model: type[ClinicallyReviewed]) -> type[ClinicalItemDra
         options = {"label": capfirst(field.verbose_name), "required": not field.blank}
         if isinstance(field, models.JSONField):
             fields[name] = StepsField(
-                help_text="Markdown. One step per paragraph: a blank line between steps.", **options
+                widget=forms.Textarea(attrs={"lang": "en"}),
+                help_text=_("Markdown. One step per paragraph: a blank line between steps."),
+                **options,
             )
         elif isinstance(field, models.CharField):
             fields[name] = forms.CharField(max_length=field.max_length, **options)
         else:
             fields[name] = forms.CharField(
-                max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 8}), help_text="Markdown.", **options
+                max_length=MAX_BODY,
+                widget=forms.Textarea(attrs={"rows": 8, "lang": "en"}),
+                help_text=_("Markdown."),
+                **options,
             )
     fields["field_order"] = [*model.CLINICAL_FIELDS, "next_review_due"]
     return type(f"{model.__name__}DraftForm", (ClinicalItemDraftForm,), fields)
 
 
 class OrganisationDetailsForm(forms.Form):
-    name = forms.CharField(max_length=200, error_messages={"required": "Enter the organisation’s name."})
-    phone = forms.CharField(max_length=40, required=False, help_text="As it should be shown, e.g. 0808 800 0035.")
+    name = forms.CharField(
+        label=_("Name"), max_length=200, error_messages={"required": _("Enter the organisation’s name.")}
+    )
+    phone = forms.CharField(
+        label=_("Phone"), max_length=40, required=False, help_text=_("As it should be shown, e.g. 0808 800 0035.")
+    )
     website = forms.URLField(
+        label=_("Website"),
         required=False,
         assume_scheme="https",
-        error_messages={"invalid": "Enter the web address in full, for example https://theros.org.uk."},
+        error_messages={"invalid": _("Enter the web address in full, for example https://theros.org.uk.")},
     )
     email = forms.EmailField(
-        required=False, error_messages={"invalid": "Enter an email address like helpline@example.org."}
+        label=_("Email"),
+        required=False,
+        error_messages={"invalid": _("Enter an email address like helpline@example.org.")},
     )
 
     @classmethod
@@ -138,42 +159,43 @@ class OrganisationDetailsForm(forms.Form):
 class SynonymForm(forms.Form):
     term = forms.CharField(
         max_length=100,
-        label="When people search for",
-        help_text="A word or short phrase, as people type it: for example ‘dexa’ or ‘broken back’.",
-        error_messages={"required": "Enter the word people search for."},
+        label=_("When people search for"),
+        help_text=_("A word or short phrase, as people type it: for example ‘dexa’ or ‘broken back’."),
+        error_messages={"required": _("Enter the word people search for.")},
     )
     means = forms.CharField(
         max_length=300,
-        label="Also look for",
-        help_text="The guidance's own words for it, separated by commas: for example ‘dxa, bone density scan’.",
-        error_messages={"required": "Enter the guidance's words for it."},
+        label=_("Also look for"),
+        help_text=_("The guidance's own words for it, separated by commas: for example ‘dxa, bone density scan’."),
+        error_messages={"required": _("Enter the guidance's words for it.")},
     )
 
     def clean_term(self) -> str:
         term = search.plain(self.cleaned_data["term"])
         if not term:
-            raise forms.ValidationError("Enter a word or phrase made of letters or numbers.")
+            raise forms.ValidationError(_("Enter a word or phrase made of letters or numbers."))
         return term
 
     def clean_means(self) -> str:
         alternatives = [search.plain(part) for part in self.cleaned_data["means"].split(",")]
         alternatives = [a for a in alternatives if a]
         if not alternatives:
-            raise forms.ValidationError("Enter at least one word the guidance uses.")
+            raise forms.ValidationError(_("Enter at least one word the guidance uses."))
         return ", ".join(alternatives)
 
 
 class BestBetForm(forms.Form):
     query = forms.CharField(
         max_length=100,
-        label="When people search for",
-        error_messages={"required": "Enter the search to pin a page to."},
+        label=_("When people search for"),
+        error_messages={"required": _("Enter the search to pin a page to.")},
     )
     section = forms.ModelChoiceField(
         queryset=Section.objects.none(),
-        label="Show this page first",
-        empty_label="Choose a page",
-        error_messages={"required": "Choose the page to show first."},
+        label=_("Show this page first"),
+        empty_label=_("Choose a page"),
+        widget=forms.Select(attrs={"lang": "en"}),  # the options are the leaflet's own titles
+        error_messages={"required": _("Choose the page to show first.")},
     )
 
     def __init__(self, *args, sections=None, **kwargs):
@@ -183,5 +205,7 @@ class BestBetForm(forms.Form):
     def clean_query(self) -> str:
         query = search.plain(self.cleaned_data["query"])
         if not search.terms(query):
-            raise forms.ValidationError("Enter a search with at least one word that is not a common word like ‘the’.")
+            raise forms.ValidationError(
+                _("Enter a search with at least one word that is not a common word like ‘the’.")
+            )
         return query

@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.personal_data import holds_a_name
 
@@ -24,14 +25,14 @@ from . import search
 from .models import PageFeedback, Section
 from .services import _holds_contact_details
 
-HELPFUL_REQUIRED = "Choose Yes or No."
-COMMENT_TOO_LONG = "Keep what was missing to 500 characters or fewer."
-COMMENT_HOLDS_CONTACT_DETAILS = (
+HELPFUL_REQUIRED = _("Choose Yes or No.")
+COMMENT_TOO_LONG = _("Keep what was missing to 500 characters or fewer.")
+COMMENT_HOLDS_CONTACT_DETAILS = _(
     "Please take out the email address or phone number: nobody can reply to this box. "
     "To hear from a nurse, use the Ask a nurse form."
 )
-THANKS = "Thank you for telling us. It helps us improve this page."
-THANKS_COMMENT_DROPPED = (
+THANKS = _("Thank you for telling us. It helps us improve this page.")
+THANKS_COMMENT_DROPPED = _(
     "Thank you: your answer was counted. Your comment was not kept because it may name someone, "
     "and this box keeps nobody’s details."
 )
@@ -44,20 +45,20 @@ class HelpfulForm(forms.Form):
     """Two buttons (`helpful` = yes / no) and an optional box; `website` is a honeypot people never see."""
 
     helpful = forms.ChoiceField(
-        label="Was this page helpful?",
-        choices=[("yes", "Yes"), ("no", "No")],
+        label=_("Was this page helpful?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         error_messages={"required": HELPFUL_REQUIRED, "invalid_choice": HELPFUL_REQUIRED},
     )
     comment = forms.CharField(
-        label="If not, what was missing? (optional)",
-        help_text="Please do not include your name, email address or phone number: nobody can reply here.",
+        label=_("If not, what was missing? (optional)"),
+        help_text=_("Please do not include your name, email address or phone number: nobody can reply here."),
         max_length=COMMENT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": COMMENT_TOO_LONG},
     )
     website = forms.CharField(
-        label="Leave this empty",
+        label=_("Leave this empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -80,7 +81,7 @@ def page_feedback_record(*, section: Section, helpful: bool, comment: str = "") 
     someone the portal holds is not kept; the answer still counts.
     """
     if section.published_at is None:
-        raise ValidationError("This page is not published.")
+        raise ValidationError(_("This page is not published."))
     comment = comment.strip()[:COMMENT_MAX] if not helpful else ""
     kept = True
     if comment and holds_a_name(w for w in search.words(comment) if w not in search.STOP_WORDS):

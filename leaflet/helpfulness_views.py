@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -26,11 +27,11 @@ from .helpfulness import (
 
 logger = logging.getLogger(__name__)
 
-RATE_LIMITED = (
+RATE_LIMITED = gettext_lazy(
     "Thank you, but we have had many answers from your connection in a short time, so we have paused "
     "this for a while. Nothing you typed is lost: it is still in the form below, so you can send it later."
 )
-LOOKS_AUTOMATED = (
+LOOKS_AUTOMATED = gettext_lazy(
     "Something about this answer looked automated, so it was not counted. If you are a person, "
     "please go back to the page and try again."
 )

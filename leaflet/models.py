@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 # The section whose page lists the organisations.
@@ -19,14 +20,17 @@ CONTACTS_SLUG = "useful-contacts"
 
 # Where the loaded words come from. The publisher's name is the one the leaflet was
 # published under; the charity's current name is a setting (CHARITY_NAME).
-LEAFLET_CITATION = "the leaflet ‘Pregnancy and osteoporosis’, National Osteoporosis Society, December 2008"
+# Translators: keep the leaflet's title and the society's name in English: they name a printed leaflet.
+LEAFLET_CITATION = gettext_lazy(
+    "the leaflet ‘Pregnancy and osteoporosis’, National Osteoporosis Society, December 2008"
+)
 LEAFLET_YEAR = 2008
 
 
 class ReviewStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    AWAITING_REVIEW = "awaiting_review", "Awaiting clinical review"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", gettext_lazy("Draft")
+    AWAITING_REVIEW = "awaiting_review", gettext_lazy("Awaiting clinical review")
+    PUBLISHED = "published", gettext_lazy("Published")
 
 
 class ClinicallyReviewed(models.Model):
@@ -68,6 +72,9 @@ class ClinicallyReviewed(models.Model):
 
     # The live fields clinical staff change, each with its working copy `draft_<name>`.
     CLINICAL_FIELDS: tuple[str, ...] = ()
+    # What pages and messages call one (lazy: in the reader's language). Not verbose_name, which
+    # also names audit actions and must stay the same in every language.
+    NOUN = gettext_lazy("item")
     # The working-copy fields a revision puts back (see leaflet.workflow.revert).
     DRAFT_FIELDS: tuple[str, ...] = ()
 
@@ -143,6 +150,7 @@ class Section(ClinicallyReviewed):
         return reverse("leaflet:section", args=[self.slug])
 
     CLINICAL_FIELDS = ("title", "summary", "body", "evidence_sources")
+    NOUN = gettext_lazy("section")
     DRAFT_FIELDS = ("draft_title", "draft_summary", "draft_body", "draft_evidence_sources")
 
     def publish_draft(self) -> None:
@@ -174,6 +182,7 @@ class ClinicalText(ClinicallyReviewed):
     draft_sources = models.TextField(blank=True)
 
     CLINICAL_FIELDS = ("title", "body", "sources")
+    NOUN = gettext_lazy("clinical text")
     DRAFT_FIELDS = ("draft_title", "draft_body", "draft_sources")
 
     history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
@@ -244,6 +253,7 @@ class CaseStudy(ClinicallyReviewed):
     draft_body = models.TextField(blank=True)
 
     CLINICAL_FIELDS = ("name", "body")
+    NOUN = gettext_lazy("case study")
     DRAFT_FIELDS = ("draft_name", "draft_body")
 
     history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
@@ -272,6 +282,7 @@ class ExerciseProgramme(ClinicallyReviewed):
     draft_repetition_guidance = models.TextField(blank=True)
 
     CLINICAL_FIELDS = ("intro", "safety_notes", "repetition_guidance")
+    NOUN = gettext_lazy("exercise programme")
     DRAFT_FIELDS = ("draft_intro", "draft_safety_notes", "draft_repetition_guidance")
 
     history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
@@ -282,11 +293,11 @@ class ExerciseProgramme(ClinicallyReviewed):
 
 class ExerciseGroup(ClinicallyReviewed):
     class Kind(models.TextChoices):
-        BREATHING = "breathing", "Breathing"
-        RELAXATION = "relaxation", "Relaxation"
-        SITTING = "sitting", "Sitting"
-        LYING = "lying", "Lying down"
-        STANDING = "standing", "Standing"
+        BREATHING = "breathing", gettext_lazy("Breathing")
+        RELAXATION = "relaxation", gettext_lazy("Relaxation")
+        SITTING = "sitting", gettext_lazy("Sitting")
+        LYING = "lying", gettext_lazy("Lying down")
+        STANDING = "standing", gettext_lazy("Standing")
 
     STRENGTH_KINDS = (Kind.SITTING, Kind.LYING, Kind.STANDING)
 
@@ -304,6 +315,7 @@ class ExerciseGroup(ClinicallyReviewed):
     draft_closing = models.TextField(blank=True)
 
     CLINICAL_FIELDS = ("name", "intro", "callout", "closing")
+    NOUN = gettext_lazy("exercise group")
     DRAFT_FIELDS = ("draft_name", "draft_intro", "draft_callout", "draft_closing")
 
     history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
@@ -333,6 +345,7 @@ class Exercise(ClinicallyReviewed):
     draft_repetitions = models.TextField(blank=True)
 
     CLINICAL_FIELDS = ("name", "instructions", "steps", "repetitions")
+    NOUN = gettext_lazy("exercise")
     DRAFT_FIELDS = ("draft_name", "draft_instructions", "draft_steps", "draft_repetitions")
 
     history = HistoricalRecords(excluded_fields=["review_reminder_sent_on"])
@@ -349,10 +362,10 @@ class Exercise(ClinicallyReviewed):
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        HELPLINE = "helpline", "Helpline"
-        SUPPORT = "support", "Support group"
-        ADVICE = "advice", "Advice"
-        BENEFITS = "benefits", "Benefits advice"
+        HELPLINE = "helpline", gettext_lazy("Helpline")
+        SUPPORT = "support", gettext_lazy("Support group")
+        ADVICE = "advice", gettext_lazy("Advice")
+        BENEFITS = "benefits", gettext_lazy("Benefits advice")
 
     order = models.PositiveSmallIntegerField(default=0)
     slug = models.SlugField(max_length=80, unique=True)
@@ -411,11 +424,11 @@ class SearchEntry(models.Model):
     from the live text on publish and by the loader."""
 
     class Kind(models.TextChoices):
-        SECTION = "section", "Section"
-        QUESTION = "question", "Question"
-        CASE_STUDY = "case_study", "Case study"
-        EXERCISE = "exercise", "Exercise"
-        ORGANISATION = "organisation", "Contact"
+        SECTION = "section", gettext_lazy("Section")
+        QUESTION = "question", gettext_lazy("Question")
+        CASE_STUDY = "case_study", gettext_lazy("Case study")
+        EXERCISE = "exercise", gettext_lazy("Exercise")
+        ORGANISATION = "organisation", gettext_lazy("Contact")
 
     kind = models.CharField(max_length=16, choices=Kind)
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE, related_name="+")

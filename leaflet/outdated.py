@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from . import rendering, selectors
 from .models import CaseStudy, ExerciseGroup, ExerciseProgramme, Section
@@ -19,20 +21,20 @@ from .models import CaseStudy, ExerciseGroup, ExerciseProgramme, Section
 @dataclass(frozen=True)
 class Topic:
     key: str
-    label: str
+    label: str  # lazy: the language is the reader's
     pattern: re.Pattern
 
 
 TOPICS = (
-    Topic("phone", "Phone numbers", re.compile(r"\b0\d{2,4}(?: ?\d){6,8}\b")),
+    Topic("phone", gettext_lazy("Phone numbers"), re.compile(r"\b0\d{2,4}(?: ?\d){6,8}\b")),
     Topic(
         "web",
-        "Web addresses",
+        gettext_lazy("Web addresses"),
         re.compile(r"\bhttps?://[^\s)]+|\bwww\.[\w.-]*\w|\b[\w-]+\.(?:org|co|gov|nhs|ac)\.uk\b", re.IGNORECASE),
     ),
     Topic(
         "benefit",
-        "Benefits",
+        gettext_lazy("Benefits"),
         re.compile(
             r"\b(?:Benefits Agency|Disability Living Allowance|Incapacity Benefit|National Insurance"
             r"|maternity leave|benefits?)\b",
@@ -41,7 +43,7 @@ TOPICS = (
     ),
     Topic(
         "medicine",
-        "Medicines and doses",
+        gettext_lazy("Medicines and doses"),
         re.compile(
             r"\b(?:calcitonin|calcitriol|strontium ranelate|etidronate|bisphosphonates?|raloxifene"
             r"|hormone replacement therapy|HRT|heparin|steroids?|painkillers?|vitamin D|supplements?)\b"
@@ -77,10 +79,12 @@ class Passage:
 
 def _section_state(section: Section) -> tuple[int, str]:
     if section.review_overdue:
-        return State.OVERDUE, f"Review overdue since {section.next_review_due:%-d %B %Y}"
+        return State.OVERDUE, gettext("Review overdue since %(day)s") % {
+            "day": date_format(section.next_review_due, "j F Y")
+        }
     if not section.reviewed_online:
-        return State.UNREVIEWED, "From the 2008 leaflet: never reviewed online"
-    return State.CURRENT, f"Reviewed {section.last_reviewed:%-d %B %Y}"
+        return State.UNREVIEWED, gettext("From the 2008 leaflet: never reviewed online")
+    return State.CURRENT, gettext("Reviewed %(day)s") % {"day": date_format(section.last_reviewed, "j F Y")}
 
 
 def _mark(passage: Passage) -> Passage | None:
@@ -111,29 +115,49 @@ def _candidates():
             url = section.get_absolute_url() + (f"#{part.anchor}" if part.anchor else "")
             yield Passage(where, url, part.text, state, state_text, manage_url)
 
-    unsigned = "No clinical sign-off recorded (edited in the admin)"
+    unsigned = gettext("No clinical sign-off recorded (edited in the admin)")
     for story in CaseStudy.objects.all():
         text = rendering.plain_text(story.body)
-        yield Passage(f"Women’s stories › {story.name}", story.get_absolute_url(), text, State.UNREVIEWED, unsigned)
+        yield Passage(
+            gettext("Women’s stories › %(name)s") % {"name": story.name},
+            story.get_absolute_url(),
+            text,
+            State.UNREVIEWED,
+            unsigned,
+        )
     programme_url = reverse("leaflet:exercise-programme")
     for programme in ExerciseProgramme.objects.all():
-        for label, text in (("Safety notes", programme.safety_notes), ("Repetitions", programme.repetition_guidance)):
-            yield Passage(f"Exercises › {label}", programme_url, rendering.plain_text(text), State.UNREVIEWED, unsigned)
+        for label, text in (
+            (gettext("Safety notes"), programme.safety_notes),
+            (gettext("Repetitions"), programme.repetition_guidance),
+        ):
+            yield Passage(
+                gettext("Exercises › %(name)s") % {"name": label},
+                programme_url,
+                rendering.plain_text(text),
+                State.UNREVIEWED,
+                unsigned,
+            )
     for group in ExerciseGroup.objects.all():
         text = rendering.plain_text(" ".join([group.intro, group.callout, group.closing]))
-        yield Passage(f"Exercises › {group.name}", programme_url, text, State.UNREVIEWED, unsigned)
+        yield Passage(
+            gettext("Exercises › %(name)s") % {"name": group.name}, programme_url, text, State.UNREVIEWED, unsigned
+        )
 
     contacts_url = reverse("leaflet:contacts-check")
     for organisation in selectors.organisations():
         if organisation.details_checked:
-            state, state_text = State.CURRENT, f"Details checked {organisation.details_checked_on:%-d %B %Y}"
+            state, state_text = (
+                State.CURRENT,
+                gettext("Details checked %(day)s") % {"day": date_format(organisation.details_checked_on, "j F Y")},
+            )
         else:
-            state, state_text = State.UNREVIEWED, "Details from the 2008 leaflet: never checked"
+            state, state_text = State.UNREVIEWED, gettext("Details from the 2008 leaflet: never checked")
         details = " ".join(
             value for value in (organisation.phone, organisation.website, organisation.description) if value
         )
         yield Passage(
-            f"Contacts › {organisation.name}",
+            gettext("Contacts › %(name)s") % {"name": organisation.name},
             organisation.get_absolute_url(),
             rendering.plain_text(details),
             state,

@@ -194,7 +194,6 @@ class _Passage:
     title: str
     url: str
     kind: str  # SearchEntry.Kind
-    label: str  # what the results page calls the kind
     section_id: int | None
     text: str
     tf: dict[str, float]  # term -> its BM25F pseudo-frequency
@@ -238,9 +237,7 @@ def _build() -> _Index:
             norm = 1 - B + B * length / average
             for term, count in counts.items():
                 tf[term] = tf.get(term, 0.0) + weight * count / norm
-        passages.append(
-            _Passage(entry.title, entry.url, entry.kind, entry.get_kind_display(), entry.section_id, entry.text, tf)
-        )
+        passages.append(_Passage(entry.title, entry.url, entry.kind, entry.section_id, entry.text, tf))
         for term in tf:
             postings.setdefault(term, []).append(position)
     synonyms: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
@@ -434,7 +431,10 @@ def _matched_in(passage: _Passage, groups) -> set[str]:
 
 
 def _result(passage: _Passage, matched: set[str], best_bet: bool = False) -> Result:
-    return Result(passage.title, passage.url, passage.label, _snippet(passage, matched), best_bet)
+    # The index is shared by every reader, whatever her language: name the kind here, per request.
+    return Result(
+        passage.title, passage.url, SearchEntry.Kind(passage.kind).label, _snippet(passage, matched), best_bet
+    )
 
 
 def count_sections_matching(text: str) -> int:

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from portal.audit import audit_record
 from portal.models import User
@@ -26,17 +28,19 @@ from portal.roles import Role
 from . import access, rendering, search, workflow
 from .models import BestBet, ClinicallyReviewed, ClinicalText, Organisation, Question, SearchStat, Section, Synonym
 
-ERROR_AWAITING_REVIEW = workflow.ERROR_AWAITING_REVIEW.format(noun="section")
-ERROR_NO_CHANGES = workflow.ERROR_NO_CHANGES.format(noun="section")
+ERROR_AWAITING_REVIEW = format_lazy(workflow.ERROR_AWAITING_REVIEW, noun=Section.NOUN)
+ERROR_NO_CHANGES = format_lazy(workflow.ERROR_NO_CHANGES, noun=Section.NOUN)
 ERROR_NOT_NURSE = workflow.ERROR_NOT_NURSE
 ERROR_OWN_CHANGE = workflow.ERROR_OWN_CHANGE
-ERROR_TITLE_REQUIRED = "Enter a title."
-ERROR_UNKNOWN_REVISION = workflow.ERROR_UNKNOWN_REVISION.format(noun="section")
-ERROR_PROPOSAL_PENDING = (
+ERROR_TITLE_REQUIRED = gettext_lazy("Enter a title.")
+ERROR_UNKNOWN_REVISION = format_lazy(workflow.ERROR_UNKNOWN_REVISION, noun=Section.NOUN)
+ERROR_PROPOSAL_PENDING = gettext_lazy(
     "New details for this organisation are already waiting for approval. Approve or reject them first."
 )
-ERROR_NO_PROPOSAL = "There are no proposed details waiting for approval."
-ERROR_PROPOSAL_SAME = "These are the details shown now. To confirm they still work, mark them as checked instead."
+ERROR_NO_PROPOSAL = gettext_lazy("There are no proposed details waiting for approval.")
+ERROR_PROPOSAL_SAME = gettext_lazy(
+    "These are the details shown now. To confirm they still work, mark them as checked instead."
+)
 
 
 def _locked(item):

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -207,9 +208,7 @@ def editor_dashboard(request):
         )
     )
     items_awaiting = [
-        (url, item._meta.verbose_name, item)
-        for url, item in stories + programme
-        if item.status == CaseStudy.Status.AWAITING_REVIEW
+        (url, item.NOUN, item) for url, item in stories + programme if item.status == CaseStudy.Status.AWAITING_REVIEW
     ]
     return render(
         request,
@@ -258,7 +257,7 @@ def section_edit(request, pk):
         if "preview" in request.POST:
             preview_html = rendering.render(form.cleaned_data["body"])
         elif attempt(form, services.section_save_draft, section=section, by=request.user, **form.cleaned_data):
-            messages.success(request, "Draft saved. The public page has not changed.")
+            messages.success(request, gettext("Draft saved. The public page has not changed."))
             return redirect("leaflet:section-review", pk=section.pk)
     return render(request, "leaflet/editor/edit.html", {"section": section, "form": form, "preview_html": preview_html})
 
@@ -277,21 +276,25 @@ def _transition(request, pk, step: str, service, success: str, **kwargs):
 @require_POST
 @editor_view
 def section_submit(request, pk):
-    return _transition(request, pk, access.SUBMIT, services.section_submit, "Sent for clinical review.")
+    return _transition(request, pk, access.SUBMIT, services.section_submit, gettext("Sent for clinical review."))
 
 
 @require_POST
 @editor_view
 def section_withdraw(request, pk):
     return _transition(
-        request, pk, access.WITHDRAW, services.section_withdraw, "Withdrawn from review. You can edit it again."
+        request,
+        pk,
+        access.WITHDRAW,
+        services.section_withdraw,
+        gettext("Withdrawn from review. You can edit it again."),
     )
 
 
 @require_POST
 @editor_view
 def section_approve(request, pk):
-    return _transition(request, pk, access.APPROVE, services.section_approve, "Approved and published.")
+    return _transition(request, pk, access.APPROVE, services.section_approve, gettext("Approved and published."))
 
 
 @require_POST
@@ -303,7 +306,7 @@ def section_return(request, pk):
         "leaflet:section-review",
         pk,
         lambda note: _transition(
-            request, pk, access.RETURN, services.section_return, "Returned to the editors.", note=note
+            request, pk, access.RETURN, services.section_return, gettext("Returned to the editors."), note=note
         ),
     )
 
@@ -356,7 +359,7 @@ def section_revert(request, pk, history_id):
         pk,
         access.REVERT,
         services.section_revert,
-        "That revision is back in the draft. Submit it for review to publish it.",
+        gettext("That revision is back in the draft. Submit it for review to publish it."),
         history_id=history_id,
     )
 
@@ -415,7 +418,7 @@ def clinical_item_review(request, kind, pk):
         "leaflet/editor/clinical_item.html",
         {
             "item": item,
-            "noun": item._meta.verbose_name,
+            "noun": item.NOUN,
             "fields": fields,
             "urls": _url_names(kind),
             "actions": actions,
@@ -435,7 +438,7 @@ def clinical_item_edit(request, kind, pk):
         and form.is_valid()
         and attempt(form, services.clinical_item_save_draft, item=item, by=request.user, **form.cleaned_data)
     ):
-        messages.success(request, "Draft saved. What the public sees has not changed.")
+        messages.success(request, gettext("Draft saved. What the public sees has not changed."))
         return redirect(f"leaflet:{kind}", pk=item.pk)
     return render(
         request, "leaflet/editor/clinical_item_edit.html", {"item": item, "form": form, "urls": _url_names(kind)}
@@ -456,19 +459,19 @@ def _clinical_item_step(request, kind, pk, step: str, success: str, **kwargs):
 @require_POST
 @editor_view
 def clinical_item_submit(request, kind, pk):
-    return _clinical_item_step(request, kind, pk, "submit", "Sent for clinical review.")
+    return _clinical_item_step(request, kind, pk, "submit", gettext("Sent for clinical review."))
 
 
 @require_POST
 @editor_view
 def clinical_item_withdraw(request, kind, pk):
-    return _clinical_item_step(request, kind, pk, "withdraw", "Withdrawn from review. You can edit it again.")
+    return _clinical_item_step(request, kind, pk, "withdraw", gettext("Withdrawn from review. You can edit it again."))
 
 
 @require_POST
 @editor_view
 def clinical_item_approve(request, kind, pk):
-    return _clinical_item_step(request, kind, pk, "approve", "Approved and published.")
+    return _clinical_item_step(request, kind, pk, "approve", gettext("Approved and published."))
 
 
 @require_POST
@@ -479,7 +482,7 @@ def clinical_item_return(request, kind, pk):
         request,
         f"leaflet:{kind}",
         pk,
-        lambda note: _clinical_item_step(request, kind, pk, "return", "Returned for changes.", note=note),
+        lambda note: _clinical_item_step(request, kind, pk, "return", gettext("Returned for changes."), note=note),
     )
 
 
@@ -498,7 +501,7 @@ def clinical_item_revert(request, kind, pk, history_id):
         kind,
         pk,
         "revert",
-        "That revision is back in the draft. Submit it for review to publish it.",
+        gettext("That revision is back in the draft. Submit it for review to publish it."),
         history_id=history_id,
     )
 
@@ -556,7 +559,7 @@ def organisation_mark_checked(request, pk):
         pk,
         access.CHECK,
         services.organisation_mark_checked,
-        "Marked as checked today. The details are now links.",
+        gettext("Marked as checked today. The details are now links."),
     )
 
 
@@ -564,14 +567,16 @@ def organisation_mark_checked(request, pk):
 @editor_view
 def organisation_approve(request, pk):
     return _organisation_action(
-        request, pk, access.APPROVE, services.organisation_approve, "New details approved and published."
+        request, pk, access.APPROVE, services.organisation_approve, gettext("New details approved and published.")
     )
 
 
 @require_POST
 @editor_view
 def organisation_reject(request, pk):
-    return _organisation_action(request, pk, access.REJECT, services.organisation_reject, "Proposed details rejected.")
+    return _organisation_action(
+        request, pk, access.REJECT, services.organisation_reject, gettext("Proposed details rejected.")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -586,7 +591,9 @@ def organisation_propose(request, pk):
             form, services.organisation_propose, organisation=organisation, by=request.user, **form.cleaned_data
         )
     ):
-        messages.success(request, "New details proposed. Another nurse must approve them before they are shown.")
+        messages.success(
+            request, gettext("New details proposed. Another nurse must approve them before they are shown.")
+        )
         return redirect(reverse("leaflet:contacts-check") + f"#{organisation.slug}")
     return render(request, "leaflet/editor/organisation_propose.html", {"organisation": organisation, "form": form})
 
@@ -640,7 +647,10 @@ def synonyms(request, pk=None):
         and form.is_valid()
         and attempt(form, services.synonym_save, synonym=synonym, by=request.user, **form.cleaned_data)
     ):
-        messages.success(request, f"Searches for ‘{form.cleaned_data['term']}’ now also look for its meaning.")
+        messages.success(
+            request,
+            gettext("Searches for ‘%(term)s’ now also look for its meaning.") % {"term": form.cleaned_data["term"]},
+        )
         return redirect("leaflet:synonyms")
     return render(
         request,
@@ -655,7 +665,7 @@ def synonym_delete(request, pk):
     synonym = Synonym.objects.filter(pk=pk).first()
     if synonym is not None:  # gone already (a second click): nothing to do
         services.synonym_delete(synonym=synonym, by=request.user)
-        messages.success(request, f"Removed the synonym for ‘{synonym.term}’.")
+        messages.success(request, gettext("Removed the synonym for ‘%(term)s’.") % {"term": synonym.term})
     return redirect("leaflet:synonyms")
 
 
@@ -669,7 +679,10 @@ def best_bets(request):
         and form.is_valid()
         and attempt(form, services.best_bet_save, by=request.user, **form.cleaned_data)
     ):
-        messages.success(request, f"A search for ‘{form.cleaned_data['query']}’ now shows that page first.")
+        messages.success(
+            request,
+            gettext("A search for ‘%(query)s’ now shows that page first.") % {"query": form.cleaned_data["query"]},
+        )
         return redirect("leaflet:best-bets")
     return render(
         request,
@@ -688,5 +701,5 @@ def best_bet_delete(request, pk):
     best_bet = BestBet.objects.filter(pk=pk).first()
     if best_bet is not None:  # gone already (a second click): nothing to do
         services.best_bet_delete(best_bet=best_bet, by=request.user)
-        messages.success(request, f"‘{best_bet.query}’ is no longer pinned.")
+        messages.success(request, gettext("‘%(query)s’ is no longer pinned.") % {"query": best_bet.query})
     return redirect("leaflet:best-bets")

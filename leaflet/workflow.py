@@ -11,6 +11,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from portal.roles import Role
 
@@ -19,19 +20,32 @@ from .models import ClinicallyReviewed, ReviewStatus
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
-ERROR_AWAITING_REVIEW = "This {noun} is waiting for clinical review. Withdraw it from review before changing it."
-ERROR_NO_CHANGES = "There are no changes to submit: the draft is the same as the published {noun}."
-ERROR_NOT_NURSE = "Only a helpline nurse can approve guidance."
-ERROR_OWN_CHANGE = "You wrote this change, so another nurse must approve it."
-ERROR_UNKNOWN_REVISION = "That revision does not belong to this {noun}."
+# Translators: {noun} is the kind of content, such as "section" or "case study".
+ERROR_AWAITING_REVIEW = gettext_lazy(
+    "This {noun} is waiting for clinical review. Withdraw it from review before changing it."
+)
+# Translators: {noun} is the kind of content, such as "section" or "case study".
+ERROR_NO_CHANGES = gettext_lazy("There are no changes to submit: the draft is the same as the published {noun}.")
+ERROR_NOT_NURSE = gettext_lazy("Only a helpline nurse can approve guidance.")
+ERROR_OWN_CHANGE = gettext_lazy("You wrote this change, so another nurse must approve it.")
+# Translators: {noun} is the kind of content, such as "section" or "case study".
+ERROR_UNKNOWN_REVISION = gettext_lazy("That revision does not belong to this {noun}.")
+# One whole sentence per step, so each can be translated as a sentence.
+# Translators: {noun} is the kind of content, {status} its state, such as "published".
+STATUS_ERRORS = {
+    "submit": gettext_lazy('Can\'t submit a {noun} that is "{status}".'),
+    "withdraw": gettext_lazy('Can\'t withdraw a {noun} that is "{status}".'),
+    "return": gettext_lazy('Can\'t return a {noun} that is "{status}".'),
+    "approve": gettext_lazy('Can\'t approve a {noun} that is "{status}".'),
+}
 
 
 def _noun(item: ClinicallyReviewed) -> str:
-    return item._meta.verbose_name
+    return item.NOUN
 
 
 def _status_error(action: str, item: ClinicallyReviewed) -> ValidationError:
-    return ValidationError(f'Can\'t {action} a {_noun(item)} that is "{item.get_status_display().lower()}".')
+    return ValidationError(STATUS_ERRORS[action].format(noun=_noun(item), status=item.get_status_display().lower()))
 
 
 def _save(item: ClinicallyReviewed, *, by, reason: str, fields: list[str] | None) -> None:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.audit import audit_record
@@ -122,7 +123,7 @@ def message_report(request, pk: int, message_pk: int):
     intro, side = get_conversation(request, pk, parties_only=True)
     message = get_object_or_404(Message, pk=message_pk, introduction=intro)
     conversations.message_report(by=request.user, message=message)
-    messages.success(request, "Thank you. A nurse will look at this message.")
+    messages.success(request, gettext("Thank you. A nurse will look at this message."))
     return redirect("peers:conversation", intro.pk)
 
 
@@ -135,5 +136,5 @@ def conversation_ask_nurse(request, pk: int):
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, "Thank you. A nurse will get in touch with you.")
+        messages.success(request, gettext("Thank you. A nurse will get in touch with you."))
     return redirect("peers:conversation", intro.pk)

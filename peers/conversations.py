@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from portal import screening
 from portal.audit import audit_record
@@ -27,11 +28,11 @@ from .services import _lock_introduction, _tell_nurses
 # safety line, "In a life-threatening emergency, call 999", follows this page.
 GUIDELINES_SOURCES = ("https://www.nhs.uk/nhs-services/urgent-and-emergency-care-services/when-to-call-999/",)
 
-EMPTY = "Please write a message before sending it."
-TOO_LONG = "Please keep a message to {limit:,} characters or fewer. This one has {length:,}."
+EMPTY = gettext_lazy("Please write a message before sending it.")
+TOO_LONG = gettext_lazy("Please keep a message to {limit:,} characters or fewer. This one has {length:,}.")
 NOT_LIVE = 'This introduction is "{status}", so the conversation takes no new messages.'
-PAUSED = "A nurse has paused this conversation for now, so it takes no new messages."
-ALREADY_HIDDEN = "This message is already hidden."
+PAUSED = gettext_lazy("A nurse has paused this conversation for now, so it takes no new messages.")
+ALREADY_HIDDEN = gettext_lazy("This message is already hidden.")
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,8 @@ def message_report(*, by: User, message: Message) -> Message:
         intro = message.introduction
         audit_record(action="peers.message_reported", actor=by, target=message)
         _tell_nurses(
-            notice=f"A message in the conversation for request {intro.peer_request.reference} was reported.",
+            notice=gettext("A message in the conversation for request %(reference)s was reported.")
+            % {"reference": intro.peer_request.reference},
             peer_request=intro.peer_request,
             task_kind=NurseTask.Kind.MESSAGE_REPORTED,
             introduction=intro,
@@ -158,11 +160,17 @@ def conversation_ask_nurse(*, by: User, introduction: Introduction) -> None:
     with transaction.atomic():
         intro = _lock_introduction(introduction.pk)
         side = side_of(by, intro)
-        who = "the volunteer" if side == Message.Side.VOLUNTEER else "the mother"
+        if side == Message.Side.VOLUNTEER:
+            notice = gettext(
+                "From the conversation page, the volunteer in request %(reference)s asked a nurse to get in touch."
+            )
+        else:
+            notice = gettext(
+                "From the conversation page, the mother in request %(reference)s asked a nurse to get in touch."
+            )
         audit_record(action="peers.conversation_nurse_asked", actor=by, target=intro)
         _tell_nurses(
-            notice=f"From the conversation page, {who} in request {intro.peer_request.reference} asked a nurse "
-            "to get in touch.",
+            notice=notice % {"reference": intro.peer_request.reference},
             peer_request=intro.peer_request,
             task_kind=NurseTask.Kind.CONVERSATION_NURSE,
             introduction=intro,

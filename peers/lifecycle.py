@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.audit import audit_record
 from portal.models import OutboundEmail, User
@@ -28,9 +29,9 @@ from .models import CheckIn, Ending, Introduction, Message, NurseTask, PeerReque
 
 REMINDER_TEMPLATE = "peers/email/end_reminder"
 LENGTH_RANGE = (1, 26)
-BAD_LENGTH = "Please choose a length between 1 and 26 weeks."
+BAD_LENGTH = gettext_lazy("Please choose a length between 1 and 26 weeks.")
 CANNOT_CHANGE_LENGTH = 'Can\'t change the length of an introduction that is "{status}".'
-ALREADY_ENDED_BY_HER = "You have already told us how it went. Thank you."
+ALREADY_ENDED_BY_HER = gettext_lazy("You have already told us how it went. Thank you.")
 CANNOT_END_HERE = 'This introduction is "{status}", so there is nothing to end.'
 POOR_RATING = 2  # at or below: a poor ending, flagged to the nurses
 
@@ -164,10 +165,18 @@ def _another_contact(intro: Introduction, ending: Ending) -> PeerRequest | None:
     new.full_clean()
     new.save()
     audit_record(action="peers.request_again", target=new, previous_request_id=old.pk, rating=ending.rating)
-    poor = " after a poor ending" if ending.rating <= POOR_RATING else ""
+    if ending.rating <= POOR_RATING:
+        notice = gettext(
+            "The mother of request %(old)s would like another contact after a poor ending: "
+            "her new request is %(new)s (do not ask V-%(volunteer)s again)."
+        )
+    else:
+        notice = gettext(
+            "The mother of request %(old)s would like another contact: "
+            "her new request is %(new)s (do not ask V-%(volunteer)s again)."
+        )
     _tell_nurses(
-        notice=f"The mother of request {old.reference} would like another contact{poor}: "
-        f"her new request is {new.reference} (do not ask V-{intro.volunteer_id} again).",
+        notice=notice % {"old": old.reference, "new": new.reference, "volunteer": intro.volunteer_id},
         peer_request=new,
         task_kind=NurseTask.Kind.ANOTHER_CONTACT,
         introduction=intro,

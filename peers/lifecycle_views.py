@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.access import role_required
@@ -32,9 +33,9 @@ def ending(request, pk: int):
             else:
                 # Advice her comment called for is on the ending page: she lands there first.
                 if ended.new_request is not None and not ended.ending.safety:
-                    messages.success(request, "Thank you. A nurse will look for another peer contact for you.")
+                    messages.success(request, gettext("Thank you. A nurse will look for another peer contact for you."))
                     return redirect("peers:request-detail", ended.new_request.pk)
-                messages.success(request, "Thank you for telling us how it went.")
+                messages.success(request, gettext("Thank you for telling us how it went."))
                 return redirect("peers:ending", intro.pk)
         status = 400
     return render(
@@ -67,5 +68,7 @@ def nurse_introduction_length(request, pk: int):
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, "The planned length is changed; the check-in and reminders moved with it.")
+            messages.success(
+                request, gettext("The planned length is changed; the check-in and reminders moved with it.")
+            )
     return redirect("peers:nurse-request", intro.peer_request_id)

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any, NamedTuple
 
+from django.utils.translation import gettext, gettext_lazy
+
 from .models import FractureKind, Region, Timing, Topic
 
 # A newly approved volunteer "suits" a waiting request (and the nurses are told) at this score.
@@ -46,27 +48,52 @@ class Point(NamedTuple):
 _TOPICS = dict(Topic.choices)
 
 
-def _circumstance(yes: str, no: str) -> Callable[[bool], str]:
-    return lambda answer: f"Similar circumstances: {yes if answer else no}"
+def _circumstance(yes, no) -> Callable[[bool], str]:
+    return lambda answer: gettext("Similar circumstances: %(which)s") % {"which": yes if answer else no}
 
 
 POINTS = (
-    Point("fracture_kind", How.SAME, 30, lambda kind: f"Same kind of fracture: {FractureKind(kind).label}"),
-    Point("timing", How.SAME, 20, lambda timing: f"Same timing: {Timing(timing).label.lower()}"),
+    Point(
+        "fracture_kind",
+        How.SAME,
+        30,
+        lambda kind: gettext("Same kind of fracture: %(kind)s") % {"kind": FractureKind(kind).label},
+    ),
+    Point(
+        "timing",
+        How.SAME,
+        20,
+        lambda timing: gettext("Same timing: %(timing)s") % {"timing": Timing(timing).label.lower()},
+    ),
     Point(
         "topics",
         How.EACH_SHARED,
         10,
-        lambda common: f"Topics in common: {', '.join(_TOPICS.get(t, t).lower() for t in common)}",
+        lambda common: (
+            gettext("Topics in common: %(topics)s") % {"topics": ", ".join(_TOPICS.get(t, t).lower() for t in common)}
+        ),
     ),
-    Point("breastfed", How.SAME, 5, _circumstance("both breastfed", "neither breastfed")),
-    Point("heparin", How.SAME, 5, _circumstance("both had heparin", "neither had heparin")),
+    Point("breastfed", How.SAME, 5, _circumstance(gettext_lazy("both breastfed"), gettext_lazy("neither breastfed"))),
+    Point("heparin", How.SAME, 5, _circumstance(gettext_lazy("both had heparin"), gettext_lazy("neither had heparin"))),
     Point(
-        "later_pregnancies", How.SAME, 5, _circumstance("both had a later pregnancy", "neither had a later pregnancy")
+        "later_pregnancies",
+        How.SAME,
+        5,
+        _circumstance(gettext_lazy("both had a later pregnancy"), gettext_lazy("neither had a later pregnancy")),
     ),
-    Point("region", How.SAME, 10, lambda region: f"Same region: {Region(region).label}"),
-    Point("languages", How.LANGUAGE, 10, lambda shared: f"Speaks {', '.join(s.title() for s in shared)}"),
-    Point("places", How.PLACES, 2, lambda free: f"{free[0]} of {free[1]} places free"),
+    Point("region", How.SAME, 10, lambda region: gettext("Same region: %(region)s") % {"region": Region(region).label}),
+    Point(
+        "languages",
+        How.LANGUAGE,
+        10,
+        lambda shared: gettext("Speaks %(languages)s") % {"languages": ", ".join(s.title() for s in shared)},
+    ),
+    Point(
+        "places",
+        How.PLACES,
+        2,
+        lambda free: gettext("%(free)s of %(places)s places free") % {"free": free[0], "places": free[1]},
+    ),
 )
 POINTS_FOR = {point.field: point.points for point in POINTS}
 

@@ -8,58 +8,59 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from portal.i18n import current_language
 
 
 class FractureKind(models.TextChoices):
-    SPINAL = "spinal", "Spinal (vertebral) fractures"
-    HIP = "hip", "Hip fracture"
-    WRIST_OTHER = "wrist_other", "Wrist or another bone"
-    TRANSIENT_HIP = "transient_hip", "Localised (transient) osteoporosis of the hip"
+    SPINAL = "spinal", gettext_lazy("Spinal (vertebral) fractures")
+    HIP = "hip", gettext_lazy("Hip fracture")
+    WRIST_OTHER = "wrist_other", gettext_lazy("Wrist or another bone")
+    TRANSIENT_HIP = "transient_hip", gettext_lazy("Localised (transient) osteoporosis of the hip")
 
 
 class Timing(models.TextChoices):
-    DURING = "during", "During pregnancy"
-    BIRTH = "birth", "At the birth"
-    WEEKS_AFTER = "weeks_after", "In the weeks after the birth"
+    DURING = "during", gettext_lazy("During pregnancy")
+    BIRTH = "birth", gettext_lazy("At the birth")
+    WEEKS_AFTER = "weeks_after", gettext_lazy("In the weeks after the birth")
 
 
 class Topic(models.TextChoices):
-    NEW_BABY = "new_baby", "Coping with a new baby"
-    PAIN = "pain", "Pain"
-    BREASTFEEDING = "breastfeeding", "Breastfeeding decisions"
-    FUTURE_PREGNANCIES = "future_pregnancies", "Future pregnancies"
-    TREATMENTS = "treatments", "Treatments"
-    WORK_BENEFITS = "work_benefits", "Going back to work and benefits"
-    EMOTIONAL = "emotional", "The emotional side"
+    NEW_BABY = "new_baby", gettext_lazy("Coping with a new baby")
+    PAIN = "pain", gettext_lazy("Pain")
+    BREASTFEEDING = "breastfeeding", gettext_lazy("Breastfeeding decisions")
+    FUTURE_PREGNANCIES = "future_pregnancies", gettext_lazy("Future pregnancies")
+    TREATMENTS = "treatments", gettext_lazy("Treatments")
+    WORK_BENEFITS = "work_benefits", gettext_lazy("Going back to work and benefits")
+    EMOTIONAL = "emotional", gettext_lazy("The emotional side")
 
 
 class Region(models.TextChoices):
-    NORTH_EAST = "north_east", "North East England"
-    NORTH_WEST = "north_west", "North West England"
-    YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
-    EAST_MIDLANDS = "east_midlands", "East Midlands"
-    WEST_MIDLANDS = "west_midlands", "West Midlands"
-    EAST = "east", "East of England"
-    LONDON = "london", "London"
-    SOUTH_EAST = "south_east", "South East England"
-    SOUTH_WEST = "south_west", "South West England"
-    WALES = "wales", "Wales"
-    SCOTLAND = "scotland", "Scotland"
-    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+    NORTH_EAST = "north_east", gettext_lazy("North East England")
+    NORTH_WEST = "north_west", gettext_lazy("North West England")
+    YORKSHIRE = "yorkshire", gettext_lazy("Yorkshire and the Humber")
+    EAST_MIDLANDS = "east_midlands", gettext_lazy("East Midlands")
+    WEST_MIDLANDS = "west_midlands", gettext_lazy("West Midlands")
+    EAST = "east", gettext_lazy("East of England")
+    LONDON = "london", gettext_lazy("London")
+    SOUTH_EAST = "south_east", gettext_lazy("South East England")
+    SOUTH_WEST = "south_west", gettext_lazy("South West England")
+    WALES = "wales", gettext_lazy("Wales")
+    SCOTLAND = "scotland", gettext_lazy("Scotland")
+    NORTHERN_IRELAND = "northern_ireland", gettext_lazy("Northern Ireland")
 
 
 class ContactMethod(models.TextChoices):
-    EMAIL = "email", "Email"
-    PHONE = "phone", "Phone"
+    EMAIL = "email", gettext_lazy("Email")
+    PHONE = "phone", gettext_lazy("Phone")
 
 
 class TalkBy(models.TextChoices):
     """How the two women talk once introduced. Details cross over only when both chose to exchange them."""
 
-    PORTAL = "portal", "Messages in the portal (no email address or phone number is shown to her)"
-    DETAILS = "details", "Exchange contact details (email or phone)"
+    PORTAL = "portal", gettext_lazy("Messages in the portal (no email address or phone number is shown to her)")
+    DETAILS = "details", gettext_lazy("Exchange contact details (email or phone)")
 
 
 class Experience(models.Model):
@@ -87,14 +88,14 @@ class Experience(models.Model):
 
     def topic_labels(self) -> list[str]:
         labels = dict(Topic.choices)
-        return [labels[t] for t in self.topics if t in labels]
+        return [str(labels[t]) for t in self.topics if t in labels]
 
 
 class VolunteerProfile(Experience):
     class Status(models.TextChoices):
-        APPLIED = "applied", "Waiting for a nurse to review"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
+        APPLIED = "applied", gettext_lazy("Waiting for a nurse to review")
+        APPROVED = "approved", gettext_lazy("Approved")
+        DECLINED = "declined", gettext_lazy("Declined")
 
     # Null once she has erased her data: the anonymised profile stays for the counts, no longer hers.
     user = models.OneToOneField(
@@ -143,11 +144,11 @@ class VolunteerProfile(Experience):
 
 class PeerRequest(Experience):
     class Status(models.TextChoices):
-        WAITING = "waiting", "Waiting for a nurse to find someone"
-        PROPOSED = "proposed", "A volunteer has been asked"
-        INTRODUCED = "introduced", "Introduced"
-        CLOSED = "closed", "Closed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        WAITING = "waiting", gettext_lazy("Waiting for a nurse to find someone")
+        PROPOSED = "proposed", gettext_lazy("A volunteer has been asked")
+        INTRODUCED = "introduced", gettext_lazy("Introduced")
+        CLOSED = "closed", gettext_lazy("Closed")
+        WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
 
     OPEN = (Status.WAITING, Status.PROPOSED)
 
@@ -200,12 +201,12 @@ class PeerRequest(Experience):
 
 class Introduction(models.Model):
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Waiting for the volunteer to answer"
-        ACCEPTED = "accepted", "Introduced"
-        DECLINED = "declined", "Declined by the volunteer"
-        EXPIRED = "expired", "No answer in time"
-        CANCELLED = "cancelled", "Cancelled"
-        ENDED = "ended", "Ended"
+        PROPOSED = "proposed", gettext_lazy("Waiting for the volunteer to answer")
+        ACCEPTED = "accepted", gettext_lazy("Introduced")
+        DECLINED = "declined", gettext_lazy("Declined by the volunteer")
+        EXPIRED = "expired", gettext_lazy("No answer in time")
+        CANCELLED = "cancelled", gettext_lazy("Cancelled")
+        ENDED = "ended", gettext_lazy("Ended")
 
     HOLDS_PLACE = (Status.PROPOSED, Status.ACCEPTED)
 
@@ -269,12 +270,12 @@ class CheckIn(models.Model):
     """One "how is it going?" email to one of the two women, with its one-click answers."""
 
     class Who(models.TextChoices):
-        MOTHER = "mother", "Mother"
-        VOLUNTEER = "volunteer", "Volunteer"
+        MOTHER = "mother", gettext_lazy("Mother")
+        VOLUNTEER = "volunteer", gettext_lazy("Volunteer")
 
     class Answer(models.TextChoices):
-        GOING_WELL = "going_well", "It is going well"
-        CONTACT_ME = "contact_me", "Please contact me"
+        GOING_WELL = "going_well", gettext_lazy("It is going well")
+        CONTACT_ME = "contact_me", gettext_lazy("Please contact me")
 
     introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="check_ins")
     who = models.CharField(max_length=10, choices=Who)
@@ -294,18 +295,18 @@ class NurseTask(models.Model):
     """Something in the nurses' queue that a person must act on."""
 
     class Kind(models.TextChoices):
-        VOLUNTEER_DECLINED = "declined", "The volunteer declined: choose another"
-        NO_ANSWER = "no_answer", "No answer from the volunteer in time: choose another"
-        SUITABLE_VOLUNTEER = "suitable", "A newly approved volunteer may suit this request"
-        CONTACT_ME = "contact_me", "Asked a nurse to get in touch after a check-in"
-        PHONE_MOTHER = "phone_mother", "Give the mother her volunteer's details by phone"
-        VOLUNTEER_LEFT = "left", "The volunteer left peer support: choose another or talk to the mother"
-        MESSAGE_ALARM = "msg_alarm", "A message in a conversation raised a safety alarm"
-        MESSAGE_REPORTED = "msg_reported", "A message in a conversation was reported"
-        CONVERSATION_NURSE = "conv_nurse", "Asked a nurse to get in touch from the conversation page"
-        NO_ACCOUNT = "no_account", "The mother has no account to read messages in: help her sign up"
-        ANOTHER_CONTACT = "another", "After an introduction ended, the mother would like another contact"
-        WORDS_ALARM = "words_alarm", "Words in a request or an ending raised a safety alarm"
+        VOLUNTEER_DECLINED = "declined", gettext_lazy("The volunteer declined: choose another")
+        NO_ANSWER = "no_answer", gettext_lazy("No answer from the volunteer in time: choose another")
+        SUITABLE_VOLUNTEER = "suitable", gettext_lazy("A newly approved volunteer may suit this request")
+        CONTACT_ME = "contact_me", gettext_lazy("Asked a nurse to get in touch after a check-in")
+        PHONE_MOTHER = "phone_mother", gettext_lazy("Give the mother her volunteer's details by phone")
+        VOLUNTEER_LEFT = "left", gettext_lazy("The volunteer left peer support: choose another or talk to the mother")
+        MESSAGE_ALARM = "msg_alarm", gettext_lazy("A message in a conversation raised a safety alarm")
+        MESSAGE_REPORTED = "msg_reported", gettext_lazy("A message in a conversation was reported")
+        CONVERSATION_NURSE = "conv_nurse", gettext_lazy("Asked a nurse to get in touch from the conversation page")
+        NO_ACCOUNT = "no_account", gettext_lazy("The mother has no account to read messages in: help her sign up")
+        ANOTHER_CONTACT = "another", gettext_lazy("After an introduction ended, the mother would like another contact")
+        WORDS_ALARM = "words_alarm", gettext_lazy("Words in a request or an ending raised a safety alarm")
 
     kind = models.CharField(max_length=16, choices=Kind)
     peer_request = models.ForeignKey(PeerRequest, on_delete=models.CASCADE, related_name="tasks")
@@ -332,8 +333,8 @@ class Message(models.Model):
     """
 
     class Side(models.TextChoices):
-        MOTHER = "mother", "Mother"
-        VOLUNTEER = "volunteer", "Volunteer"
+        MOTHER = "mother", gettext_lazy("Mother")
+        VOLUNTEER = "volunteer", gettext_lazy("Volunteer")
 
     introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="messages")
     # Null once she has erased her data: the message is blanked and no longer hers.

@@ -9,6 +9,7 @@ request page. Every action leaves an audit row.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from portal.audit import audit_record
 from portal.models import User
@@ -17,10 +18,10 @@ from portal.outbox import email_queue
 from .models import Introduction, Message
 from .services import _link, _lock_introduction
 
-ALREADY_HIDDEN = "This message is already hidden."
+ALREADY_HIDDEN = gettext_lazy("This message is already hidden.")
 CANNOT_PAUSE = 'Can\'t pause a conversation whose introduction is "{status}".'
-NOT_PAUSED = "This conversation is not paused."
-ALREADY_PAUSED = "This conversation is already paused."
+NOT_PAUSED = gettext_lazy("This conversation is not paused.")
+ALREADY_PAUSED = gettext_lazy("This conversation is already paused.")
 
 
 def _writer_address(message: Message) -> str:

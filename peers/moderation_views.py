@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from portal.access import role_required
@@ -44,7 +45,7 @@ def nurse_message_hide(request, pk: int):
     _act(
         request,
         moderation.message_hide,
-        "The message is hidden from the other woman. Its writer has been told.",
+        gettext("The message is hidden from the other woman. Its writer has been told."),
         message=message,
     )
     return redirect("peers:conversation", message.introduction_id)
@@ -54,7 +55,7 @@ def nurse_message_hide(request, pk: int):
 @role_required(Role.NURSE)
 def nurse_message_reviewed(request, pk: int):
     message = get_object_or_404(Message, pk=pk)
-    _act(request, moderation.message_mark_reviewed, "Marked as seen.", message=message)
+    _act(request, moderation.message_mark_reviewed, gettext("Marked as seen."), message=message)
     return redirect("peers:conversation", message.introduction_id)
 
 
@@ -62,7 +63,12 @@ def nurse_message_reviewed(request, pk: int):
 @role_required(Role.NURSE)
 def nurse_conversation_pause(request, pk: int):
     intro = get_object_or_404(Introduction, pk=pk)
-    _act(request, moderation.conversation_pause, "The conversation is paused: no new messages.", introduction=intro)
+    _act(
+        request,
+        moderation.conversation_pause,
+        gettext("The conversation is paused: no new messages."),
+        introduction=intro,
+    )
     return redirect("peers:conversation", intro.pk)
 
 
@@ -70,5 +76,5 @@ def nurse_conversation_pause(request, pk: int):
 @role_required(Role.NURSE)
 def nurse_conversation_resume(request, pk: int):
     intro = get_object_or_404(Introduction, pk=pk)
-    _act(request, moderation.conversation_resume, "The conversation is open again.", introduction=intro)
+    _act(request, moderation.conversation_resume, gettext("The conversation is open again."), introduction=intro)
     return redirect("peers:conversation", intro.pk)

@@ -9,6 +9,7 @@ from typing import NamedTuple
 from django.db.models import Count, F, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import lifecycle, matching
 from .models import Introduction, NurseTask, PeerRequest, VolunteerProfile
@@ -215,34 +216,43 @@ def conversation_messages(intro: Introduction, *, side: str | None, after: int =
         mine = side is not None and m.side == side
         notes, flags = [], []
         if side is None:
-            writer = f"{m.get_side_display()} ({names[m.side] or 'former member'})"
+            writer = gettext("%(side)s (%(name)s)") % {
+                "side": m.get_side_display(),
+                "name": names[m.side] or gettext("former member"),
+            }
             text = m.body
             flags = [
                 label
                 for label, on in (
-                    (f"Safety alarm ({m.level})", m.alarm),
-                    ("Reported", m.reported_at),
-                    ("Hidden by a nurse", m.hidden_at),
-                    ("Contact details held back from the other", m.held_back),
+                    (gettext("Safety alarm (%(level)s)") % {"level": m.level}, m.alarm),
+                    (gettext("Reported"), m.reported_at),
+                    (gettext("Hidden by a nurse"), m.hidden_at),
+                    (gettext("Contact details held back from the other"), m.held_back),
                 )
                 if on
             ]
         elif mine:
-            writer, text = "You", m.body
+            writer, text = gettext("You"), m.body
             if m.held_back:
                 notes.append(
-                    f"We held back what looked like contact details from {other_name}, to keep you both safe. "
-                    "The rest of your message reached her."
+                    gettext(
+                        "We held back what looked like contact details from %(name)s, to keep you both safe. "
+                        "The rest of your message reached her."
+                    )
+                    % {"name": other_name}
                 )
             if m.hidden_at:
-                notes.append(f"A nurse has hidden this message from {other_name}. A nurse may be in touch about it.")
+                notes.append(
+                    gettext("A nurse has hidden this message from %(name)s. A nurse may be in touch about it.")
+                    % {"name": other_name}
+                )
         else:
-            writer = names[m.side] or "Former member"
+            writer = names[m.side] or gettext("Former member")
             text = "" if m.hidden_at else m.shared_body
             if m.hidden_at:
-                notes.append("A nurse has hidden this message.")
+                notes.append(gettext("A nurse has hidden this message."))
             elif m.held_back:
-                notes.append("Some contact details were held back from this message, to keep you both safe.")
+                notes.append(gettext("Some contact details were held back from this message, to keep you both safe."))
         shown.append(
             ShownMessage(
                 id=m.pk,

@@ -14,6 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.audit import audit_record
 from portal.models import OutboundEmail, User
@@ -24,28 +26,30 @@ from . import lifecycle, matching, selectors, tokens
 from .free_text import words_screen
 from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest, TalkBy, VolunteerProfile
 
-NEEDS_VERIFIED_EMAIL = "Please confirm your email address before you apply to volunteer."
-ALREADY_APPLIED = "You have already applied to volunteer."
+NEEDS_VERIFIED_EMAIL = gettext_lazy("Please confirm your email address before you apply to volunteer.")
+ALREADY_APPLIED = gettext_lazy("You have already applied to volunteer.")
 CANNOT_REVIEW = 'Can\'t review a volunteer whose application is "{status}".'
 NOT_APPROVED = 'Can\'t record a briefing for a volunteer whose application is "{status}".'
-BRIEFING_DATES = "The briefing must expire after the day it was completed, and in the future."
-DECLINE_NEEDS_REASON = "Please give a reason for declining."
-NOT_A_VOLUNTEER = "You are not an approved volunteer."
-NEEDS_CONSENT = "We can only pass on a request when both consents are given."
-REQUEST_ALREADY_OPEN = "You already have a request open. You can follow it on your peer support page."
-ROLE_CANNOT_REQUEST = "Only mothers can ask for a peer supporter."
+BRIEFING_DATES = gettext_lazy("The briefing must expire after the day it was completed, and in the future.")
+DECLINE_NEEDS_REASON = gettext_lazy("Please give a reason for declining.")
+NOT_A_VOLUNTEER = gettext_lazy("You are not an approved volunteer.")
+NEEDS_CONSENT = gettext_lazy("We can only pass on a request when both consents are given.")
+REQUEST_ALREADY_OPEN = gettext_lazy("You already have a request open. You can follow it on your peer support page.")
+ROLE_CANNOT_REQUEST = gettext_lazy("Only mothers can ask for a peer supporter.")
 CANNOT_PROPOSE = 'Can\'t propose an introduction for a request that is "{status}".'
-NOT_ELIGIBLE = (
+NOT_ELIGIBLE = gettext_lazy(
     "This volunteer can't be asked at the moment: she may be paused, resting, full or her briefing has lapsed, "
     "or she was already asked about this request."
 )
-NO_FREE_PLACE = "This volunteer has no free place left: someone has just proposed her for another request."
+NO_FREE_PLACE = gettext_lazy(
+    "This volunteer has no free place left: someone has just proposed her for another request."
+)
 CANNOT_ANSWER = 'This introduction is "{status}", so it can no longer be accepted or declined.'
 CANNOT_END = 'Can\'t end an introduction that is "{status}".'
-LINK_INVALID = "This link is not valid. It may have been cut short when it was copied."
-LINK_USED = "This link has already been used."
-LINK_EXPIRED = "This link has expired."
-NEEDS_CONTACT = "Please give an email address or a phone number."
+LINK_INVALID = gettext_lazy("This link is not valid. It may have been cut short when it was copied.")
+LINK_USED = gettext_lazy("This link has already been used.")
+LINK_EXPIRED = gettext_lazy("This link has expired.")
+NEEDS_CONTACT = gettext_lazy("Please give an email address or a phone number.")
 
 EXPERIENCE_FIELDS = (
     "fracture_kind",
@@ -166,7 +170,8 @@ def volunteer_approve(
         for request in PeerRequest.objects.filter(status=PeerRequest.Status.WAITING).order_by("created_at"):
             if matching.score(request, profile).score >= matching.SUITS_THRESHOLD:
                 _tell_nurses(
-                    notice=f"A newly approved volunteer may suit waiting request {request.reference}.",
+                    notice=gettext("A newly approved volunteer may suit waiting request %(reference)s.")
+                    % {"reference": request.reference},
                     peer_request=request,
                     task_kind=NurseTask.Kind.SUITABLE_VOLUNTEER,
                 )
@@ -256,7 +261,8 @@ def volunteer_briefing_remind(*, volunteer_id: int) -> bool:
                 to=address,
                 template="peers/email/nurses_notice",
                 context={
-                    "notice": f"The briefing of volunteer V-{profile.pk} lapses on {expires:%-d %B %Y}.",
+                    "notice": gettext("The briefing of volunteer V-%(number)s lapses on %(day)s.")
+                    % {"number": profile.pk, "day": date_format(expires, "j F Y")},
                     "link": _link("peers:nurse-volunteer", profile.pk),
                     "reference": f"V-{profile.pk}",
                 },
@@ -461,24 +467,26 @@ def anonymised_summary(person) -> list[tuple[str, str]]:
     """What a volunteer may know before she agrees: her experience and wishes, nothing that identifies her.
 
     Also shows each woman, on her own page, the experience she told us (it works for either model)."""
-    yes_no = {True: "Yes", False: "No"}
+    yes_no = {True: gettext("Yes"), False: gettext("No")}
     rows = [
-        ("Kind of fracture", person.get_fracture_kind_display()),
-        ("When it happened", person.get_timing_display()),
-        ("Which pregnancy", str(person.pregnancy_number or "")),
-        ("Breastfed", yes_no.get(person.breastfed, "")),
-        ("Had heparin", yes_no.get(person.heparin, "")),
-        ("Later pregnancies", yes_no.get(person.later_pregnancies, "")),
-        ("Topics to talk about", ", ".join(person.topic_labels()).lower()),
-        ("Region", person.get_region_display()),
+        (gettext("Kind of fracture"), person.get_fracture_kind_display()),
+        (gettext("When it happened"), person.get_timing_display()),
+        (gettext("Which pregnancy"), str(person.pregnancy_number or "")),
+        (gettext("Breastfed"), yes_no.get(person.breastfed, "")),
+        (gettext("Had heparin"), yes_no.get(person.heparin, "")),
+        (gettext("Later pregnancies"), yes_no.get(person.later_pregnancies, "")),
+        (gettext("Topics to talk about"), ", ".join(person.topic_labels()).lower()),
+        (gettext("Region"), person.get_region_display()),
     ]
     return [(label, value) for label, value in rows if value]
 
 
 def _contact_line(person) -> str:
     if person.contact_method == ContactMethod.PHONE and person.contact_phone:
-        return f"Phone: {person.contact_phone}"
-    return f"Email: {person.contact_email}" if person.contact_email else f"Phone: {person.contact_phone}"
+        return gettext("Phone: %(phone)s") % {"phone": person.contact_phone}
+    if person.contact_email:
+        return gettext("Email: %(email)s") % {"email": person.contact_email}
+    return gettext("Phone: %(phone)s") % {"phone": person.contact_phone}
 
 
 def _accept(intro: Introduction, *, by) -> Introduction:
@@ -575,9 +583,13 @@ def _decline(intro: Introduction, *, by, status: str, action: str) -> Introducti
     declined = status == Introduction.Status.DECLINED
     _tell_nurses(
         notice=(
-            f"The volunteer asked about request {request.reference} "
-            + ("declined. Please choose another." if declined else "did not answer in time. Please choose another.")
-        ),
+            gettext("The volunteer asked about request %(reference)s declined. Please choose another.")
+            if declined
+            else gettext(
+                "The volunteer asked about request %(reference)s did not answer in time. Please choose another."
+            )
+        )
+        % {"reference": request.reference},
         peer_request=request,
         task_kind=NurseTask.Kind.VOLUNTEER_DECLINED if declined else NurseTask.Kind.NO_ANSWER,
         introduction=intro,
@@ -691,9 +703,14 @@ def check_in_answer(*, signed_token: str, answer: str) -> CheckIn:
         intro = check_in.introduction
         audit_record(action="peers.check_in_answered", target=check_in, answer=check_in.answer)
         if check_in.answer == CheckIn.Answer.CONTACT_ME:
-            who = "the volunteer" if check_in.who == CheckIn.Who.VOLUNTEER else "the mother"
+            if check_in.who == CheckIn.Who.VOLUNTEER:
+                notice = gettext(
+                    "After a check-in, the volunteer in request %(reference)s asked a nurse to get in touch."
+                )
+            else:
+                notice = gettext("After a check-in, the mother in request %(reference)s asked a nurse to get in touch.")
             _tell_nurses(
-                notice=f"After a check-in, {who} in request {intro.peer_request.reference} asked a nurse to get in touch.",
+                notice=notice % {"reference": intro.peer_request.reference},
                 peer_request=intro.peer_request,
                 task_kind=NurseTask.Kind.CONTACT_ME,
                 introduction=intro,
@@ -738,7 +755,8 @@ def _volunteer_left(intro: Introduction, *, by) -> None:
             language=request.interface_language,
         )
     _tell_nurses(
-        notice=f"The volunteer for request {request.reference} has left peer support.",
+        notice=gettext("The volunteer for request %(reference)s has left peer support.")
+        % {"reference": request.reference},
         peer_request=request,
         task_kind=NurseTask.Kind.VOLUNTEER_LEFT,
     )

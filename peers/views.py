@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.access import recent_auth_required, role_required
@@ -35,9 +36,9 @@ from .models import CheckIn, ContactMethod, Introduction, NurseTask, PeerRequest
 from .personal_data import peers_export
 
 SUGGESTIONS_SHOWN = 10
-ERASE_NOT_CONFIRMED = "Please tick the box to confirm that you want to delete your peer support data."
+ERASE_NOT_CONFIRMED = gettext_lazy("Please tick the box to confirm that you want to delete your peer support data.")
 ALL_PER_PAGE = 50
-DATA_ERASED = "Your peer support data has been deleted. Only anonymous counts are kept."
+DATA_ERASED = gettext_lazy("Your peer support data has been deleted. Only anonymous counts are kept.")
 
 
 def mother_or_no_role(view):
@@ -114,7 +115,7 @@ def request_new(request):
             except ValidationError as exc:
                 add_service_error(form, exc)
             else:
-                messages.success(request, "Thank you. A nurse will read your request.")
+                messages.success(request, gettext("Thank you. A nurse will read your request."))
                 return redirect("peers:request-detail", peer_request.pk)
     else:
         form = PeerRequestForm(
@@ -151,7 +152,7 @@ def request_detail(request, pk: int):
 def request_withdraw(request, pk: int):
     peer_request = get_request_for_mother(request, pk)
     services.peer_request_withdraw(by=request.user, peer_request=peer_request)
-    messages.success(request, "Your request is withdrawn. Nothing more will be sent about it.")
+    messages.success(request, gettext("Your request is withdrawn. Nothing more will be sent about it."))
     return redirect("peers:request-detail", peer_request.pk)
 
 
@@ -166,7 +167,7 @@ def introduction_end(request, pk: int):
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, "The introduction has ended. Thank you for telling us how it went.")
+        messages.success(request, gettext("The introduction has ended. Thank you for telling us how it went."))
     if request.user.pk == intro.volunteer.user_id:
         return redirect("peers:volunteer-home")
     return redirect("peers:request-detail", intro.peer_request_id)
@@ -185,7 +186,7 @@ def volunteer_apply(request):
     if request.method == "POST":
         form = VolunteerApplicationForm(request.POST)
         if form.is_valid() and attempt(form, services.volunteer_apply, by=request.user, data=form.cleaned_data):
-            messages.success(request, "Thank you for applying. A nurse will be in touch about the briefing.")
+            messages.success(request, gettext("Thank you for applying. A nurse will be in touch about the briefing."))
             return redirect("peers:volunteer-home")
     else:
         form = VolunteerApplicationForm(
@@ -234,7 +235,7 @@ def volunteer_pause(request):
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, "You are paused. Nurses will not ask you about anyone new.")
+            messages.success(request, gettext("You are paused. Nurses will not ask you about anyone new."))
     else:
         messages.error(request, " ".join(form.errors["until"]))
     return redirect("peers:volunteer-home")
@@ -248,7 +249,7 @@ def volunteer_resume(request):
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, "Welcome back. Nurses can ask you about new introductions again.")
+        messages.success(request, gettext("Welcome back. Nurses can ask you about new introductions again."))
     return redirect("peers:volunteer-home")
 
 
@@ -262,12 +263,16 @@ def introduction_answer(request, pk: int, accept: bool):
         if accept:
             accepted = services.introduction_accept(by=request.user, introduction=intro)
             if accepted.details_exchanged:
-                messages.success(request, "Thank you. You can now see her first name and contact details below.")
+                messages.success(
+                    request, gettext("Thank you. You can now see her first name and contact details below.")
+                )
             else:
-                messages.success(request, "Thank you. You can now write to her: see “Your introductions” below.")
+                messages.success(
+                    request, gettext("Thank you. You can now write to her: see “Your introductions” below.")
+                )
         else:
             services.introduction_decline(by=request.user, introduction=intro)
-            messages.success(request, "Thank you for letting us know. A nurse will ask someone else.")
+            messages.success(request, gettext("Thank you for letting us know. A nurse will ask someone else."))
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     return redirect("peers:volunteer-home")
@@ -394,7 +399,9 @@ def nurse_propose(request, pk: int):
         VolunteerProfile.objects.filter(pk=form.cleaned_data["volunteer_id"]).first() if form.is_valid() else None
     )
     if volunteer is None:
-        return _render_nurse_request(request, peer_request, propose_error="Please choose a volunteer.", status=400)
+        return _render_nurse_request(
+            request, peer_request, propose_error=gettext("Please choose a volunteer."), status=400
+        )
     try:
         services.introduction_propose(
             by=request.user, peer_request=peer_request, volunteer=volunteer, note=form.cleaned_data["note"]
@@ -403,7 +410,7 @@ def nurse_propose(request, pk: int):
         error = error_text(exc)
         peer_request.refresh_from_db()
         return _render_nurse_request(request, peer_request, propose_error=error, status=400)
-    messages.success(request, "The volunteer has been asked by email. She has 7 days to answer.")
+    messages.success(request, gettext("The volunteer has been asked by email. She has 7 days to answer."))
     return redirect("peers:nurse-request", peer_request.pk)
 
 
@@ -415,7 +422,7 @@ def nurse_introduction_close(request, pk: int):
     feedback = form.cleaned_data["feedback"] if form.is_valid() else ""
     try:
         services.introduction_end(by=request.user, introduction=intro, feedback=feedback)
-        messages.success(request, "The introduction is closed.")
+        messages.success(request, gettext("The introduction is closed."))
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     return redirect("peers:nurse-request", intro.peer_request_id)
@@ -496,12 +503,12 @@ def nurse_volunteer_briefing(request, pk: int):
                 services.volunteer_approve(
                     by=request.user, volunteer=profile, briefing_completed_on=done, briefing_expires_on=expires
                 )
-                messages.success(request, "Approved. She has been told by email.")
+                messages.success(request, gettext("Approved. She has been told by email."))
             else:
                 services.volunteer_record_briefing(
                     by=request.user, volunteer=profile, completed_on=done, expires_on=expires
                 )
-                messages.success(request, "Briefing recorded.")
+                messages.success(request, gettext("Briefing recorded."))
             return redirect("peers:nurse-volunteer", profile.pk)
         except ValidationError as exc:
             add_service_error(form, exc)
@@ -516,7 +523,7 @@ def nurse_volunteer_decline(request, pk: int):
     if form.is_valid() and attempt(
         form, services.volunteer_decline, by=request.user, volunteer=profile, reason=form.cleaned_data["reason"]
     ):
-        messages.success(request, "Declined. She has been told by email, with your reason.")
+        messages.success(request, gettext("Declined. She has been told by email, with your reason."))
         return redirect("peers:nurse-volunteer", profile.pk)
     return _render_nurse_volunteer(request, profile, decline_form=form, status=400)
 

@@ -24,7 +24,7 @@ def test_every_guidance_page_asks_whether_it_helped_with_a_plain_form(client, le
 def test_a_yes_is_counted_and_she_is_thanked_on_the_page(client, leaflet):
     response = client.post(URL, {"helpful": "yes", "comment": "ignored with a yes"}, follow=True)
     assert response.redirect_chain == [("/guidance/breastfeeding/#helpful", 302)]
-    assert helpfulness.THANKS in response.content.decode()
+    assert str(helpfulness.THANKS) in response.content.decode()
     feedback = PageFeedback.objects.get()
     assert (feedback.section.slug, feedback.helpful, feedback.comment) == ("breastfeeding", True, "")
 
@@ -44,14 +44,14 @@ def test_a_comment_with_contact_details_is_refused_and_nothing_she_typed_is_lost
     response = client.post(URL, {"helpful": "no", "comment": "Call me on 07700 900123 about twins"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert helpfulness.COMMENT_HOLDS_CONTACT_DETAILS in page
+    assert str(helpfulness.COMMENT_HOLDS_CONTACT_DETAILS) in page
     assert "Call me on 07700 900123 about twins" in page
     assert PageFeedback.objects.count() == 0
 
 
 def test_a_comment_naming_someone_the_portal_holds_is_dropped_but_the_answer_counts(client, leaflet, mother):
     response = client.post(URL, {"helpful": "no", "comment": "Alice said it was wrong"}, follow=True)
-    assert helpfulness.THANKS_COMMENT_DROPPED in response.content.decode()
+    assert str(helpfulness.THANKS_COMMENT_DROPPED) in response.content.decode()
     feedback = PageFeedback.objects.get()
     assert (feedback.helpful, feedback.comment) == (False, "")
 
@@ -67,7 +67,7 @@ def test_a_comment_naming_someone_the_portal_holds_is_dropped_but_the_answer_cou
 def test_garbage_gets_a_clear_error_and_changes_nothing(client, leaflet, data, error):
     response = client.post(URL, data)
     assert response.status_code == 400
-    assert error in response.content.decode()
+    assert str(error) in response.content.decode()
     assert PageFeedback.objects.count() == 0
 
 

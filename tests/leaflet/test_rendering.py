@@ -77,7 +77,7 @@ def test_hostile_markdown_is_neutralised_in_preview_and_on_the_published_page(
         {**draft_fields(breastfeeding, body=HOSTILE, next_review_due=""), "preview": "1"},
     )
     assert response.status_code == 200
-    _assert_neutralised(response.content.decode().split('<div class="preview">', 1)[1])
+    _assert_neutralised(response.content.decode().split('<div class="preview" lang="en">', 1)[1])
 
     services.section_save_draft(section=breastfeeding, by=editor, **draft_fields(breastfeeding, body=HOSTILE))
     services.section_submit(section=breastfeeding, by=editor)
@@ -85,5 +85,5 @@ def test_hostile_markdown_is_neutralised_in_preview_and_on_the_published_page(
         services.section_approve(section=breastfeeding, by=nurse)
     client.logout()
     page = client.get(breastfeeding.get_absolute_url()).content.decode()
-    _assert_neutralised(page.split('class="guidance__body">', 1)[1].split("</div>", 1)[0])
+    _assert_neutralised(page.split('class="guidance__body" lang="en">', 1)[1].split("</div>", 1)[0])
     assert "fine link" in page

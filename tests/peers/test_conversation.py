@@ -136,7 +136,7 @@ def test_someone_not_in_the_conversation_gets_404_and_nothing_changes(client, in
 def test_a_paused_or_ended_introduction_takes_no_new_messages(client, intro, mother, volunteer):
     Introduction.objects.filter(pk=intro.pk).update(paused_at=timezone.now())
     response = send(client, mother, intro, "Hello?")
-    assert response.status_code == 400 and conversations.PAUSED in response.text
+    assert response.status_code == 400 and str(conversations.PAUSED) in response.text
     Introduction.objects.filter(pk=intro.pk).update(paused_at=None)
     services.introduction_end(by=volunteer, introduction=intro)
     response = send(client, mother, intro, "Hello?")

@@ -143,7 +143,7 @@ def test_a_woman_without_a_role_becomes_a_mother_by_asking(outsider):
 
 def test_a_mother_cannot_open_a_second_request(mother):
     services.peer_request_create(by=mother, data=REQUEST_DATA, consent_nurses_read=True, consent_share_details=True)
-    with pytest.raises(Exception, match=re.escape(services.REQUEST_ALREADY_OPEN)):
+    with pytest.raises(Exception, match=re.escape(str(services.REQUEST_ALREADY_OPEN))):
         services.peer_request_create(by=mother, data=REQUEST_DATA, consent_nurses_read=True, consent_share_details=True)
 
 

@@ -158,7 +158,7 @@ def test_the_helpline_refers_a_caller_without_an_account(nurse):
 
 
 def test_the_helpline_referral_is_refused_without_consent(nurse):
-    with pytest.raises(ValidationError, match=services.NEEDS_CONSENT):
+    with pytest.raises(ValidationError, match=str(services.NEEDS_CONSENT)):
         services.peer_request_refer(
             by=nurse, enquiry_id=1, first_name="Dana", email="d@example.org", phone="", summary="", topics=[],
             consent_recorded=False,

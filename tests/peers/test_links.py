@@ -46,7 +46,7 @@ def test_a_reused_accept_link_is_refused_with_a_clear_page(client, intro):
 def test_a_double_clicked_accept_accepts_once(intro):
     signed = respond_path(intro).split("/")[-2]
     services.introduction_respond_by_link(signed_token=signed, accept=True)
-    with pytest.raises(ValidationError, match=services.LINK_USED):
+    with pytest.raises(ValidationError, match=str(services.LINK_USED)):
         services.introduction_respond_by_link(signed_token=signed, accept=True)
     assert CheckIn.objects.filter(introduction=intro).count() == 4
 

@@ -78,7 +78,7 @@ def test_she_downloads_her_own_data_only(client, mother, introduced):
     assert {m["to"] for m in data["emails"]} == {"xan@example.org"}
     text = response.content.decode()
     assert "vicky.peer@example.org" not in text and "Vicky" not in text
-    assert CheckIn.Answer.CONTACT_ME.label not in text
+    assert str(CheckIn.Answer.CONTACT_ME.label) not in text
     assert AuditEntry.objects.filter(action="peers.data_exported", actor=mother).count() == 1
 
 

@@ -72,7 +72,7 @@ def test_an_unverified_email_cannot_apply(client, outsider):
     client.force_login(outsider)
     response = client.post(reverse("peers:volunteer-apply"), APPLICATION)
     assert response.status_code == 200
-    assert services.NEEDS_VERIFIED_EMAIL in response.text
+    assert str(services.NEEDS_VERIFIED_EMAIL) in response.text
     assert "Slowly, with physiotherapy" in response.text
     assert not VolunteerProfile.objects.exists()
 
@@ -246,4 +246,4 @@ def test_pausing_without_an_approved_profile_says_so_instead_of_failing(client, 
     for name in ("peers:volunteer-pause", "peers:volunteer-resume"):
         response = client.post(reverse(name), {"until": ""}, follow=True)
         assert response.status_code == 200
-        assert services.NOT_A_VOLUNTEER in response.text
+        assert str(services.NOT_A_VOLUNTEER) in response.text

@@ -12,7 +12,7 @@ def test_pausing_or_resuming_without_an_approved_profile_is_a_message_not_a_cras
     client.force_login(volunteer)  # has the role, but no approved profile
     response = client.post(path, {}, follow=True)
     assert response.status_code == 200
-    assert NOT_A_VOLUNTEER in response.content.decode()
+    assert str(NOT_A_VOLUNTEER) in response.content.decode()
 
 
 def test_a_search_containing_a_nul_byte_is_answered_not_a_crash(client):
