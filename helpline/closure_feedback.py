@@ -136,6 +136,7 @@ def feedback_email_send(*, enquiry: Enquiry, now: datetime | None = None) -> Enq
             },
             about=enquiry,
             kind=OutboundEmail.Kind.FOLLOW_UP,
+            language=enquiry.interface_language,
         )
         if message.status == OutboundEmail.Status.CANCELLED:
             feedback.token_hash, feedback.skipped = "", EnquiryFeedback.Skipped.VETOED

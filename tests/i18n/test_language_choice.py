@@ -44,7 +44,7 @@ def test_the_coverage_command_says_how_far_welsh_is(tmp_path, settings, capsys):
     settings.LOCALE_PATHS = [tmp_path]
     call_command("translation_coverage")
     assert (
-        "cy (Cymraeg): 3 of 1,234 strings translated (0%); the language choice offers it at 95%"
+        "cy (Cymraeg): 3 of 1,234 strings translated (0%); not offered until 95% are translated"
         in capsys.readouterr().out
     )
 

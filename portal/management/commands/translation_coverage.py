@@ -14,7 +14,7 @@ class Command(BaseCommand):
                 continue
             found = coverage(code)
             state = (
-                "offered" if code in offered else f"the language choice offers it at {settings.LANGUAGE_OFFERED_AT:.0%}"
+                "offered" if code in offered else f"not offered until {settings.LANGUAGE_OFFERED_AT:.0%} are translated"
             )
             self.stdout.write(
                 f"{code} ({name}): {found.translated:,} of {found.total:,} strings translated ({found.share:.0%}); {state}"
