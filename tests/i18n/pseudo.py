@@ -109,11 +109,15 @@ _ADDRESS = re.compile(r"\S+@\S+|\bhttps?://\S+|\b[\w-]+(\.[\w-]+)+\b")
 
 
 def untouched_words(text: str) -> list[str]:
-    """Plain English words left outside every translated string (single letters aside)."""
+    """Plain English words left outside every translated string.
+
+    Single letters and words in capitals are left aside: those are initials, acronyms
+    and codes such as an enquiry's reference (HL-QGT7K), which no language translates.
+    """
     while True:
         stripped = _WRAPPED.sub(" ", text)
         if stripped == text:
             break
         text = stripped
     text = _ADDRESS.sub(" ", text)
-    return [word for word in _WORD.findall(text) if len(word) > 1 and word.isascii()]
+    return [word for word in _WORD.findall(text) if len(word) > 1 and word.isascii() and not word.isupper()]

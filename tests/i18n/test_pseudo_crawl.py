@@ -61,7 +61,9 @@ def _routes(patterns, namespace: str = "") -> list[Route]:
         elif isinstance(pattern, URLPattern):
             name = ":".join(part for part in (namespace, pattern.name or pattern.pattern.describe()) if part)
             arguments = tuple(pattern.pattern.regex.groupindex)
-            found.append(Route(name, _app(pattern.callback.__module__), arguments))
+            # The admin's pages are the admin's, whichever app's module holds the view (leaflet's history views).
+            app = "admin" if name.startswith("admin:") else _app(pattern.callback.__module__)
+            found.append(Route(name, app, arguments))
     return found
 
 

@@ -1,6 +1,6 @@
 """The words a reader sees on a page, leaving out what is not the interface's own text.
 
-Left out: scripts and styles, anything marked `translate="no"` (names such as the
+Left out: scripts and styles, what a textarea holds, anything marked `translate="no"` (names such as the
 charity's), and anything in an element whose `lang` differs from the page's: stored
 content shown in its own language, such as the leaflet's text (`lang="en"` on a page in
 another language). Read too: the attributes a reader meets (alt, title, placeholder,
@@ -10,7 +10,8 @@ aria-label, and the value of buttons).
 from html.parser import HTMLParser
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-HIDDEN = {"script", "style", "template"}
+# A textarea holds what someone typed (a draft reply, a template's body), never the interface's words.
+HIDDEN = {"script", "style", "template", "textarea"}
 READ_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
 
 
