@@ -1,6 +1,7 @@
 """Forms check the shape of what was typed; the services check the rules."""
 
 from django import forms
+from django.utils.html import format_html
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -333,6 +334,8 @@ class ReplyForm(forms.Form):
         queryset=FollowUpTemplate.objects.filter(is_active=True),
         required=False,
         empty_label=_("Choose a starting point"),
+        # The templates' names are the charity's stored English text.
+        widget=forms.Select(attrs={"lang": "en"}),
     )
     subject = forms.CharField(label=_("Subject"), max_length=150, required=False)
     body = forms.CharField(
@@ -392,6 +395,11 @@ class ReferForm(forms.Form):
     )
 
 
+def _in_english(text: str) -> str:
+    """A choice labelled with the leaflet's own (English) words, marked as English on a page in any language."""
+    return format_html('<span lang="en">{}</span>', text)
+
+
 class FollowUpTemplateForm(forms.ModelForm):
     """A follow-up template, with the leaflet sections and organisations it links chosen from the live leaflet."""
 
@@ -412,8 +420,8 @@ class FollowUpTemplateForm(forms.ModelForm):
         from leaflet.selectors import organisations, published_sections
 
         super().__init__(*args, **kwargs)
-        self.fields["section_slugs"].choices = [(s.slug, s.title) for s in published_sections()]
-        self.fields["organisation_slugs"].choices = [(o.slug, o.name) for o in organisations()]
+        self.fields["section_slugs"].choices = [(s.slug, _in_english(s.title)) for s in published_sections()]
+        self.fields["organisation_slugs"].choices = [(o.slug, _in_english(o.name)) for o in organisations()]
         # A section withdrawn since the template was saved is dropped rather than blocking the save.
         for name in ("section_slugs", "organisation_slugs"):
             valid = {value for value, _ in self.fields[name].choices}

@@ -30,6 +30,19 @@ def make_enquiry(nurse, **overrides):
     return services.enquiry_log(by=nurse, **fields)
 
 
+def sent_feedback_token(enquiry) -> str:
+    """The signed link token of a feedback email sent about this enquiry (helpline.closure_feedback)."""
+    from django.core import signing
+
+    from helpline import closure_feedback
+    from helpline.models import EnquiryFeedback
+
+    feedback = EnquiryFeedback.objects.create(enquiry=enquiry, sent_at=timezone.now())
+    token = signing.dumps({"f": feedback.pk}, salt=closure_feedback.LINK_SALT, compress=True)
+    EnquiryFeedback.objects.filter(pk=feedback.pk).update(token_hash=closure_feedback._hash(token))
+    return token
+
+
 def ask_data(**overrides):
     """What she types into "Ask a nurse", as POST data; an override of None leaves that field out."""
     data = {

@@ -368,20 +368,10 @@ def _enquiry(p):
 
 
 def _feedback_token(p):
-    """The link of a feedback email sent about a closed enquiry (helpline.closure_feedback)."""
-    from django.core import signing
-    from django.utils import timezone
+    """The link of a feedback email sent about an enquiry."""
+    from tests.helpline.conftest import sent_feedback_token
 
-    from helpline import closure_feedback
-    from helpline.models import EnquiryFeedback
-
-    def build():
-        feedback = EnquiryFeedback.objects.create(enquiry=_enquiry(p), sent_at=timezone.now())
-        token = signing.dumps({"f": feedback.pk}, salt=closure_feedback.LINK_SALT, compress=True)
-        EnquiryFeedback.objects.filter(pk=feedback.pk).update(token_hash=closure_feedback._hash(token))
-        return token
-
-    return _once(p, "feedback_token", build)
+    return _once(p, "feedback_token", lambda: sent_feedback_token(_enquiry(p)))
 
 
 def _enquiry_with_draft(p):

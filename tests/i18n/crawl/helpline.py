@@ -1,5 +1,6 @@
 from helpline.models import FollowUpTemplate
 from helpline.services import reply_draft_save
+from tests.helpline.conftest import sent_feedback_token
 
 # Samples in tests/i18n/samples.py: s.records["enquiry"] is the mother's question (web form).
 
@@ -15,7 +16,12 @@ def _with_draft(s) -> dict:
     return {"pk": enquiry.pk}
 
 
-CRAWLED = False
+def _feedback_link(s) -> dict:
+    # The page behind the link in the feedback email sent after her enquiry closed.
+    return {"token": sent_feedback_token(s.records["enquiry"])}
+
+
+CRAWLED = True
 
 SAMPLES = {
     "helpline:enquiry-detail": _enquiry,
@@ -24,6 +30,7 @@ SAMPLES = {
     "helpline:my-enquiry-callback": _enquiry,
     "helpline:reply-preview": _with_draft,
     "helpline:reply-preview-html": _with_draft,
+    "helpline:feedback": _feedback_link,
     "helpline:template-edit": lambda s: {"pk": FollowUpTemplate.objects.order_by("pk").first().pk},
 }
 
@@ -39,6 +46,7 @@ NOT_CRAWLED = {
     "helpline:callback-manage": "needs the signed link of a booked call; tests/helpline/test_callback_booking.py",
     "helpline:attachment-download": "a download (her attached file)",
     "helpline:reports-csv": "a download (CSV)",
+    "helpline:funder-report-csv": "a download (CSV)",
 }
 
 NEEDS_APPS: dict[str, tuple[str, ...]] = {}
