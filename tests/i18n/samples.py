@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from helpline import services as helpline_services
 from helpline.models import Topic
+from peers import conversations as peers_conversations
 from peers import services as peers_services
 from portal.models import User
 from portal.roles import Role
@@ -32,7 +33,7 @@ class Samples:
 
 
 def samples_create() -> Samples:
-    """The people, and a mother with a question to the helpline, a peer request and a live conversation."""
+    """The people; a mother with a question to the helpline, a peer request and a live conversation; another request."""
     samples = Samples(
         mother=make_user("anwen@example.org", role=Role.MOTHER, first_name="Ánwén"),
         volunteer=make_user("megan@example.org", role=Role.VOLUNTEER, first_name="Mégán"),
@@ -48,11 +49,18 @@ def samples_create() -> Samples:
         user=samples.mother,
     )
     peer_request = make_request(samples.mother, about="Í bróké twó vértébráé áftér bírth.")
+    # A second woman's request, waiting in the nurses' queue for a volunteer to be proposed.
+    make_request(first_name="Cárýs", contact_email="carys@example.org", about="Mý híp bróké.")
     volunteer_profile = make_volunteer(samples.volunteer)
     proposed = peers_services.introduction_propose(
         by=samples.nurse, peer_request=peer_request, volunteer=volunteer_profile
     )
     introduction = peers_services.introduction_accept(by=samples.volunteer, introduction=proposed)
+    # Accented like everything typed, which the screening reads as another language and flags for a nurse:
+    # the nurses' pages have a task and a message to look at too.
+    peers_conversations.message_send(
+        by=samples.mother, introduction=introduction, body="Hélló Mégán, hów lóng díd yóúr báck húrt?"
+    )
     samples.records.update(
         enquiry=enquiry, peer_request=peer_request, volunteer_profile=volunteer_profile, introduction=introduction
     )
