@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.forms import DateInput
 
 from . import search
-from .models import ClinicallyReviewed, Section
+from .models import CLINICAL_FIELD_NAMES, ClinicallyReviewed, Section
 
 MAX_BODY = 100_000
 
@@ -112,7 +112,7 @@ def clinical_draft_form(model: type[ClinicallyReviewed]) -> type[ClinicalItemDra
     fields = {}
     for name in model.CLINICAL_FIELDS:
         field = model._meta.get_field(name)
-        options = {"label": capfirst(field.verbose_name), "required": not field.blank}
+        options = {"label": capfirst(CLINICAL_FIELD_NAMES[name]), "required": not field.blank}
         if isinstance(field, models.JSONField):
             fields[name] = StepsField(
                 widget=forms.Textarea(attrs={"lang": "en"}),

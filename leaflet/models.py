@@ -33,6 +33,25 @@ class ReviewStatus(models.TextChoices):
     PUBLISHED = "published", gettext_lazy("Published")
 
 
+# What pages call each clinical field (lazy: in the reader's language): its edit form's label and
+# its heading in a review. The fields' verbose_names stay as they are (migrations record them).
+CLINICAL_FIELD_NAMES = {
+    "title": gettext_lazy("title"),
+    "body": gettext_lazy("body"),
+    "sources": gettext_lazy("sources"),
+    # Translators: a case study's, exercise group's or exercise's name.
+    "name": gettext_lazy("name"),
+    "intro": gettext_lazy("intro"),
+    "safety_notes": gettext_lazy("safety notes"),
+    "repetition_guidance": gettext_lazy("repetition guidance"),
+    "callout": gettext_lazy("callout"),
+    "closing": gettext_lazy("closing"),
+    "instructions": gettext_lazy("instructions"),
+    "steps": gettext_lazy("steps"),
+    "repetitions": gettext_lazy("repetitions"),
+}
+
+
 class ClinicallyReviewed(models.Model):
     """What every piece of clinical content carries for its draft, second-person review and publish workflow.
 

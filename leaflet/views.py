@@ -29,6 +29,7 @@ from .forms import (
     clinical_draft_form,
 )
 from .models import (
+    CLINICAL_FIELD_NAMES,
     CONTACTS_SLUG,
     BestBet,
     CaseStudy,
@@ -405,7 +406,7 @@ def clinical_item_review(request, kind, pk):
     item, actions, _ = _clinical_item(request, kind, pk)
     fields = [
         (
-            item._meta.get_field(name).verbose_name,
+            CLINICAL_FIELD_NAMES[name],
             _as_text(getattr(item, f"draft_{name}")),
             diffs.changes(_as_text(getattr(item, name)), _as_text(getattr(item, f"draft_{name}")))
             if item.is_live

@@ -1,10 +1,15 @@
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from leaflet import rendering, selectors
 from leaflet.models import LEAFLET_CITATION, LEAFLET_YEAR
 
 register = template.Library()
+
+# What happened in a revision (simple_history's `history_type`). simple_history's own words for
+# these ship in no catalogue the portal's translators work on, so the portal says them itself.
+HISTORY_TYPES = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 
 
 @register.filter
@@ -33,3 +38,9 @@ def health_statement(context, slug: str) -> str:
         if request is not None:
             request._health_statements = statements
     return statements[slug]
+
+
+@register.filter
+def history_type(revision) -> str:
+    """What happened in a revision, in the reader's language."""
+    return HISTORY_TYPES[revision.history_type]

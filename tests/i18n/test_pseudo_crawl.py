@@ -20,6 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from leaflet.models import Section
 from tests.i18n.crawl import admin, helpline, leaflet, peers, portal
 from tests.i18n.pseudo import PSEUDO_LANGUAGE, untouched_words
 from tests.i18n.samples import Samples, samples_create
@@ -134,3 +135,14 @@ def test_the_crawl_reads_pages_in_the_pseudo_locale(client, pseudo_locale, sampl
     html = client.get(reverse("account_login")).content.decode()
     assert 'lang="en-XA"' in html
     assert untouched_words("Sign in ⟦Sígn ín⟧") == ["Sign", "in"]
+
+
+def test_a_section_page_title_leaves_out_only_the_sections_own_title(client, pseudo_locale, samples):
+    """<title> cannot take lang: the section's title (its <h1 lang="en">) is left out of it, nothing else."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = PSEUDO_LANGUAGE
+    section = Section.objects.order_by("pk").first()
+    html = client.get(section.get_absolute_url()).content.decode()
+    assert f"<title>{section.title} –" in html
+    assert untouched_words(visible_text(html)) == []
+    unmarked = html.replace("<title>", "<title>Unmarked ", 1)
+    assert untouched_words(visible_text(unmarked)) == ["Unmarked"]

@@ -5,6 +5,11 @@ charity's), and anything in an element whose `lang` differs from the page's: sto
 content shown in its own language, such as the leaflet's text (`lang="en"` on a page in
 another language). Read too: the attributes a reader meets (alt, title, placeholder,
 aria-label, and the value of buttons).
+
+The document's `<title>` cannot carry `lang` (it holds text only), yet a page's title may
+name stored content, such as a leaflet section's title. So what the title shares with an
+element the page marks as in another language (the section's `<h1 lang="en">`) is left out
+of it, and the rest of the title is read.
 """
 
 from html.parser import HTMLParser
@@ -21,6 +26,10 @@ class _Reader(HTMLParser):
         self.page_lang = None
         self.stack: list[tuple[str, bool]] = []
         self.chunks: list[str] = []
+        self.title: list[str] = []
+        # The text of each element in another language than the page's, and the one being read.
+        self.foreign: list[str] = []
+        self.foreign_depth: int | None = None
 
     def _skipping(self) -> bool:
         return bool(self.stack) and self.stack[-1][1]
@@ -31,12 +40,11 @@ class _Reader(HTMLParser):
             self.page_lang = attrs.get("lang")
             return
         lang = attrs.get("lang")
-        skip = (
-            self._skipping()
-            or tag in HIDDEN
-            or attrs.get("translate") == "no"
-            or (lang is not None and self.page_lang is not None and lang.lower() != self.page_lang.lower())
-        )
+        foreign = lang is not None and self.page_lang is not None and lang.lower() != self.page_lang.lower()
+        if foreign and self.foreign_depth is None and tag not in VOID:
+            self.foreign_depth = len(self.stack)
+            self.foreign.append("")
+        skip = self._skipping() or tag in HIDDEN or attrs.get("translate") == "no" or foreign
         if not skip:
             self.chunks.extend(attrs[name] for name in READ_ATTRIBUTES if attrs.get(name))
             if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
@@ -54,15 +62,27 @@ class _Reader(HTMLParser):
         for depth in range(len(self.stack) - 1, -1, -1):
             if self.stack[depth][0] == tag:
                 del self.stack[depth:]
+                if self.foreign_depth is not None and depth <= self.foreign_depth:
+                    self.foreign_depth = None
                 return
 
     def handle_data(self, data):
-        if not self._skipping():
+        if self.foreign_depth is not None:
+            self.foreign[-1] += data
+        if self.stack and self.stack[-1][0] == "title":
+            self.title.append(data)
+        elif not self._skipping():
             self.chunks.append(data)
+
+    def title_text(self) -> str:
+        title = " ".join(" ".join(self.title).split())
+        for text in sorted({" ".join(text.split()) for text in self.foreign} - {""}, key=len, reverse=True):
+            title = title.replace(text, " ")
+        return title
 
 
 def visible_text(html: str) -> str:
     reader = _Reader()
     reader.feed(html)
     reader.close()
-    return " ".join(reader.chunks)
+    return " ".join([reader.title_text(), *reader.chunks])
