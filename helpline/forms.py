@@ -1,8 +1,8 @@
 """Forms check the shape of what was typed; the services check the rules."""
 
 from django import forms
-from django.utils.html import format_html
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import EmailAddressField

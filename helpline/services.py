@@ -334,7 +334,8 @@ def enquiry_ask(
                 about=enquiry,
                 kind=OutboundEmail.Kind.TRANSACTIONAL,
             )
-    logger.info("%s enquiry %s received (level: %s)", channel, enquiry.pk, found.label)
+    # The level's code, not its label: logs are read in English whatever language she wrote in.
+    logger.info("%s enquiry %s received (level: %s)", channel, enquiry.pk, Urgency(found.level).name.lower())
     return enquiry
 
 
