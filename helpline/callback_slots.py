@@ -44,6 +44,7 @@ from .models import (
     SafeCallPeriod,
 )
 from .services import _lock, _record, _refresh_next_callback, callback_schedule
+from .signed_links import LinkInvalid, link_data
 from .triage import ALARM_LEVELS
 
 logger = logging.getLogger(__name__)
@@ -289,22 +290,9 @@ def manage_path(booking: CallbackBooking) -> str:
     return reverse("helpline:callback-manage", args=[booking_token(booking)])
 
 
-class LinkExpired(Exception):
-    pass
-
-
-class LinkInvalid(Exception):
-    pass
-
-
 def booking_from_token(token: str) -> CallbackBooking:
     """The booking a link names; LinkExpired or LinkInvalid (tampered, or no such booking) otherwise."""
-    try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
-    except signing.SignatureExpired:
-        raise LinkExpired from None
-    except signing.BadSignature:
-        raise LinkInvalid from None
+    data = link_data(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
     try:
         return CallbackBooking.objects.select_related("slot", "enquiry").get(pk=int(data["b"]))
     except (CallbackBooking.DoesNotExist, KeyError, TypeError, ValueError):

@@ -20,6 +20,7 @@ from portal.forms import DateInput, add_service_error, error_text
 
 from . import callback_slots as slots
 from .models import CallbackSlot, Enquiry, SafeCallPeriod
+from .signed_links import LinkExpired, LinkInvalid
 from .views import ASK_SESSION_KEY, get_own_enquiry, nurse_view
 
 SLOT_REQUIRED = _("Choose a time for the call.")
@@ -145,9 +146,9 @@ def callback_manage(request, token: str):
     """Move or cancel a booked call. The signed, dated token is the credential; it names the booking only."""
     try:
         booking = slots.booking_from_token(token)
-    except slots.LinkExpired:
+    except LinkExpired:
         return render(request, "helpline/callback_link_problem.html", {"problem": LINK_EXPIRED}, status=400)
-    except slots.LinkInvalid:
+    except LinkInvalid:
         return render(request, "helpline/callback_link_problem.html", {"problem": LINK_INVALID}, status=400)
     enquiry = booking.enquiry
     offered = slots.slots_for(enquiry) if booking.is_active else []

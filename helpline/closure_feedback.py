@@ -46,6 +46,7 @@ from portal.models import OutboundEmail
 from portal.outbox import email_queue
 
 from .models import Enquiry, EnquiryFeedback, Outcome, Status
+from .signed_links import LinkInvalid, link_data
 
 logger = logging.getLogger(__name__)
 
@@ -70,14 +71,6 @@ LINK_INVALID = _(
 LINK_EXPIRED = _("This link has expired, so it can no longer be used to give feedback. Nothing has been changed.")
 SCORE_REQUIRED = _("Choose a number from 1 to 5.")
 COMMENT_TOO_LONG = _("Keep your comment to 1,000 characters or fewer.")
-
-
-class LinkExpired(Exception):
-    pass
-
-
-class LinkInvalid(Exception):
-    pass
 
 
 # ---------------------------------------------------------------- the sweep
@@ -170,12 +163,7 @@ def _hash(token: str) -> str:
 
 def feedback_from_token(token: str) -> EnquiryFeedback:
     """The feedback a link stands for; LinkExpired, or LinkInvalid (tampered, unknown, or erased) otherwise."""
-    try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
-    except signing.SignatureExpired:
-        raise LinkExpired from None
-    except signing.BadSignature:
-        raise LinkInvalid from None
+    data = link_data(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
     feedback = (
         EnquiryFeedback.objects.select_related("enquiry")
         .filter(token_hash=_hash(token), sent_at__isnull=False, enquiry__anonymised_at__isnull=True)

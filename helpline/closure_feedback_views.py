@@ -14,6 +14,7 @@ from portal.forms import error_text
 from portal.ratelimit import hit
 
 from . import closure_feedback as feedback_logic
+from .signed_links import LinkExpired, LinkInvalid
 
 logger = logging.getLogger(__name__)
 
@@ -74,9 +75,9 @@ def feedback(request, token: str):
     """How was it? The signed token names her feedback row only; a tampered, expired or used link changes nothing."""
     try:
         row = feedback_logic.feedback_from_token(token)
-    except feedback_logic.LinkExpired:
+    except LinkExpired:
         return _problem(request, feedback_logic.LINK_EXPIRED)
-    except feedback_logic.LinkInvalid:
+    except LinkInvalid:
         return _problem(request, feedback_logic.LINK_INVALID, status=404)
     if row.answered_at is not None:
         return _problem(request, feedback_logic.ALREADY_ANSWERED, status=200 if request.method == "GET" else 409)
